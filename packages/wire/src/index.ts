@@ -1,0 +1,4 @@
+export * from './constants.js';
+export * from './errors.js';
+export * from './types.js';
+export * from './name.js';

@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const src = (pkg: string) => fileURLToPath(new URL(`../packages/${pkg}/src/index.ts`, import.meta.url));
+
+export default defineConfig({
+  root,
+  resolve: {
+    // Tests run against the TypeScript sources; the CLIs (spawned by end-to-end tests) run from dist/.
+    alias: {
+      '@port53/wire': src('wire'),
+      '@port53/resolver': src('resolver'),
+      '@port53/server': src('server'),
+    },
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    pool: 'forks',
+  },
+});
