@@ -1,0 +1,214 @@
+import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../address.js';
+import { TextError } from '../errors.js';
+import { fqdn, parseName } from '../name.js';
+import type { Name, RData, ResourceRecord, TypeName, TypedRData, TypedTypeName } from '../types.js';
+import { formatCharacterString, parseCharacterString } from './charstring.js';
+import type { Token } from './tokenizer.js';
+import { parseTtl } from './ttl.js';
+
+type Parser<T extends TypedTypeName> = (r: Reader) => TypedRData[T];
+
+/** Walks a record's rdata tokens; every error names the token it is about. */
+class Reader {
+  i = 0;
+  constructor(
+    readonly tokens: readonly Token[],
+    readonly origin: Name | undefined,
+    readonly type: string,
+  ) {}
+
+  next(what: string): Token {
+    const t = this.tokens[this.i];
+    if (t === undefined) throw new TextError('MISSING_FIELD', `${this.type} record is missing its ${what}`, this.i);
+    this.i++;
+    return t;
+  }
+
+  get done(): boolean {
+    return this.i >= this.tokens.length;
+  }
+
+  /** Runs `fn` on the next token, tagging any TextError it throws with that token's index. */
+  field<T>(what: string, fn: (text: string, t: Token) => T): T {
+    const index = this.i;
+    const t = this.next(what);
+    try {
+      return fn(t.text, t);
+    } catch (err) {
+      if (err instanceof TextError && err.token === undefined) throw new TextError(err.code, `${this.type} ${what}: ${err.message}`, index);
+      throw err;
+    }
+  }
+
+  int(what: string, max: number): number {
+    return this.field(what, (s) => {
+      if (!/^\d+$/.test(s) || Number(s) > max) throw new TextError('BAD_NUMBER', `"${s}" is not a number from 0 to ${max}`);
+      return Number(s);
+    });
+  }
+
+  /** SOA timers accept TTL units ("1h"), as BIND and NSD do. */
+  seconds(what: string): number {
+    return this.field(what, (s) => {
+      const v = parseTtl(s);
+      if (v === undefined) throw new TextError('BAD_TTL', `"${s}" is not a time value`);
+      return v;
+    });
+  }
+
+  name(what: string): Name {
+    return this.field(what, (s) => parseName(s, this.origin));
+  }
+
+  string(what: string, max = 255): Uint8Array {
+    return this.field(what, (s) => parseCharacterString(s, max));
+  }
+
+  end(): void {
+    if (!this.done) throw new TextError('EXTRA_FIELD', `${this.type} record has extra data "${this.tokens[this.i].text}"`, this.i);
+  }
+}
+
+const parsers: { [T in TypedTypeName]: Parser<T> } = {
+  A: (r) =>
+    r.field('address', (s) => {
+      const b = parseIPv4(s);
+      if (!b) throw new TextError('BAD_ADDRESS', `"${s}" is not an IPv4 address`);
+      return formatIPv4(b);
+    }),
+  AAAA: (r) =>
+    r.field('address', (s) => {
+      const b = parseIPv6(s);
+      if (!b) throw new TextError('BAD_ADDRESS', `"${s}" is not an IPv6 address`);
+      return formatIPv6(b);
+    }),
+  NS: (r) => r.name('name server'),
+  CNAME: (r) => r.name('target'),
+  PTR: (r) => r.name('target'),
+  SOA: (r) => ({
+    mname: r.name('primary name server'),
+    rname: r.name('mailbox'),
+    serial: r.int('serial', 0xffffffff),
+    refresh: r.seconds('refresh'),
+    retry: r.seconds('retry'),
+    expire: r.seconds('expire'),
+    minimum: r.seconds('minimum'),
+  }),
+  MX: (r) => ({ preference: r.int('preference', 0xffff), exchange: r.name('exchange') }),
+  TXT: (r) => {
+    const strings = [r.string('text')];
+    while (!r.done) strings.push(r.string('text'));
+    return strings;
+  },
+  SRV: (r) => ({
+    priority: r.int('priority', 0xffff),
+    weight: r.int('weight', 0xffff),
+    port: r.int('port', 0xffff),
+    target: r.name('target'),
+  }),
+  CAA: (r) => ({
+    flags: r.int('flags', 255),
+    tag: r.field('tag', (s) => {
+      // RFC 8659 §4.1.1: tags are 1-15 ASCII letters and digits (wire allows up to 255).
+      if (!/^[A-Za-z0-9]{1,255}$/.test(s)) throw new TextError('BAD_RDATA', `"${s}" is not a CAA tag`);
+      return s;
+    }),
+    value: r.string('value', 0xffff),
+  }),
+  HINFO: (r) => ({ cpu: r.string('cpu'), os: r.string('os') }),
+};
+
+function isTyped(type: string): type is TypedTypeName {
+  return Object.hasOwn(parsers, type);
+}
+
+/**
+ * RFC 3597 §5 generic form `\# length hex...`; returns undefined when the tokens are not in it.
+ * Decoding the octets of a typed type into its typed form is left to `fromWire`.
+ */
+function parseGeneric(tokens: readonly Token[]): Uint8Array | undefined {
+  if (tokens.length === 0 || tokens[0].quoted || tokens[0].text !== '\\#') return undefined;
+  const lenTok = tokens[1];
+  if (lenTok === undefined || !/^\d+$/.test(lenTok.text) || Number(lenTok.text) > 0xffff) {
+    throw new TextError('BAD_RDATA', '\\# must be followed by the rdata length', 1);
+  }
+  const length = Number(lenTok.text);
+  let hex = '';
+  for (let i = 2; i < tokens.length; i++) {
+    if (!/^[0-9a-fA-F]*$/.test(tokens[i].text) || tokens[i].quoted) throw new TextError('BAD_RDATA', `"${tokens[i].text}" is not hex`, i);
+    hex += tokens[i].text;
+  }
+  if (hex.length % 2 !== 0) throw new TextError('BAD_RDATA', 'odd number of hex digits', tokens.length - 1);
+  if (hex.length / 2 !== length) {
+    throw new TextError('BAD_RDATA', `\\# length ${length} but ${hex.length / 2} octets given`, 1);
+  }
+  return Uint8Array.from(Buffer.from(hex, 'hex'));
+}
+
+/** Converts generic octets of a typed type into its typed form; installed by the wire codec. */
+let fromWire: ((type: TypedTypeName, bytes: Uint8Array) => RData) | undefined;
+export function setGenericRdataDecoder(fn: (type: TypedTypeName, bytes: Uint8Array) => RData): void {
+  fromWire = fn;
+}
+
+/**
+ * Presentation-format rdata tokens → typed rdata (or octets for types without a typed form).
+ * Relative names are completed with `origin` (without one, names are taken as absolute).
+ * Throws TextError whose `token` is the index of the offending token.
+ */
+export function parseRdata(type: TypeName, tokens: readonly Token[], origin?: Name): RData {
+  const generic = parseGeneric(tokens);
+  if (generic !== undefined) {
+    if (!isTyped(type)) return generic;
+    if (!fromWire) throw new TextError('BAD_RDATA', `\\# form for ${type} is not supported`, 0);
+    try {
+      return fromWire(type, generic);
+    } catch (err) {
+      throw new TextError('BAD_RDATA', `\\# data is not valid ${type} rdata: ${(err as Error).message}`, 2);
+    }
+  }
+  if (!isTyped(type)) {
+    throw new TextError('BAD_RDATA', `type ${type} is only accepted in the RFC 3597 form "\\# length hex"`, 0);
+  }
+  const r = new Reader(tokens, origin, type);
+  const data = (parsers[type] as Parser<TypedTypeName>)(r);
+  r.end();
+  return data;
+}
+
+/** Rdata in presentation format, as dig and NSD print it. */
+export function formatRdata(rr: Pick<ResourceRecord, 'type' | 'data'>): string {
+  const r = rr as ResourceRecord;
+  switch (r.type) {
+    case 'A':
+    case 'AAAA':
+      return r.data;
+    case 'NS':
+    case 'CNAME':
+    case 'PTR':
+      return fqdn(r.data);
+    case 'SOA': {
+      const d = r.data;
+      return `${fqdn(d.mname)} ${fqdn(d.rname)} ${d.serial} ${d.refresh} ${d.retry} ${d.expire} ${d.minimum}`;
+    }
+    case 'MX':
+      return `${r.data.preference} ${fqdn(r.data.exchange)}`;
+    case 'TXT':
+      return r.data.map(formatCharacterString).join(' ');
+    case 'SRV':
+      return `${r.data.priority} ${r.data.weight} ${r.data.port} ${fqdn(r.data.target)}`;
+    case 'CAA':
+      return `${r.data.flags} ${r.data.tag} ${formatCharacterString(r.data.value)}`;
+    case 'HINFO':
+      return `${formatCharacterString(r.data.cpu)} ${formatCharacterString(r.data.os)}`;
+    default: {
+      const bytes = r.data;
+      return bytes.length === 0 ? '\\# 0' : `\\# ${bytes.length} ${Buffer.from(bytes).toString('hex').toUpperCase()}`;
+    }
+  }
+}
+
+/** A whole record as dig prints it: `name.  ttl  class  type  rdata`, tab-separated. */
+export function formatRecord(rr: ResourceRecord): string {
+  return `${fqdn(rr.name)}\t${rr.ttl}\t${rr.class}\t${rr.type}\t${formatRdata(rr)}`;
+}
