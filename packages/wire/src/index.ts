@@ -7,3 +7,7 @@ export * from './text/tokenizer.js';
 export * from './text/ttl.js';
 export * from './text/charstring.js';
 export { parseRdata, formatRdata, formatRecord } from './text/rdata.js';
+export { decode, encode, encodeMessage, MAX_MESSAGE_SIZE } from './message.js';
+export type { EncodeOptions, Encoded } from './message.js';
+export { decodeHeader } from './header.js';
+export type { Header } from './header.js';
