@@ -109,3 +109,9 @@ test('formatRecord prints like dig', () => {
     'www.example.test.\t300\tIN\tA\t192.0.2.1',
   );
 });
+
+test('RFC 3597 generic form of a typed type gives the typed data (RFC 3597 §5)', () => {
+  expect(parseRdata('A', tokenize('\\# 4 C0000201'))).toBe('192.0.2.1');
+  expect(parseRdata('MX', tokenize('\\# 6 000A 026D7800'))).toEqual({ preference: 10, exchange: 'mx' });
+  expect(() => parseRdata('A', tokenize('\\# 3 C00002'))).toThrow(TextError);
+});

@@ -1,3 +1,6 @@
+import { WireReader } from '../compress.js';
+import { RRType } from '../constants.js';
+import { typedCodecs } from '../rdata/index.js';
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../address.js';
 import { TextError } from '../errors.js';
 import { fqdn, parseName } from '../name.js';
@@ -124,7 +127,7 @@ function isTyped(type: string): type is TypedTypeName {
 
 /**
  * RFC 3597 §5 generic form `\# length hex...`; returns undefined when the tokens are not in it.
- * Decoding the octets of a typed type into its typed form is left to `fromWire`.
+ * Octets of a typed type are then decoded into its typed form by `fromWire`.
  */
 function parseGeneric(tokens: readonly Token[]): Uint8Array | undefined {
   if (tokens.length === 0 || tokens[0].quoted || tokens[0].text !== '\\#') return undefined;
@@ -145,10 +148,11 @@ function parseGeneric(tokens: readonly Token[]): Uint8Array | undefined {
   return Uint8Array.from(Buffer.from(hex, 'hex'));
 }
 
-/** Converts generic octets of a typed type into its typed form; installed by the wire codec. */
-let fromWire: ((type: TypedTypeName, bytes: Uint8Array) => RData) | undefined;
-export function setGenericRdataDecoder(fn: (type: TypedTypeName, bytes: Uint8Array) => RData): void {
-  fromWire = fn;
+/** Generic octets of a typed type → its typed form, through the same codec decode() uses. */
+function fromWire(type: TypedTypeName, bytes: Uint8Array): RData {
+  const codec = typedCodecs.get(RRType[type]);
+  if (!codec) throw new TextError('BAD_RDATA', `no codec for ${type}`);
+  return codec.codec.decode(new WireReader(bytes), bytes.length) as RData;
 }
 
 /**
@@ -160,7 +164,6 @@ export function parseRdata(type: TypeName, tokens: readonly Token[], origin?: Na
   const generic = parseGeneric(tokens);
   if (generic !== undefined) {
     if (!isTyped(type)) return generic;
-    if (!fromWire) throw new TextError('BAD_RDATA', `\\# form for ${type} is not supported`, 0);
     try {
       return fromWire(type, generic);
     } catch (err) {
