@@ -1,0 +1,163 @@
+import { canonicalName, Rcode, RRType } from '@port53/wire';
+import type { Name, ResourceRecord } from '@port53/wire';
+import type { Catalog } from '../store/catalog.js';
+import { suffixKeys } from '../store/suffixes.js';
+import type { Zone, ZoneNode, ZoneWalk } from '../store/zone.js';
+import { additionalAddresses, glue, rrsetKeys } from './additional.js';
+import { MAX_CNAME_CHAIN } from './defaults.js';
+
+/** The sections of an answer from our zones, before the header and EDNS are put around them. */
+export interface Answer {
+  rcode: number;
+  /** Authoritative answer: false only for a referral with nothing in the answer section. */
+  aa: boolean;
+  answers: ResourceRecord[];
+  authorities: ResourceRecord[];
+  additionals: ResourceRecord[];
+}
+
+export interface LookupOptions {
+  /**
+   * qtype ANY: every RRset of the name (TCP), or only the first by type number (UDP), as
+   * RFC 8482 §4.2 allows, so ANY over UDP cannot be used for amplification. Knot does the same
+   * split; NSD sends all RRsets unless `refuse-any` is set.
+   */
+  fullAny: boolean;
+}
+
+/** What one zone says about one name: the named branches of RFC 1034 §4.3.2 step 3. */
+type ZoneStep =
+  | { kind: 'answer'; records: ResourceRecord[] }
+  | { kind: 'cname'; records: ResourceRecord[]; target: Name }
+  | { kind: 'referral'; cut: ZoneNode }
+  | { kind: 'nodata' }
+  | { kind: 'nxdomain' };
+
+/**
+ * Answers qname/qtype from the catalog (RFC 1034 §4.3.2 steps 2–6, RFC 4592, RFC 2308), or
+ * returns undefined when no served zone contains qname (the caller refuses). Owners that equal
+ * qname take its case as received, so the reply's answer names compress onto the question.
+ */
+export function lookup(catalog: Catalog, qname: Name, qtype: number, options: LookupOptions): Answer | undefined {
+  let suffixes = suffixKeys(canonicalName(qname));
+  let zone = catalog.zoneFor(suffixes, qtype === RRType.DS);
+  if (!zone) return undefined;
+  const result: Answer = { rcode: Rcode.NOERROR, aa: true, answers: [], authorities: [], additionals: [] };
+  const seen = new Set<Name>([suffixes[0]]);
+  let name = qname;
+  for (;;) {
+    const step = answerFromZone(zone, name, suffixes, qtype, options);
+    if (step.kind === 'answer') {
+      result.answers.push(...step.records);
+    } else if (step.kind === 'cname') {
+      result.answers.push(...step.records);
+      const next = followCname(catalog, step.target, qtype, seen);
+      if (next) {
+        ({ zone, suffixes, name } = next);
+        continue;
+      }
+    } else if (step.kind === 'referral') {
+      referral(result, zone, step.cut);
+    } else if (step.kind === 'nodata') {
+      nodata(result, zone);
+    } else {
+      nxdomain(result, zone);
+    }
+    break;
+  }
+  const have = rrsetKeys(result.answers);
+  for (const r of result.additionals) have.add(`${canonicalName(r.name)}/${r.type}`);
+  result.additionals.push(...additionalAddresses(catalog, result.answers, have));
+  return result;
+}
+
+/** RFC 1034 §4.3.2 step 3 inside one zone. */
+export function answerFromZone(zone: Zone, name: Name, suffixes: readonly Name[], qtype: number, options: LookupOptions): ZoneStep {
+  const found = findClosestEncloser(zone, suffixes);
+  // A DS RRset belongs to the parent side of the cut (RFC 4035 §3.1.4.1); NSD and Knot answer it there.
+  if (found.cut && !(found.exact && qtype === RRType.DS)) return { kind: 'referral', cut: found.cut };
+  if (found.exact) return answerFromNode(found.node, name, qtype, options);
+  return synthesizeWildcard(zone, found.node, name, qtype, options) ?? { kind: 'nxdomain' };
+}
+
+/**
+ * The deepest existing name on the path from the apex to qname (RFC 4592 §3.3.1), stopping at
+ * the first zone cut: names below a cut are never answered from the parent. Every ancestor of a
+ * name with data is a node (empty non-terminals included), so the walk stops at the first miss.
+ */
+export function findClosestEncloser(zone: Zone, suffixes: readonly Name[]): ZoneWalk {
+  return zone.walk(suffixes);
+}
+
+/** Step 3a at an existing node (or at a wildcard standing in for qname). */
+function answerFromNode(node: ZoneNode, owner: Name, qtype: number, options: LookupOptions): ZoneStep {
+  if (qtype === RRType.ANY) {
+    if (node.rrsets.size === 0) return { kind: 'nodata' };
+    const sets = options.fullAny ? [...node.rrsets.values()] : [node.rrsets.values().next().value!];
+    return { kind: 'answer', records: sets.flatMap((s) => withOwner(s.records, owner)) };
+  }
+  const set = node.rrsets.get(qtype);
+  if (set) return { kind: 'answer', records: withOwner(set.records, owner) };
+  const cname = node.rrsets.get(RRType.CNAME);
+  if (cname && cname.records[0].type === 'CNAME') {
+    return { kind: 'cname', records: withOwner(cname.records, owner), target: cname.records[0].data };
+  }
+  return { kind: 'nodata' }; // an empty non-terminal, or a name without this type (RFC 2308 §2.2)
+}
+
+/**
+ * RFC 4592 §3.3: qname does not exist; the source of synthesis is "*" below the closest
+ * encloser. Any existing name (an empty non-terminal too) on the way already stopped the walk,
+ * and so did a cut, so no wildcard matches at or below a delegation. The synthesized owner is qname.
+ */
+export function synthesizeWildcard(zone: Zone, encloser: ZoneNode, qname: Name, qtype: number, options: LookupOptions): ZoneStep | undefined {
+  const wildcard = zone.node(encloser.key === '.' ? '*' : `*.${encloser.key}`);
+  if (!wildcard) return undefined;
+  // A wildcard owning NS is a delegation of the name "*" only (RFC 4592 §4.2); refer as BIND does.
+  if (wildcard.delegation && qtype !== RRType.DS) return { kind: 'referral', cut: wildcard };
+  return answerFromNode(wildcard, qname, qtype, options);
+}
+
+/**
+ * RFC 1034 §4.3.2 step 3a: restart at the CNAME target when we serve it (in this zone or
+ * another). A loop or a chain longer than MAX_CNAME_CHAIN ends the chase with what we have.
+ */
+export function followCname(catalog: Catalog, target: Name, qtype: number, seen: Set<Name>): { zone: Zone; suffixes: Name[]; name: Name } | undefined {
+  const suffixes = suffixKeys(canonicalName(target));
+  if (seen.has(suffixes[0]) || seen.size > MAX_CNAME_CHAIN) return undefined;
+  seen.add(suffixes[0]);
+  const zone = catalog.zoneFor(suffixes, qtype === RRType.DS);
+  return zone ? { zone, suffixes, name: target } : undefined;
+}
+
+/** Step 3b: the cut's NS RRset in authority and glue in additional. Not authoritative (RFC 1034 §6.2.6). */
+export function referral(result: Answer, zone: Zone, cut: ZoneNode): void {
+  const ns = cut.rrsets.get(RRType.NS);
+  if (!ns) return;
+  result.aa = result.answers.length > 0; // AA describes the answer section's first owner, still ours after a CNAME
+  result.authorities.push(...ns.records);
+  const have = rrsetKeys(result.answers);
+  result.additionals.push(...glue(zone, ns, have));
+}
+
+/** RFC 2308 §2.2: NOERROR with the zone's SOA in authority. */
+export function nodata(result: Answer, zone: Zone): void {
+  result.authorities.push(negativeSoa(zone));
+}
+
+/** RFC 2308 §2.1: NXDOMAIN with the zone's SOA in authority (after a CNAME: of the target's zone, RFC 6604). */
+export function nxdomain(result: Answer, zone: Zone): void {
+  result.rcode = Rcode.NXDOMAIN;
+  result.authorities.push(negativeSoa(zone));
+}
+
+/** RFC 2308 §5: the negative TTL is the smaller of the SOA's own TTL and its MINIMUM. */
+function negativeSoa(zone: Zone): ResourceRecord {
+  const soa = zone.soa;
+  return { ...soa, ttl: Math.min(soa.ttl, soa.data.minimum) };
+}
+
+function withOwner(records: readonly ResourceRecord[], owner: Name): ResourceRecord[] {
+  if (records[0].name === owner) return [...records];
+  return records.map((r) => ({ ...r, name: owner }));
+}

@@ -1,0 +1,147 @@
+import { decode, decodeHeader, encodeMessage, Opcode, Rcode, RRType, typeFromString, WireError } from '@port53/wire';
+import type { Edns, Header, Message, MessageInit, Question } from '@port53/wire';
+import type { Catalog } from '../store/catalog.js';
+import { HEADER_SIZE, OUR_UDP_PAYLOAD, TCP_MAX_SIZE, UDP_SIZE_WITHOUT_EDNS } from './defaults.js';
+import { lookup } from './lookup.js';
+import type { Answer } from './lookup.js';
+
+export type Transport = 'udp' | 'tcp';
+
+/** What became of one query: the transport sends `reply` when present and counts `kind`. */
+export interface Outcome {
+  reply?: Uint8Array;
+  kind: 'answered' | 'formerr' | 'notimp' | 'refused' | 'badvers' | 'dropped';
+  /** Why a query was dropped, refused or malformed (for logs and counters). */
+  reason?: string;
+  /** The reply's full RCODE. */
+  rcode?: number;
+  qname?: string;
+  qtype?: string;
+}
+
+/**
+ * The whole server decision for one query: bytes in, bytes out, nothing else (no clock, socket
+ * or logger). RFC 8906: everything that has a readable header and is a query gets a reply.
+ */
+export function respond(query: Uint8Array, catalog: Catalog, transport: Transport): Outcome {
+  if (query.length < HEADER_SIZE) return { kind: 'dropped', reason: `${query.length} octets: shorter than a DNS header` };
+  const header = decodeHeader(query);
+  // A response sent to us; answering could start a loop between two servers (RFC 1035 §7.3).
+  if (header.flags.qr) return { kind: 'dropped', reason: 'QR is set: a response, not a query' };
+
+  let message: Message;
+  try {
+    message = decode(query);
+  } catch (e) {
+    if (!(e instanceof WireError)) throw e;
+    // RFC 8906 §3.1.4: an unknown opcode says NOTIMP even when the body is not a query we can read.
+    const rcode = header.opcode === Opcode.QUERY ? Rcode.FORMERR : Rcode.NOTIMP;
+    return {
+      kind: rcode === Rcode.FORMERR ? 'formerr' : 'notimp',
+      reason: `undecodable: ${e.message}`,
+      rcode,
+      reply: reply(header, rcode, [], undefined, transport),
+    };
+  }
+
+  const question: Question | undefined = message.questions.length === 1 ? message.questions[0] : undefined;
+  const described = question ? { qname: question.name, qtype: question.type } : {};
+  const echoed = question ? [question] : [];
+  const edns = message.edns;
+
+  if (message.opcode !== Opcode.QUERY) {
+    return {
+      kind: 'notimp',
+      reason: `opcode ${message.opcode} is not implemented`,
+      rcode: Rcode.NOTIMP,
+      reply: reply(header, Rcode.NOTIMP, echoed, edns, transport),
+      ...described,
+    };
+  }
+  if (!question) {
+    return formerr(header, `QDCOUNT is ${message.questions.length}, not 1`, edns, transport);
+  }
+  // RFC 6891 §6.1.3: BADVERS carries our highest version, 0, and no answer.
+  if (edns && edns.version > 0) {
+    return {
+      kind: 'badvers',
+      reason: `EDNS version ${edns.version}`,
+      rcode: Rcode.BADVERS,
+      reply: reply(header, Rcode.BADVERS, echoed, edns, transport),
+      ...described,
+    };
+  }
+  if (question.type === 'OPT') {
+    return { ...formerr(header, 'qtype OPT is only a pseudo-record (RFC 6891 §6.1.1)', edns, transport), ...described };
+  }
+  // NSD answers class ANY from its IN data and refuses every other class but CH, whose id.server
+  // and version.bind we do not offer; Knot refuses non-IN classes too (NOTAUTH for CH).
+  if (question.class !== 'IN' && question.class !== 'ANY') {
+    return refused(header, echoed, edns, transport, `class ${question.class} is not served`, described);
+  }
+  const qtype = typeFromString(question.type) ?? 0;
+  // No zone transfers are offered; NSD without provide-xfr refuses them the same way.
+  if (qtype === RRType.AXFR || qtype === RRType.IXFR) {
+    return refused(header, echoed, edns, transport, 'zone transfers are not offered', described);
+  }
+
+  const answer = lookup(catalog, question.name, qtype, { fullAny: transport === 'tcp' });
+  if (!answer) return refused(header, echoed, edns, transport, 'not authoritative for the name', described);
+  return {
+    kind: 'answered',
+    rcode: answer.rcode,
+    reply: reply(header, answer.rcode, echoed, edns, transport, answer),
+    ...described,
+  };
+}
+
+function formerr(header: Header, reason: string, edns: Edns | undefined, transport: Transport): Outcome {
+  return { kind: 'formerr', reason, rcode: Rcode.FORMERR, reply: reply(header, Rcode.FORMERR, [], edns, transport) };
+}
+
+function refused(
+  header: Header,
+  echoed: Question[],
+  edns: Edns | undefined,
+  transport: Transport,
+  reason: string,
+  described: { qname?: string; qtype?: string },
+): Outcome {
+  return { kind: 'refused', reason, rcode: Rcode.REFUSED, reply: reply(header, Rcode.REFUSED, echoed, edns, transport), ...described };
+}
+
+/** The largest reply the client can take (RFC 1035 §4.2.1, RFC 6891 §6.2.3–6.2.5). */
+export function replySizeLimit(edns: Edns | undefined, transport: Transport): number {
+  if (transport === 'tcp') return TCP_MAX_SIZE;
+  if (!edns) return UDP_SIZE_WITHOUT_EDNS;
+  return Math.max(UDP_SIZE_WITHOUT_EDNS, Math.min(edns.udpPayloadSize, OUR_UDP_PAYLOAD));
+}
+
+/**
+ * Builds and encodes the reply. Header: ID and opcode copied; RD and CD copied (RFC 1035 §4.1.1,
+ * RFC 6840 §5.9); RA never (no recursion); Z and AD cleared (we validate nothing). OPT only when
+ * the query had one: version 0, our payload size, DO copied (RFC 3225 §3), other flags and all
+ * options dropped. Over the size limit the codec drops RRsets from the end and sets TC, keeping
+ * question and OPT.
+ */
+function reply(header: Header, rcode: number, questions: Question[], queryEdns: Edns | undefined, transport: Transport, answer?: Answer): Uint8Array {
+  const message: MessageInit = {
+    id: header.id,
+    opcode: header.opcode,
+    flags: { qr: true, aa: answer?.aa ?? false, rd: header.flags.rd, cd: header.flags.cd },
+    rcode,
+    questions,
+    answers: answer?.answers ?? [],
+    authorities: answer?.authorities ?? [],
+    additionals: answer?.additionals ?? [],
+  };
+  if (queryEdns) message.edns = { version: 0, udpPayloadSize: OUR_UDP_PAYLOAD, do: queryEdns.do, flags: 0, options: [] };
+  const maxSize = replySizeLimit(queryEdns, transport);
+  try {
+    return encodeMessage(message, { maxSize }).bytes;
+  } catch (e) {
+    if (!(e instanceof WireError)) throw e;
+    // Zone data the codec cannot write: say SERVFAIL rather than stay silent (RFC 8906 §3).
+    return encodeMessage({ ...message, rcode: Rcode.SERVFAIL, flags: { ...message.flags, aa: false }, answers: [], authorities: [], additionals: [] }, { maxSize }).bytes;
+  }
+}
