@@ -1,0 +1,69 @@
+import type { TextErrorCode } from '@port53/wire';
+
+/** Why a zone file, or one of its records, was refused or warned about. */
+export type ZoneErrorCode =
+  | TextErrorCode // a name, TTL, type or rdata that does not parse (from @port53/wire)
+  | 'BAD_ENCODING' // bytes that are not UTF-8 (write other octets as \DDD)
+  | 'FILE_UNREADABLE'
+  | 'LINE_TOO_LONG'
+  | 'UNBALANCED_PARENS' // a ')' without '(' or a '(' never closed
+  | 'NESTED_PARENS' // RFC 1035 §5.1: parentheses group lines, they do not nest
+  | 'UNTERMINATED_STRING'
+  | 'NO_OWNER' // a line starting with a blank before any record set an owner
+  | 'NO_TTL' // no TTL, no $TTL and no previous record to take one from
+  | 'NO_ORIGIN'
+  | 'BAD_DIRECTIVE' // a $ORIGIN/$TTL/$INCLUDE/$GENERATE with wrong arguments
+  | 'UNKNOWN_DIRECTIVE'
+  | 'INCLUDE_OUTSIDE_ROOT' // $INCLUDE resolving (after symlinks) outside the zones directory
+  | 'INCLUDE_UNREADABLE'
+  | 'INCLUDE_DEPTH'
+  | 'GENERATE_TOO_MANY'
+  | 'WRONG_CLASS' // a record whose class is not the zone's (IN)
+  | 'OUTSIDE_ZONE' // owner not at or below the zone's origin
+  | 'NO_SOA'
+  | 'MULTIPLE_SOA'
+  | 'SOA_NOT_AT_APEX'
+  | 'NO_NS' // no NS RRset at the apex
+  | 'CNAME_AND_OTHER_DATA' // RFC 1034 §3.6.2 (also a second CNAME at one name)
+  | 'DUPLICATE' // warning: an exact duplicate record, dropped
+  | 'TTL_MISMATCH' // warning: RFC 2181 §5.2, the RRset takes the lowest TTL
+  | 'TOO_MANY_RECORDS'
+  | 'TOO_MANY_ERRORS';
+
+export type ZoneErrorSeverity = 'error' | 'warning';
+
+/**
+ * One problem in a zone file, with its place. `message` reads "file:line:column: reason" like a
+ * compiler's; problems of the whole file (no SOA, unreadable) have line and column 0 and read "file: reason".
+ */
+export class ZoneError extends Error {
+  override readonly name = 'ZoneError';
+  constructor(
+    readonly code: ZoneErrorCode,
+    readonly reason: string,
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly severity: ZoneErrorSeverity = 'error',
+  ) {
+    const where = line > 0 ? `${file}:${line}:${column}` : file;
+    super(`${where}: ${severity === 'warning' ? 'warning: ' : ''}${reason}`);
+  }
+}
+
+const LISTED = 10;
+
+/** A zone that could not be loaded: every error found in it (bounded), none of its records. */
+export class ZoneLoadError extends Error {
+  override readonly name = 'ZoneLoadError';
+  readonly code = 'ZONE_INVALID';
+  constructor(
+    readonly file: string,
+    readonly errors: ZoneError[],
+    readonly warnings: ZoneError[] = [],
+  ) {
+    const shown = errors.slice(0, LISTED).map((e) => e.message);
+    const more = errors.length > LISTED ? [`... and ${errors.length - LISTED} more`] : [];
+    super([`${file}: zone not loaded, ${errors.length} error${errors.length === 1 ? '' : 's'}`, ...shown, ...more].join('\n'));
+  }
+}

@@ -1,0 +1,87 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Name, ResourceRecord } from '@port53/wire';
+import { checkZone } from './checks.js';
+import { ZoneError, ZoneLoadError } from './errors.js';
+import { decodeZoneBytes } from './include.js';
+import { parseZone } from './parser.js';
+
+export { ZoneError, ZoneLoadError } from './errors.js';
+export type { ZoneErrorCode, ZoneErrorSeverity } from './errors.js';
+export { DEFAULT_MAX_RECORDS } from './limits.js';
+
+/** A zone file to load. */
+export interface ZoneSource {
+  file: string;
+  /** From `--zone ORIGIN=FILE`; without it, a $ORIGIN before the first record, else the file name minus ".zone". */
+  origin?: Name;
+}
+
+export interface LoadedZone {
+  origin: Name;
+  file: string;
+  /** Checked records in file order: duplicates dropped, each RRset at its lowest TTL. */
+  records: ResourceRecord[];
+  serial: number;
+  warnings: ZoneError[];
+}
+
+export interface LoadOptions {
+  /** $INCLUDE files must resolve, after symlinks, inside this directory (default: the zone file's directory). */
+  root?: string;
+  /** Records allowed in one zone (default DEFAULT_MAX_RECORDS). */
+  maxRecords?: number;
+}
+
+export interface ParseTextOptions extends LoadOptions {
+  /** The name errors are reported under, and the base of relative $INCLUDE paths. */
+  file: string;
+  origin?: Name;
+  /** Reads an $INCLUDE file (default: from disk, confined to `root`). */
+  readInclude?: (file: string) => string;
+}
+
+/** Every `*.zone` file directly in `dir`, sorted by name. */
+export async function findZoneFiles(dir: string): Promise<ZoneSource[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((e) => e.name.endsWith('.zone') && (e.isFile() || e.isSymbolicLink()))
+    .map((e) => e.name)
+    .sort()
+    .map((name) => ({ file: path.join(dir, name) }));
+}
+
+/**
+ * Parses and checks master-file text. Never throws on bad input: `errors` holds every error and
+ * warning found (severity tells them apart), in file order then check order.
+ */
+export function parseZoneText(text: string, options: ParseTextOptions): { origin: Name; records: ResourceRecord[]; errors: ZoneError[] } {
+  const parsed = parseZone(text, options);
+  const errors = parsed.errors;
+  const checked = checkZone(parsed.origin, parsed.records, (code, reason, at, severity) => {
+    errors.push(new ZoneError(code, reason, at?.file ?? options.file, at?.line ?? 0, at?.column ?? 0, severity));
+  });
+  return { origin: parsed.origin, records: checked.map((r) => r.rr), errors };
+}
+
+/** Reads, parses and checks a zone; throws ZoneLoadError with all its errors rather than return part of it. */
+export async function loadZone(source: ZoneSource, options: LoadOptions = {}): Promise<LoadedZone> {
+  const { file } = source;
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new ZoneLoadError(file, [new ZoneError('FILE_UNREADABLE', `cannot read: ${(e as Error).message}`, file, 0, 0)]);
+  }
+  const { text, badLine } = decodeZoneBytes(bytes);
+  if (badLine !== undefined) {
+    throw new ZoneLoadError(file, [new ZoneError('BAD_ENCODING', 'not UTF-8 (write such octets as \\DDD)', file, badLine, 1)]);
+  }
+  const result = parseZoneText(text, { file, origin: source.origin, root: options.root ?? path.dirname(file), maxRecords: options.maxRecords });
+  const errors = result.errors.filter((e) => e.severity === 'error');
+  const warnings = result.errors.filter((e) => e.severity === 'warning');
+  if (errors.length > 0) throw new ZoneLoadError(file, errors, warnings);
+  const soa = result.records.find((r) => r.type === 'SOA');
+  const serial = soa?.type === 'SOA' ? soa.data.serial : 0;
+  return { origin: result.origin, file, records: result.records, serial, warnings };
+}

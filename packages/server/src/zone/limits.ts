@@ -1,0 +1,12 @@
+/** Zone loading limits, in one place. */
+
+/** Longest physical line accepted (characters); longer ones are refused, not truncated. */
+export const MAX_LINE_LENGTH = 65_536;
+/** $INCLUDE nesting, which also stops include loops. */
+export const MAX_INCLUDE_DEPTH = 16;
+/** Records one $GENERATE may produce. */
+export const MAX_GENERATE_RECORDS = 65_536;
+/** Records per zone unless `maxRecords` says otherwise. */
+export const DEFAULT_MAX_RECORDS = 1_000_000;
+/** Errors collected per zone before giving up on the file. */
+export const MAX_ERRORS = 100;

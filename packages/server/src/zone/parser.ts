@@ -1,0 +1,357 @@
+import path from 'node:path';
+import {
+  classFromString,
+  parseName,
+  parseRdata,
+  parseTtl,
+  TextError,
+  typeFromString,
+  typeToString,
+  type Name,
+  type ResourceRecord,
+  type TypeName,
+} from '@port53/wire';
+import { ZoneError, type ZoneErrorCode, type ZoneErrorSeverity } from './errors.js';
+import { lexZone, type Entry, type ZoneToken } from './lexer.js';
+import { parseRange, rangeCount, substitute } from './generate.js';
+import { confinedReader, IncludeError, isInside, resolveInclude } from './include.js';
+import { DEFAULT_MAX_RECORDS, MAX_ERRORS, MAX_GENERATE_RECORDS, MAX_INCLUDE_DEPTH } from './limits.js';
+
+export interface ParseOptions {
+  file: string;
+  /** The zone's name; without it, a $ORIGIN before the first record, else the file name minus ".zone". */
+  origin?: Name;
+  /** $INCLUDE files must resolve inside this directory (default: the file's directory). */
+  root?: string;
+  /** Reads an $INCLUDE file (default: from disk, confined to `root` after resolving symlinks). */
+  readInclude?: (file: string) => string;
+  maxRecords?: number;
+}
+
+/** A parsed record and the place of its owner (or of the line, for a continued owner). */
+export interface LocatedRecord {
+  rr: ResourceRecord;
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface ParseResult {
+  origin: Name;
+  records: LocatedRecord[];
+  errors: ZoneError[];
+}
+
+interface Place {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** The owner-less fields of a record line: [TTL] [class] type, in either order (RFC 1035 §5.1). */
+interface Fields {
+  ttl?: number;
+  type: TypeName;
+  typeToken: ZoneToken;
+  next: number;
+}
+
+class Stop extends Error {}
+
+const IN = 1;
+
+/** Parses master-file text (RFC 1035 §5) into located records; never throws on bad input. */
+export function parseZone(text: string, options: ParseOptions): ParseResult {
+  const parser = new ZoneParser(options);
+  try {
+    parser.parseFile(text, options.file, 0);
+  } catch (e) {
+    if (!(e instanceof Stop)) throw e;
+  }
+  return { origin: parser.zoneOrigin(), records: parser.records, errors: parser.errors };
+}
+
+/** The zone name implied by a file name: "example.test.zone" → example.test. */
+export function originFromFileName(file: string): Name {
+  return parseName(path.basename(file).replace(/\.zone$/i, ''));
+}
+
+class ZoneParser {
+  readonly records: LocatedRecord[] = [];
+  readonly errors: ZoneError[] = [];
+  private errorCount = 0;
+  private apex: Name | undefined;
+  private origin: Name | undefined;
+  private defaultTtl: number | undefined;
+  private lastTtl: number | undefined;
+  /** Owner of the previous record; null after an owner that did not parse (its continuations are skipped). */
+  private lastOwner: Name | null | undefined;
+  private readonly root: string;
+  private readonly read: (file: string) => string;
+  private readonly maxRecords: number;
+
+  constructor(private readonly options: ParseOptions) {
+    this.root = options.root ?? path.dirname(options.file);
+    this.read = options.readInclude ?? confinedReader(this.root);
+    this.maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
+    if (options.origin !== undefined) this.apex = this.origin = parseName(options.origin);
+  }
+
+  zoneOrigin(): Name {
+    if (this.apex === undefined) {
+      try {
+        this.apex = originFromFileName(this.options.file);
+      } catch {
+        return '.';
+      }
+    }
+    return this.apex;
+  }
+
+  parseFile(text: string, file: string, depth: number): void {
+    const report = (code: ZoneErrorCode, reason: string, line: number, column: number) =>
+      this.report(code, reason, { file, line, column });
+    for (const entry of lexZone(text, report)) {
+      const first = entry.tokens[0];
+      if (!entry.blankOwner && !first.quoted && first.text.startsWith('$')) this.directive(entry, file, depth);
+      else this.record(entry, file);
+    }
+  }
+
+  private report(code: ZoneErrorCode, reason: string, at: Place, severity: ZoneErrorSeverity = 'error'): void {
+    this.errors.push(new ZoneError(code, reason, at.file, at.line, at.column, severity));
+    if (severity === 'error' && ++this.errorCount >= MAX_ERRORS) {
+      this.errors.push(new ZoneError('TOO_MANY_ERRORS', `${MAX_ERRORS} errors, giving up on this file`, at.file, at.line, at.column));
+      throw new Stop();
+    }
+  }
+
+  /** The origin relative names are completed with; the first use fixes the zone's name if nothing did. */
+  private currentOrigin(at: Place): Name {
+    if (this.origin === undefined) {
+      try {
+        this.origin = this.apex = originFromFileName(this.options.file);
+      } catch {
+        this.report('NO_ORIGIN', `no $ORIGIN and the file name "${path.basename(this.options.file)}" is not a zone name`, at);
+        throw new Stop();
+      }
+    }
+    return this.origin;
+  }
+
+  private directive(entry: Entry, file: string, depth: number): void {
+    const [name, ...args] = entry.tokens;
+    const at = place(file, name);
+    switch (name.text.toUpperCase()) {
+      case '$ORIGIN': {
+        if (args.length !== 1) return this.report('BAD_DIRECTIVE', '$ORIGIN takes one domain name', at);
+        const origin = this.name(args[0], file, this.origin);
+        if (origin === undefined) return;
+        this.origin = origin;
+        this.apex ??= origin; // a $ORIGIN before any record names the zone
+        return;
+      }
+      case '$TTL': {
+        if (args.length !== 1) return this.report('BAD_DIRECTIVE', '$TTL takes one TTL', at);
+        const ttl = parseTtl(args[0].text);
+        if (ttl === undefined) return this.badTtl(args[0], file);
+        this.defaultTtl = ttl;
+        return;
+      }
+      case '$INCLUDE':
+        return this.include(args, at, depth);
+      case '$GENERATE':
+        return this.generate(args, at, file);
+      default:
+        return this.report('UNKNOWN_DIRECTIVE', `unknown directive ${name.text}`, at);
+    }
+  }
+
+  /** RFC 1035 §5.1 $INCLUDE <file> [<origin>]: the origin and owner revert afterwards; $TTL does not (as BIND). */
+  private include(args: ZoneToken[], at: Place, depth: number): void {
+    if (args.length < 1 || args.length > 2) return this.report('BAD_DIRECTIVE', '$INCLUDE takes a file name and an optional origin', at);
+    const target = args[0];
+    const targetAt = place(at.file, target);
+    if (depth + 1 > MAX_INCLUDE_DEPTH) {
+      return this.report('INCLUDE_DEPTH', `$INCLUDE nested more than ${MAX_INCLUDE_DEPTH} deep (an include loop?)`, targetAt);
+    }
+    const resolved = resolveInclude(at.file, target.text);
+    if (!isInside(this.root, resolved)) {
+      return this.report('INCLUDE_OUTSIDE_ROOT', `$INCLUDE "${target.text}" is outside the zones directory "${this.root}"`, targetAt);
+    }
+    let origin = this.currentOrigin(at);
+    if (args.length === 2) {
+      const named = this.name(args[1], at.file, origin);
+      if (named === undefined) return;
+      origin = named;
+    }
+    let text: string;
+    try {
+      text = this.read(resolved);
+    } catch (e) {
+      const code = e instanceof IncludeError ? e.code : 'INCLUDE_UNREADABLE';
+      return this.report(code, (e as Error).message, targetAt);
+    }
+    const saved = { origin: this.origin, lastOwner: this.lastOwner };
+    this.origin = origin;
+    try {
+      this.parseFile(text, resolved, depth + 1);
+    } finally {
+      this.origin = saved.origin;
+      this.lastOwner = saved.lastOwner;
+    }
+  }
+
+  /** BIND's $GENERATE range owner [ttl] [class] type rdata: one record per value, `$` replaced. */
+  private generate(args: ZoneToken[], at: Place, file: string): void {
+    if (args.length < 4) return this.report('BAD_DIRECTIVE', '$GENERATE takes a range, an owner, [TTL] [class] a type and rdata', at);
+    const range = parseRange(args[0].text);
+    if (range === undefined) {
+      return this.report('BAD_DIRECTIVE', `bad $GENERATE range "${args[0].text}" (expected start-stop[/step])`, place(file, args[0]));
+    }
+    const count = rangeCount(range);
+    if (count > MAX_GENERATE_RECORDS) {
+      return this.report('GENERATE_TOO_MANY', `$GENERATE range gives ${count} records (max ${MAX_GENERATE_RECORDS})`, place(file, args[0]));
+    }
+    const lhs = args[1];
+    const fields = this.fields(args, 2, file);
+    if (fields === undefined) return;
+    const templates = args.slice(fields.next);
+    if (templates.length === 0) return this.report('MISSING_FIELD', `no rdata for ${fields.type}`, place(file, fields.typeToken));
+    const origin = this.currentOrigin(at);
+    for (let value = range.start; value <= range.stop; value += range.step) {
+      let ownerText: string;
+      let tokens: ZoneToken[];
+      try {
+        ownerText = substitute(lhs.text, value);
+        tokens = templates.map((t) => ({ ...t, text: substitute(t.text, value) }));
+      } catch (e) {
+        return this.report('BAD_DIRECTIVE', (e as Error).message, at);
+      }
+      // BIND takes the rdata as one token; a quoted one with blanks holds several fields.
+      if (tokens.length === 1 && tokens[0].quoted && /\s/.test(tokens[0].text)) tokens = relex(tokens[0]);
+      const owner = this.name({ ...lhs, text: ownerText }, file, origin);
+      if (owner === undefined) return;
+      if (!this.add(owner, fields, tokens, origin, place(file, lhs))) return;
+    }
+  }
+
+  private record(entry: Entry, file: string): void {
+    let owner: Name | undefined;
+    let next = 0;
+    const at: Place = { file, line: entry.line, column: 1 };
+    if (entry.blankOwner) {
+      if (this.lastOwner === null) return; // the previous owner was already reported
+      if (this.lastOwner === undefined) return this.report('NO_OWNER', 'no owner: a line starting with a blank continues a previous record', place(file, entry.tokens[0]));
+      owner = this.lastOwner;
+    } else {
+      owner = this.name(entry.tokens[0], file, this.currentOrigin(at));
+      this.lastOwner = owner ?? null;
+      if (owner === undefined) return;
+      next = 1;
+    }
+    const fields = this.fields(entry.tokens, next, file);
+    if (fields === undefined) return;
+    this.add(owner, fields, entry.tokens.slice(fields.next), this.currentOrigin(at), at);
+  }
+
+  /** Parses rdata and appends the record; false when it failed (reported). */
+  private add(owner: Name, fields: Fields, rdata: ZoneToken[], origin: Name, at: Place): boolean {
+    const { type, typeToken } = fields;
+    let data: ResourceRecord['data'];
+    try {
+      data = parseRdata(type, rdata, origin);
+    } catch (e) {
+      if (!(e instanceof TextError)) throw e;
+      const token = e.token === undefined ? (rdata[0] ?? typeToken) : (rdata[Math.min(e.token, rdata.length - 1)] ?? typeToken);
+      this.report(e.code, e.message, place(at.file, token));
+      return false;
+    }
+    let ttl = fields.ttl ?? this.defaultTtl ?? this.lastTtl;
+    if (ttl === undefined) {
+      if (type !== 'SOA') {
+        this.report('NO_TTL', 'no TTL: give one, or a $TTL before the first record', place(at.file, typeToken));
+        return false;
+      }
+      ttl = (data as { minimum: number }).minimum;
+      this.report('NO_TTL', `no TTL and no $TTL: the SOA takes its MINIMUM, ${ttl}`, place(at.file, typeToken), 'warning');
+    }
+    this.lastTtl = ttl;
+    if (this.records.length >= this.maxRecords) {
+      this.report('TOO_MANY_RECORDS', `more than ${this.maxRecords} records in the zone`, at);
+      throw new Stop();
+    }
+    const rr = { name: owner, type, class: 'IN', ttl, data } as ResourceRecord;
+    this.records.push({ rr, file: at.file, line: at.line, column: at.column });
+    return true;
+  }
+
+  /** [TTL] [class] type starting at tokens[start]; undefined when reported. */
+  private fields(tokens: ZoneToken[], start: number, file: string): Fields | undefined {
+    let ttl: number | undefined;
+    let classSeen = false;
+    let i = start;
+    for (; i < tokens.length && i < start + 2; i++) {
+      const t = tokens[i];
+      if (t.quoted) break;
+      if (ttl === undefined && /^\d/.test(t.text)) {
+        ttl = parseTtl(t.text);
+        if (ttl === undefined) return this.badTtl(t, file);
+        continue;
+      }
+      const cls = classSeen ? undefined : classFromString(t.text);
+      if (cls === undefined) break;
+      if (cls !== IN) {
+        this.report('WRONG_CLASS', `class ${t.text} in an IN zone (every record of a zone has the zone's class)`, place(file, t));
+        return undefined;
+      }
+      classSeen = true;
+    }
+    const typeToken = tokens[i];
+    if (typeToken === undefined) {
+      this.report('MISSING_FIELD', 'no type', place(file, tokens[tokens.length - 1]));
+      return undefined;
+    }
+    const code = typeToken.quoted ? undefined : typeFromString(typeToken.text);
+    if (code === undefined) {
+      const what = /^\d/.test(typeToken.text) ? 'a second TTL' : `unknown type "${typeToken.text}"`;
+      this.report('BAD_TYPE', `${what} (unknown types are written TYPEn with \\# rdata, RFC 3597)`, place(file, typeToken));
+      return undefined;
+    }
+    // RFC 6895 §3.1: 0 is reserved, OPT is a pseudo-record, 128-255 are query and meta types.
+    if (code === 0 || code === 41 || (code >= 128 && code <= 255)) {
+      this.report('BAD_TYPE', `${typeToString(code)} is not a record type that can be in a zone`, place(file, typeToken));
+      return undefined;
+    }
+    return { ttl, type: typeToString(code) as TypeName, typeToken, next: i + 1 };
+  }
+
+  private name(token: ZoneToken, file: string, origin: Name | undefined): Name | undefined {
+    try {
+      if (token.quoted) throw new TextError('BAD_NAME', `a domain name cannot be quoted: "${token.text}"`);
+      return parseName(token.text, origin);
+    } catch (e) {
+      if (!(e instanceof TextError)) throw e;
+      this.report(e.code, e.message, place(file, token));
+      return undefined;
+    }
+  }
+
+  private badTtl(token: ZoneToken, file: string): undefined {
+    this.report('BAD_TTL', `bad TTL "${token.text}" (seconds up to 2147483647, or units like 1w2d3h4m5s)`, place(file, token));
+    return undefined;
+  }
+}
+
+function place(file: string, token: ZoneToken): Place {
+  return { file, line: token.line, column: token.column };
+}
+
+/** Splits a substituted $GENERATE rdata string into tokens, all placed at the original token. */
+function relex(token: ZoneToken): ZoneToken[] {
+  const out: ZoneToken[] = [];
+  for (const entry of lexZone(token.text, () => undefined)) {
+    for (const t of entry.tokens) out.push({ ...t, line: token.line, column: token.column });
+  }
+  return out;
+}
