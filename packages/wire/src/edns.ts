@@ -24,7 +24,7 @@ export function decodeOpt(
     const code = (bytes[pos] << 8) | bytes[pos + 1];
     const len = (bytes[pos + 2] << 8) | bytes[pos + 3];
     if (pos + 4 + len > end) throw new WireError('BAD_OPT', pos, `EDNS option ${code} runs past the OPT rdata`);
-    options.push({ code, data: bytes.slice(pos + 4, pos + 4 + len) });
+    options.push({ code, data: new Uint8Array(bytes.subarray(pos + 4, pos + 4 + len)) });
     pos += 4 + len;
   }
   const edns: Edns = {

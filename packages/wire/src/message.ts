@@ -105,7 +105,8 @@ export function decodeUnguarded(bytes: Uint8Array): Message {
         const data = typed.codec.decode(r, rdEnd);
         record = { name, type: typed.name, class: classToString(cls), ttl, data } as ResourceRecord;
       } else {
-        record = { name, type: typeToString(type), class: classToString(cls), ttl, data: bytes.slice(rdStart, rdEnd) } as ResourceRecord;
+        const data = new Uint8Array(bytes.subarray(rdStart, rdEnd)); // a copy, never a view of the packet
+        record = { name, type: typeToString(type), class: classToString(cls), ttl, data } as ResourceRecord;
       }
       r.pos = rdEnd;
       records.push(record);

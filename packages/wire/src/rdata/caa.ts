@@ -26,7 +26,7 @@ export const caaCodec: RdataCodec<CaaData> = {
     const tagBytes = b.subarray(tagStart, tagStart + tagLength);
     if (!isTag(tagBytes)) throw new WireError('BAD_RDATA', tagStart, 'CAA tag must be 1..255 letters and digits');
     const tag = String.fromCharCode(...tagBytes);
-    const value = b.slice(tagStart + tagLength, end);
+    const value = new Uint8Array(b.subarray(tagStart + tagLength, end));
     r.pos = end;
     return { flags, tag, value };
   },

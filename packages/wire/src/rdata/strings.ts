@@ -10,7 +10,7 @@ const MAX_RDATA = 0xffff;
 function readString(r: WireReader, end: number, type: string): CharacterString {
   const len = r.bytes[r.pos];
   if (r.pos + 1 + len > end) throw new WireError('BAD_RDATA', r.pos, `${type} character-string runs past its rdata`);
-  const s = r.bytes.slice(r.pos + 1, r.pos + 1 + len);
+  const s = new Uint8Array(r.bytes.subarray(r.pos + 1, r.pos + 1 + len)); // a copy: a Buffer's slice would share memory
   r.pos += 1 + len;
   return s;
 }
