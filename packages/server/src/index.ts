@@ -1,1 +1,10 @@
-export {};
+export { createServer } from './server.js';
+export type { BoundAddress, OutcomeKind, ReloadResult, Server, ServerOptions, ServerStats, ZoneFailure } from './server.js';
+export type { ZoneSummary } from './zone-set.js';
+export { ZoneDirectoryError } from './zone-set.js';
+export { BindError } from './transport/bind-error.js';
+export type { TcpCounters } from './transport/tcp.js';
+export { ZoneError, ZoneLoadError } from './zone/index.js';
+export type { LoadedZone } from './zone/index.js';
+export { DEFAULTS } from './defaults.js';
+export type { LogLevel } from './defaults.js';

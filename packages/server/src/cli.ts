@@ -1,0 +1,218 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { parseName } from '@port53/wire';
+import yargs from 'yargs';
+import { DEFAULTS, LOG_LEVELS, type LogLevel } from './defaults.js';
+import { createLogger, type Logger } from './log.js';
+import { createServer, type Server, type ServerOptions } from './server.js';
+import { BindError } from './transport/bind-error.js';
+import { ZoneLoadError } from './zone/index.js';
+import { listZones, loadZones, ZoneDirectoryError, type ZoneSpec } from './zone-set.js';
+
+/** A bad command line: printed as one line, exit status 1. */
+class UsageError extends Error {}
+
+interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const io: Io = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+interface Args {
+  spec: ZoneSpec;
+  addresses?: string[];
+  port: number;
+  tcp: boolean;
+  logLevel: LogLevel;
+  queryLog: boolean;
+  check: boolean;
+}
+
+/**
+ * `port53d [options]`. Serves until SIGTERM/SIGINT (SIGHUP reloads the zones); sets
+ * process.exitCode rather than exiting, so pending log lines and replies are flushed.
+ */
+export async function main(argv: string[]): Promise<void> {
+  let args: Args | 'done';
+  try {
+    args = await parseArgs(argv);
+  } catch (err) {
+    io.err(`port53d: ${err instanceof UsageError ? err.message : String(err)} (see port53d --help)`);
+    process.exitCode = 1;
+    return;
+  }
+  if (args === 'done') return;
+  if (args.check) {
+    process.exitCode = await check(args.spec);
+    return;
+  }
+  await serve(args);
+}
+
+async function parseArgs(argv: string[]): Promise<Args | 'done'> {
+  const parser = yargs(argv)
+    .scriptName('port53d')
+    .usage('$0 [options]\n\nAn authoritative DNS server answering from RFC 1035 zone files.')
+    // --help and --version are handled here, so that yargs never exits the process.
+    .help(false)
+    .version(false)
+    .option('zones', { type: 'string', requiresArg: true, describe: `Serve every *.zone file in DIR (default ./${DEFAULTS.zonesDir} unless --zone is given)` })
+    .option('zone', { type: 'string', array: true, requiresArg: true, describe: 'Serve FILE as zone ORIGIN, written ORIGIN=FILE (repeatable)' })
+    .option('address', { type: 'string', array: true, requiresArg: true, describe: `Listen on this address (repeatable; default ${DEFAULTS.addresses.join(' and ')})` })
+    .option('port', { type: 'string', requiresArg: true, describe: `UDP and TCP port (default ${DEFAULTS.port}; 0 picks a free one)` })
+    .option('tcp', { type: 'boolean', default: DEFAULTS.tcp, describe: 'Also listen on TCP (--no-tcp: UDP only)' })
+    .option('log-level', { type: 'string', choices: LOG_LEVELS, default: DEFAULTS.logLevel, describe: 'Log threshold; logs are JSON on stderr, readable text on a terminal' })
+    .option('query-log', { type: 'boolean', default: DEFAULTS.queryLog, describe: 'Log every query (client, name, type, rcode, size)' })
+    .option('check', { type: 'boolean', default: false, describe: 'Check the zone files, print errors as file:line:column, exit 0 or 1' })
+    .option('help', { type: 'boolean', alias: 'h', describe: 'Show this help' })
+    .option('version', { type: 'boolean', alias: 'v', describe: 'Show the version' })
+    .strict()
+    .exitProcess(false)
+    .parserConfiguration({ 'duplicate-arguments-array': false })
+    .wrap(100)
+    .fail((msg, err) => {
+      // yargs spreads some messages over lines ("Invalid values:\n  Argument: ..."): keep one.
+      throw new UsageError((msg || err?.message || 'bad arguments').replace(/\s*\n\s*/g, ' '));
+    });
+  const parsed = await parser.parseAsync();
+  if (parsed.help) {
+    io.out(await parser.getHelp());
+    return 'done';
+  }
+  if (parsed.version) {
+    io.out(version());
+    return 'done';
+  }
+  const zones = (parsed.zone ?? []).map(parseZoneArg);
+  const addresses = parsed.address?.map((a) => {
+    if (isIP(a) === 0) throw new UsageError(`--address ${JSON.stringify(a)} is not an IPv4 or IPv6 address`);
+    return a;
+  });
+  const spec: ZoneSpec = parsed.zones === undefined && zones.length > 0 ? { zones } : { zonesDir: parsed.zones ?? DEFAULTS.zonesDir, zones };
+  return {
+    spec,
+    addresses,
+    port: parsePort(parsed.port),
+    tcp: parsed.tcp,
+    logLevel: parsed['log-level'] as LogLevel,
+    queryLog: parsed['query-log'],
+    check: parsed.check,
+  };
+}
+
+function parsePort(text: string | undefined): number {
+  if (text === undefined) return DEFAULTS.port;
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be a number from 0 to 65535, not ${JSON.stringify(text)}`);
+  return port;
+}
+
+function parseZoneArg(text: string): { origin: string; file: string } {
+  const eq = text.indexOf('=');
+  if (eq <= 0 || eq === text.length - 1) throw new UsageError(`--zone needs ORIGIN=FILE, not ${JSON.stringify(text)}`);
+  const origin = text.slice(0, eq);
+  try {
+    parseName(origin);
+  } catch (err) {
+    throw new UsageError(`--zone ${JSON.stringify(text)}: bad origin: ${(err as Error).message}`);
+  }
+  return { origin, file: text.slice(eq + 1) };
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** `--check`: like named-checkzone, one line per zone, errors as file:line:column; exit status 0 or 1. */
+async function check(spec: ZoneSpec): Promise<number> {
+  let entries;
+  try {
+    entries = await listZones(spec);
+  } catch (err) {
+    io.err(`port53d: ${(err as Error).message}`);
+    return 1;
+  }
+  if (entries.length === 0) {
+    io.err(`port53d: no *.zone files in ${spec.zonesDir}`);
+    return 1;
+  }
+  let failed = 0;
+  for (const r of await loadZones(entries)) {
+    if (r.ok) {
+      for (const w of r.zone.warnings) io.out(w.message);
+      io.out(`zone ${r.zone.origin}/IN: loaded serial ${r.zone.serial}`);
+    } else {
+      failed++;
+      for (const e of [...r.error.errors, ...r.error.warnings]) io.out(e.message);
+      io.out(`zone ${r.entry.origin ?? r.entry.file}/IN: not loaded due to errors`);
+    }
+  }
+  io.out(failed === 0 ? 'OK' : `${failed} of ${entries.length} zone files have errors`);
+  return failed === 0 ? 0 : 1;
+}
+
+async function serve(args: Args): Promise<void> {
+  const logger = await createLogger({ level: args.logLevel, pretty: process.stderr.isTTY === true });
+  const options: ServerOptions = {
+    ...args.spec,
+    addresses: args.addresses,
+    port: args.port,
+    tcp: args.tcp,
+    logger,
+    queryLog: args.queryLog,
+  };
+  let server: Server;
+  try {
+    server = await createServer(options);
+  } catch (err) {
+    reportStartError(err, logger);
+    process.exitCode = 1;
+    return;
+  }
+  handleSignals(server, logger);
+}
+
+function reportStartError(err: unknown, logger: Logger): void {
+  if (err instanceof ZoneLoadError) {
+    for (const e of err.errors) io.err(e.message);
+    const files = new Set(err.errors.map((e) => e.file)).size;
+    io.err(`port53d: not starting: ${files} zone file${files === 1 ? ' has' : 's have'} errors`);
+  } else if (err instanceof BindError || err instanceof ZoneDirectoryError) {
+    io.err(`port53d: ${err.message}`);
+  } else {
+    logger.debug({ err }, 'start-up failed');
+    io.err(`port53d: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function handleSignals(server: Server, logger: Logger): void {
+  const reload = () => {
+    logger.info({ event: 'signal', signal: 'SIGHUP' }, 'SIGHUP: reloading zones');
+    // The server logs each zone and the summary; a failure keeps the old zones.
+    server.reload().catch(() => undefined);
+  };
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info({ event: 'signal', signal }, `${signal}: shutting down`);
+    process.off('SIGHUP', reload);
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+    // A second signal now gets the default action: immediate exit.
+    server.close().then(
+      () => {
+        process.exitCode = 0;
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'closing failed');
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.on('SIGHUP', reload);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}

@@ -1,0 +1,32 @@
+/**
+ * Every default of `createServer()` and `port53d`, in one place.
+ * The CLI shows these in --help; the README quotes them.
+ */
+export const DEFAULTS = {
+  /** Served when neither `zonesDir` nor `zones` is given (relative to the working directory). */
+  zonesDir: 'zones',
+  /** Loopback only: a development server should not be reachable from the network by accident. */
+  addresses: ['127.0.0.1', '::1'] as readonly string[],
+  /** 5353 needs no privileges; 53 works as root or with CAP_NET_BIND_SERVICE. */
+  port: 5353,
+  tcp: true,
+  logLevel: 'info',
+  queryLog: false,
+  /** RFC 7766 §6.2.3: servers should close idle connections after a timeout of the order of seconds. */
+  tcpIdleTimeoutMs: 10_000,
+  /** Open TCP connections in total; new ones over the cap are closed at once (NSD tcp-count is 100). */
+  maxTcpConnections: 100,
+  /** Open TCP connections from one client address. */
+  maxTcpConnectionsPerClient: 10,
+  /** Replies written but not yet flushed to the kernel on one connection before reading pauses (RFC 7766 §6.2.1.1). */
+  maxPipelined: 100,
+  /** Bytes of unprocessed input kept for one connection: one maximal frame plus one read. */
+  maxTcpBufferedBytes: 2 + 65_535 + 65_536,
+  /** Write buffer above which a connection stops being read until it drains. */
+  tcpWriteHighWaterBytes: 64 * 1024,
+  /** With port 0, how many times to pick a new ephemeral port when TCP finds the UDP port taken. */
+  bindAttempts: 8,
+} as const;
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];

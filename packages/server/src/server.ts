@@ -1,0 +1,329 @@
+import { isIP } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { rcodeToString } from '@port53/wire';
+import { respond, type Outcome } from './answer/respond.js';
+import { DEFAULTS } from './defaults.js';
+import { silentLogger, type Logger } from './log.js';
+import { buildCatalog, type Catalog } from './store/catalog.js';
+import { BindError, hostPort, type Transport } from './transport/bind-error.js';
+import { ConnectionTable, listenTcp, tcpCounters, type TcpCounters, type TcpLimits } from './transport/tcp.js';
+import { listenUdp, type Client, type Listener } from './transport/udp.js';
+import type { LoadedZone } from './zone/index.js';
+import { ZoneError, ZoneLoadError } from './zone/index.js';
+import { listZones, loadZones, summarize, type ZoneResult, type ZoneSpec, type ZoneSummary } from './zone-set.js';
+
+export interface ServerOptions {
+  /** Serve every *.zone file in this directory. Default `zones` when `zones` is not given either. */
+  zonesDir?: string;
+  /** Zones named one by one (`--zone ORIGIN=FILE`); origin defaults to $ORIGIN or the file name. */
+  zones?: readonly { origin?: string; file: string }[];
+  /** Addresses to listen on. Default 127.0.0.1 and ::1 (::1 is skipped with a warning when the machine lacks it). */
+  addresses?: readonly string[];
+  /** Default 5353. 0 picks one ephemeral port shared by every address and both transports. */
+  port?: number;
+  /** Listen on TCP too (default true). */
+  tcp?: boolean;
+  /** A pino logger; default (or false): log nothing. */
+  logger?: Logger | false;
+  /** Log every query at info level (default false). */
+  queryLog?: boolean;
+  /** Close a TCP connection idle this long (default 10 000 ms). */
+  tcpIdleTimeoutMs?: number;
+  /** Open TCP connections in total (default 100). */
+  maxTcpConnections?: number;
+  /** Open TCP connections per client address (default 10). */
+  maxTcpConnectionsPerClient?: number;
+  /** Unflushed replies per TCP connection before it stops being read (default 100). */
+  maxPipelined?: number;
+}
+
+export type OutcomeKind = Outcome['kind'];
+
+export interface BoundAddress {
+  address: string;
+  port: number;
+  family: 'IPv4' | 'IPv6';
+  transport: Transport;
+}
+
+/** Live counters; read them at any time. */
+export interface ServerStats {
+  queries: { udp: number; tcp: number };
+  /** What became of each query: answered (any RCODE from the zones), formerr, notimp, refused, badvers, dropped. */
+  outcomes: Record<OutcomeKind, number>;
+  /** Queries whose handling threw (a bug): answered SERVFAIL when the header was readable. */
+  errors: number;
+  tcp: TcpCounters;
+}
+
+/** A zone that could not be (re)loaded. With `previous`, that older version is still served. */
+export interface ZoneFailure {
+  file: string;
+  errors: ZoneError[];
+  previous?: ZoneSummary;
+}
+
+export interface ReloadResult {
+  /** True when every zone file loaded. */
+  ok: boolean;
+  /** Zones parsed afresh and now served. */
+  loaded: ZoneSummary[];
+  failed: ZoneFailure[];
+  /** Zones whose file left the directory: no longer served. */
+  removed: ZoneSummary[];
+  /** Zones served after the reload. */
+  zones: number;
+  ms: number;
+}
+
+export interface Server {
+  readonly addresses: readonly BoundAddress[];
+  readonly port: number;
+  readonly stats: ServerStats;
+  /** The zones served now. */
+  zones(): ZoneSummary[];
+  /** Re-reads every zone; see ReloadResult. Rejects only when the zones directory cannot be listed (nothing changes then). */
+  reload(): Promise<ReloadResult>;
+  /** Stops listening, closes open TCP connections; idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Loads the zones (every one must load: a broken zone rejects with its ZoneLoadError, like
+ * named-checkzone at boot), binds UDP and TCP on every address, and serves until close().
+ */
+export async function createServer(options: ServerOptions = {}): Promise<Server> {
+  const logger = options.logger || silentLogger();
+  const port = options.port ?? DEFAULTS.port;
+  const explicitAddresses = options.addresses !== undefined;
+  const addresses = [...(options.addresses ?? DEFAULTS.addresses)];
+  checkOptions(addresses, port);
+  const spec: ZoneSpec =
+    options.zonesDir === undefined && options.zones === undefined
+      ? { zonesDir: DEFAULTS.zonesDir }
+      : { zonesDir: options.zonesDir, zones: options.zones };
+  const limits: TcpLimits = {
+    idleTimeoutMs: options.tcpIdleTimeoutMs ?? DEFAULTS.tcpIdleTimeoutMs,
+    maxConnections: options.maxTcpConnections ?? DEFAULTS.maxTcpConnections,
+    maxConnectionsPerClient: options.maxTcpConnectionsPerClient ?? DEFAULTS.maxTcpConnectionsPerClient,
+    maxPipelined: options.maxPipelined ?? DEFAULTS.maxPipelined,
+    maxBufferedBytes: DEFAULTS.maxTcpBufferedBytes,
+    writeHighWaterBytes: DEFAULTS.tcpWriteHighWaterBytes,
+  };
+  const queryLog = options.queryLog ?? DEFAULTS.queryLog;
+
+  // Initial load: all or nothing.
+  const results = await loadZones(await listZones(spec));
+  const failures = results.filter((r): r is Extract<ZoneResult, { ok: false }> => !r.ok);
+  if (failures.length === 1) throw failures[0].error;
+  if (failures.length > 1) throw new ZoneLoadError(spec.zonesDir ?? failures[0].entry.file, failures.flatMap((f) => f.error.errors));
+  const served = new Map<string, LoadedZone>();
+  for (const r of results) {
+    if (!r.ok) continue;
+    served.set(r.entry.key, r.zone);
+    logZoneLoaded(logger, r.zone, r.ms);
+  }
+  if (served.size === 0) logger.warn({ event: 'no-zones', ...spec }, 'no zones to serve: every query will be REFUSED');
+  let catalog: Catalog = buildCatalog([...served.values()]);
+
+  const stats: ServerStats = {
+    queries: { udp: 0, tcp: 0 },
+    outcomes: { answered: 0, formerr: 0, notimp: 0, refused: 0, badvers: 0, dropped: 0 },
+    errors: 0,
+    tcp: tcpCounters(),
+  };
+
+  const handle = (query: Uint8Array, client: Client): Uint8Array | undefined => {
+    stats.queries[client.transport]++;
+    try {
+      const outcome = respond(query, catalog, client.transport);
+      stats.outcomes[outcome.kind]++;
+      if (queryLog) logQuery(logger, outcome, client);
+      else if (outcome.kind === 'dropped') logger.debug({ event: 'dropped', client: hostPort(client.address, client.port), transport: client.transport, reason: outcome.reason }, 'query dropped');
+      return outcome.reply;
+    } catch (err) {
+      stats.errors++;
+      logger.error({ event: 'query-error', err, client: hostPort(client.address, client.port), transport: client.transport }, 'answering a query failed');
+      return servfail(query);
+    }
+  };
+  const onSocketError = (err: Error) => logger.error({ event: 'socket-error', err }, 'socket error');
+  const table = new ConnectionTable(limits, stats.tcp);
+
+  const { listeners, skipped } = await bindAll({
+    addresses,
+    port,
+    tcp: options.tcp ?? DEFAULTS.tcp,
+    explicitAddresses,
+    bind: (transport, address, p) =>
+      transport === 'udp'
+        ? listenUdp({ address, port: p, handler: handle, onError: onSocketError })
+        : listenTcp({ address, port: p, handler: handle, limits, table, onError: onSocketError }),
+  });
+  for (const s of skipped) logger.warn({ event: 'address-skipped', address: s.address, code: s.code }, `not listening on ${s.address}: ${s.message}`);
+  for (const l of listeners) logger.info({ event: 'listening', address: l.address, port: l.port, transport: l.transport }, `listening on ${hostPort(l.address, l.port)} ${l.transport}`);
+
+  let closing: Promise<void> | undefined;
+  let reloading: Promise<unknown> = Promise.resolve();
+
+  const reloadOnce = async (): Promise<ReloadResult> => {
+    try {
+      return await reloadZones();
+    } catch (err) {
+      logger.error({ event: 'reload-failed', err }, `reload failed, still serving the previous zones: ${(err as Error).message}`);
+      throw err;
+    }
+  };
+
+  const reloadZones = async (): Promise<ReloadResult> => {
+    const started = performance.now();
+    const entries = await listZones(spec);
+    const fresh = await loadZones(entries);
+    const next = new Map<string, LoadedZone>();
+    const loaded: ZoneSummary[] = [];
+    const failed: ZoneFailure[] = [];
+    for (const r of fresh) {
+      if (r.ok) {
+        next.set(r.entry.key, r.zone);
+        loaded.push(summarize(r.zone));
+        continue;
+      }
+      const old = served.get(r.entry.key);
+      // NSD drops a zone that fails to reload; we keep answering from the version that loaded.
+      if (old) next.set(r.entry.key, old);
+      failed.push({ file: r.entry.file, errors: r.error.errors, previous: old && summarize(old) });
+    }
+    const removed = [...served].filter(([key]) => !next.has(key)).map(([, zone]) => summarize(zone));
+    // Throws if a kept old version and a new zone share an origin; then nothing changes.
+    const nextCatalog = buildCatalog([...next.values()]);
+    if (closing) throw new Error('server is closed');
+    catalog = nextCatalog; // the swap: queries see all the old zones or all the new ones
+    served.clear();
+    for (const [key, zone] of next) served.set(key, zone);
+    const result: ReloadResult = { ok: failed.length === 0, loaded, failed, removed, zones: served.size, ms: Math.round(performance.now() - started) };
+    for (const r of fresh) if (r.ok) logZoneLoaded(logger, r.zone, r.ms);
+    for (const f of failed) logZoneFailed(logger, f);
+    for (const z of removed) logger.info({ event: 'zone-removed', zone: z.origin, file: z.file }, `zone ${z.origin} removed`);
+    logger.info(
+      { event: 'reload', ok: result.ok, zones: result.zones, loaded: loaded.length, failed: failed.length, removed: removed.length, ms: result.ms },
+      result.ok ? `reloaded ${loaded.length} zone(s)` : `reloaded with ${failed.length} failure(s)`,
+    );
+    return result;
+  };
+
+  return {
+    addresses: listeners.map((l) => ({ address: l.address, port: l.port, family: l.family, transport: l.transport })),
+    port: listeners[0].port,
+    stats,
+    zones: () => [...served.values()].map(summarize),
+    reload() {
+      if (closing) return Promise.reject(new Error('server is closed'));
+      const run = reloading.then(reloadOnce, reloadOnce);
+      reloading = run.catch(() => undefined);
+      return run;
+    },
+    close() {
+      closing ??= (async () => {
+        table.destroyAll();
+        await Promise.all(listeners.map((l) => l.close()));
+        await reloading;
+        logger.info({ event: 'stopped' }, 'stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+function checkOptions(addresses: readonly string[], port: number): void {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port ${port} is not 0..65535`);
+  if (addresses.length === 0) throw new RangeError('no address to listen on');
+  for (const a of addresses) if (isIP(a) === 0) throw new TypeError(`${a} is not an IPv4 or IPv6 address`);
+}
+
+interface BindPlan {
+  addresses: string[];
+  port: number;
+  tcp: boolean;
+  explicitAddresses: boolean;
+  bind: (transport: Transport, address: string, port: number) => Promise<Listener>;
+}
+
+/** An address the user did not ask for that this machine lacks (e.g. ::1 with IPv6 off). */
+const UNAVAILABLE = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT']);
+
+/**
+ * Binds UDP then TCP on each address, all on one port. With port 0 the first UDP socket picks it;
+ * when another process holds that port for TCP or on another address, everything is closed and a
+ * new port is tried (a bounded number of times).
+ */
+async function bindAll(plan: BindPlan): Promise<{ listeners: Listener[]; skipped: BindError[] }> {
+  const attempts = plan.port === 0 ? DEFAULTS.bindAttempts : 1;
+  for (let attempt = 1; ; attempt++) {
+    const listeners: Listener[] = [];
+    const skipped: BindError[] = [];
+    let port = plan.port;
+    try {
+      for (const address of plan.addresses) {
+        let udp: Listener;
+        try {
+          udp = await plan.bind('udp', address, port);
+        } catch (err) {
+          if (!plan.explicitAddresses && err instanceof BindError && UNAVAILABLE.has(err.code)) {
+            skipped.push(err);
+            continue;
+          }
+          throw err;
+        }
+        listeners.push(udp);
+        port = udp.port;
+        if (plan.tcp) listeners.push(await plan.bind('tcp', address, port));
+      }
+      if (listeners.length === 0) throw skipped[0];
+      return { listeners, skipped };
+    } catch (err) {
+      await Promise.all(listeners.map((l) => l.close()));
+      if (plan.port === 0 && attempt < attempts && err instanceof BindError && err.code === 'EADDRINUSE') continue;
+      throw err;
+    }
+  }
+}
+
+/** RFC 8906 §3.1: always answer. A bug in the answer code still gets SERVFAIL, not silence. */
+function servfail(query: Uint8Array): Uint8Array | undefined {
+  if (query.length < 12 || query[2] & 0x80) return undefined;
+  const reply = new Uint8Array(12);
+  reply[0] = query[0];
+  reply[1] = query[1];
+  reply[2] = 0x80 | (query[2] & 0x79); // QR, the opcode and RD copied; AA and TC clear
+  reply[3] = 2; // SERVFAIL
+  return reply;
+}
+
+function logZoneLoaded(logger: Logger, zone: LoadedZone, ms: number): void {
+  logger.info({ event: 'zone-loaded', zone: zone.origin, file: zone.file, serial: zone.serial, records: zone.records.length, ms }, `zone ${zone.origin} loaded, serial ${zone.serial}`);
+  for (const w of zone.warnings) logger.warn({ event: 'zone-warning', zone: zone.origin, file: w.file, line: w.line, column: w.column, code: w.code }, w.message);
+}
+
+function logZoneFailed(logger: Logger, failure: ZoneFailure): void {
+  const kept = failure.previous ? `; still serving serial ${failure.previous.serial}` : '; not served';
+  logger.error(
+    { event: 'zone-load-failed', file: failure.file, zone: failure.previous?.origin, errors: failure.errors.map((e) => e.message), kept: failure.previous?.serial ?? null },
+    `zone file ${failure.file} not loaded: ${failure.errors.length} error(s)${kept}`,
+  );
+}
+
+function logQuery(logger: Logger, outcome: Outcome, client: Client): void {
+  logger.info(
+    {
+      event: 'query',
+      client: hostPort(client.address, client.port),
+      transport: client.transport,
+      qname: outcome.qname,
+      qtype: outcome.qtype,
+      rcode: outcome.rcode === undefined ? undefined : rcodeToString(outcome.rcode),
+      kind: outcome.kind,
+      size: outcome.reply?.length ?? 0,
+    },
+    'query',
+  );
+}

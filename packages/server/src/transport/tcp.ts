@@ -1,0 +1,203 @@
+import net from 'node:net';
+import { toBindError } from './bind-error.js';
+import type { Client, Listener, QueryHandler } from './udp.js';
+
+/** The TCP counters a server exposes in its stats. */
+export interface TcpCounters {
+  /** Connections accepted. */
+  accepted: number;
+  /** Connections closed at once because a connection cap was reached. */
+  refused: number;
+  /** Connections open now. */
+  active: number;
+  /** Connections closed after the idle timeout. */
+  idleClosed: number;
+  /** Connections closed because a length prefix could not start a DNS message (0..11). */
+  badFrames: number;
+  /** Connections closed because they buffered more input than allowed. */
+  overflows: number;
+}
+
+export function tcpCounters(): TcpCounters {
+  return { accepted: 0, refused: 0, active: 0, idleClosed: 0, badFrames: 0, overflows: 0 };
+}
+
+export interface TcpLimits {
+  idleTimeoutMs: number;
+  maxConnections: number;
+  maxConnectionsPerClient: number;
+  maxPipelined: number;
+  maxBufferedBytes: number;
+  writeHighWaterBytes: number;
+}
+
+/** Open connections across every TCP listener of one server, so the caps are server-wide. */
+export class ConnectionTable {
+  readonly sockets = new Set<net.Socket>();
+  private readonly perClient = new Map<string, number>();
+
+  constructor(
+    private readonly limits: TcpLimits,
+    readonly counters: TcpCounters,
+  ) {}
+
+  admit(socket: net.Socket, client: string): boolean {
+    const fromClient = this.perClient.get(client) ?? 0;
+    if (this.sockets.size >= this.limits.maxConnections || fromClient >= this.limits.maxConnectionsPerClient) {
+      this.counters.refused++;
+      return false;
+    }
+    this.sockets.add(socket);
+    this.perClient.set(client, fromClient + 1);
+    this.counters.accepted++;
+    this.counters.active = this.sockets.size;
+    return true;
+  }
+
+  release(socket: net.Socket, client: string): void {
+    if (!this.sockets.delete(socket)) return;
+    const left = (this.perClient.get(client) ?? 1) - 1;
+    if (left > 0) this.perClient.set(client, left);
+    else this.perClient.delete(client);
+    this.counters.active = this.sockets.size;
+  }
+
+  destroyAll(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+}
+
+export interface TcpOptions {
+  address: string;
+  port: number;
+  handler: QueryHandler;
+  limits: TcpLimits;
+  table: ConnectionTable;
+  onError: (err: Error) => void;
+}
+
+/** The smallest length that can hold a DNS header (RFC 1035 §4.1.1). */
+const HEADER_LENGTH = 12;
+const MAX_MESSAGE = 0xffff;
+
+/** One TCP listener (RFC 7766): 2-byte length framing, pipelined queries answered in order. */
+export function listenTcp(options: TcpOptions): Promise<Listener> {
+  const { address, port, table } = options;
+  const v6 = net.isIPv6(address);
+  // allowHalfOpen: a client may send its queries and shut down its side before reading the replies.
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => serveConnection(socket, options));
+
+  return new Promise<Listener>((resolve, reject) => {
+    const onBindError = (err: Error) => reject(toBindError(err, address, port, 'tcp'));
+    server.once('error', onBindError);
+    server.listen({ host: address, port, exclusive: true, ipv6Only: v6 }, () => {
+      server.off('error', onBindError);
+      server.on('error', options.onError);
+      const bound = server.address() as net.AddressInfo;
+      let closed: Promise<void> | undefined;
+      resolve({
+        address: bound.address,
+        port: bound.port,
+        family: v6 ? 'IPv6' : 'IPv4',
+        transport: 'tcp',
+        close: () =>
+          (closed ??= new Promise<void>((done) => {
+            server.close(() => done());
+            for (const socket of table.sockets) if (socket.localPort === bound.port && socket.localAddress === bound.address) socket.destroy();
+          })),
+      });
+    });
+  });
+}
+
+function serveConnection(socket: net.Socket, options: TcpOptions): void {
+  const { handler, limits, table } = options;
+  const counters = table.counters;
+  const clientAddress = socket.remoteAddress ?? '';
+  if (!table.admit(socket, clientAddress)) {
+    socket.destroy();
+    return;
+  }
+  const client: Client = { address: clientAddress, port: socket.remotePort ?? 0, transport: 'tcp' };
+  let input: Buffer = Buffer.alloc(0);
+  let inFlight = 0;
+  let paused = false;
+  let ended = false;
+
+  socket.setNoDelay(true);
+  socket.setTimeout(limits.idleTimeoutMs, () => {
+    counters.idleClosed++;
+    socket.destroy();
+  });
+  socket.on('data', (chunk: Buffer) => {
+    input = input.length === 0 ? chunk : Buffer.concat([input, chunk]);
+    if (input.length > limits.maxBufferedBytes) {
+      counters.overflows++;
+      socket.destroy();
+      return;
+    }
+    processFrames();
+  });
+  socket.on('end', () => {
+    ended = true;
+    finishIfDone();
+  });
+  socket.on('drain', resumeIfRoom);
+  // Resets and timeouts from clients are routine; the socket is closed either way.
+  socket.on('error', () => socket.destroy());
+  socket.on('close', () => table.release(socket, clientAddress));
+
+  function processFrames(): void {
+    while (!socket.destroyed) {
+      // RFC 7766 §6.2.1.1: pipelined queries are fine, but a client that does not read its replies stops being read.
+      if (inFlight >= limits.maxPipelined || socket.writableLength >= limits.writeHighWaterBytes) {
+        if (!paused) {
+          paused = true;
+          socket.pause();
+        }
+        return;
+      }
+      if (input.length < 2) break;
+      const length = input.readUInt16BE(0);
+      if (length < HEADER_LENGTH) {
+        counters.badFrames++;
+        socket.destroy();
+        return;
+      }
+      if (input.length < 2 + length) break;
+      const query = input.subarray(2, 2 + length);
+      input = input.subarray(2 + length);
+      const reply = handler(query, client);
+      if (reply) send(reply);
+    }
+    finishIfDone();
+  }
+
+  function send(reply: Uint8Array): void {
+    if (reply.length > MAX_MESSAGE) {
+      options.onError(new RangeError(`reply of ${reply.length} octets does not fit a TCP frame`));
+      return;
+    }
+    const frame = Buffer.allocUnsafe(2 + reply.length);
+    frame.writeUInt16BE(reply.length, 0);
+    frame.set(reply, 2);
+    inFlight++;
+    socket.write(frame, () => {
+      inFlight--;
+      resumeIfRoom();
+    });
+  }
+
+  function resumeIfRoom(): void {
+    if (!paused || socket.destroyed) return;
+    if (inFlight >= limits.maxPipelined || socket.writableLength >= limits.writeHighWaterBytes) return;
+    paused = false;
+    socket.resume();
+    processFrames();
+  }
+
+  function finishIfDone(): void {
+    // The client has shut down its side and every complete query is answered: end ours (queued replies still go out).
+    if (ended && !paused && !socket.destroyed && socket.writable) socket.end();
+  }
+}
