@@ -1,1 +1,12 @@
-export {};
+export { Resolver } from './resolver.js';
+export type { CallOptions, QueryOptions, ResolverStats } from './resolver.js';
+export type { ResolverOptions } from './settings.js';
+export type { QueryResult } from './lookup.js';
+export { DnsError, InvalidServerError } from './errors.js';
+export type { Attempt, AttemptOutcome, DnsErrorCode, Transport } from './errors.js';
+export type { AnyRecord, CaaRecord, MxRecord, RecordWithTtl, SoaRecord, SrvRecord } from './compat.js';
+export { parseResolvConf, loadResolvConf } from './resolv-conf.js';
+export type { ResolvConf } from './resolv-conf.js';
+export { parseServer, formatServer } from './server-address.js';
+export type { ServerAddress } from './server-address.js';
+export { DEFAULTS } from './defaults.js';

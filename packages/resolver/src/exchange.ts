@@ -1,0 +1,170 @@
+import {
+  decode,
+  decodeHeader,
+  encode,
+  namesEqual,
+  Opcode,
+  Rcode,
+  type ClassName,
+  type Message,
+  type MessageInit,
+  type TypeName,
+} from '@port53/wire';
+import type { Attempt, AttemptOutcome, Transport } from './errors.js';
+import { formatServer, type ServerAddress } from './server-address.js';
+import { releaseId, takeId } from './transaction-id.js';
+import { sendTcp } from './transport/tcp.js';
+import type { ExchangeOutcome } from './transport/outcome.js';
+import { sendUdp } from './transport/udp.js';
+
+/** The question as it goes on the wire (with 0x20 case already applied). */
+export interface WireQuestion {
+  name: string;
+  type: TypeName;
+  class: ClassName;
+}
+
+export interface ExchangeRequest {
+  server: ServerAddress;
+  transport: Transport;
+  question: WireQuestion;
+  /** Require the question name echoed with exactly our case (0x20 on). */
+  exactCase: boolean;
+  /** UDP payload size to advertise in OPT, or undefined for no OPT record. */
+  ednsPayload: number | undefined;
+  recursion: boolean;
+  checkingDisabled: boolean;
+  dnssecOk: boolean;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface ExchangeResult {
+  attempt: Attempt;
+  /** The accepted response, when one arrived (also for SERVFAIL, TC=1 ...). */
+  message?: Message;
+  size?: number;
+}
+
+/** The query message (RFC 1035 §4.1.1): one question, RD as asked, OPT when EDNS is on. */
+export function buildQuery(id: number, req: Omit<ExchangeRequest, 'server' | 'transport' | 'timeoutMs'>): Uint8Array {
+  const msg: MessageInit = {
+    id,
+    opcode: Opcode.QUERY,
+    flags: { rd: req.recursion, cd: req.checkingDisabled },
+    questions: [req.question],
+  };
+  if (req.ednsPayload !== undefined) {
+    msg.edns = { version: 0, udpPayloadSize: req.ednsPayload, do: req.dnssecOk, flags: 0, options: [] };
+  }
+  return encode(msg);
+}
+
+/** Why a decoded message is not the reply to our query; undefined when it is. */
+export type Mismatch = 'id' | 'qr' | 'opcode' | 'question';
+
+/**
+ * RFC 5452 §9.1 and RFC 1035 §7.3: a reply carries our ID, QR=1, our opcode and our question.
+ * A server that could not parse the query may send FORMERR or NOTIMP without a question.
+ */
+export function matchReply(reply: Message, id: number, question: WireQuestion, exactCase: boolean): Mismatch | undefined {
+  if (reply.id !== id) return 'id';
+  if (!reply.flags.qr) return 'qr';
+  if (reply.opcode !== Opcode.QUERY) return 'opcode';
+  if (reply.questions.length === 0 && (reply.rcode === Rcode.FORMERR || reply.rcode === Rcode.NOTIMP)) return undefined;
+  if (reply.questions.length !== 1) return 'question';
+  const q = reply.questions[0];
+  const sameName = exactCase ? q.name === question.name : namesEqual(q.name, question.name);
+  if (!sameName || q.type !== question.type || q.class !== question.class) return 'question';
+  return undefined;
+}
+
+/** What a matched response means for the retry logic. */
+export function classifyResponse(message: Message, transport: Transport): AttemptOutcome {
+  if (message.flags.tc && transport === 'udp') return 'truncated';
+  switch (message.rcode) {
+    case Rcode.SERVFAIL:
+      return 'servfail';
+    case Rcode.REFUSED:
+      return 'refused';
+    case Rcode.NOTIMP:
+      return 'notimp';
+    case Rcode.FORMERR:
+      return 'formerr';
+    default:
+      return 'answer';
+  }
+}
+
+type Accepted = { kind: 'message'; message: Message } | { kind: 'truncated-undecodable' };
+
+/** One query to one server over one transport, with a fresh ID; never throws for network trouble. */
+export async function exchange(req: ExchangeRequest): Promise<ExchangeResult> {
+  const started = performance.now();
+  const id = takeId();
+  let malformed = 0;
+  let outcome: ExchangeOutcome<Accepted>;
+  try {
+    const query = buildQuery(id, req);
+    const accept = (packet: Uint8Array): Accepted | undefined => {
+      let message: Message;
+      try {
+        message = decode(packet);
+      } catch {
+        return acceptUndecodable(packet, id, req.transport, () => (malformed += 1));
+      }
+      return matchReply(message, id, req.question, req.exactCase) === undefined ? { kind: 'message', message } : undefined;
+    };
+    const send = req.transport === 'tcp' ? sendTcp : sendUdp;
+    outcome = await send<Accepted>(req.server, { query, timeoutMs: req.timeoutMs, signal: req.signal, accept });
+  } finally {
+    releaseId(id);
+  }
+
+  const attempt: Attempt = {
+    server: formatServer(req.server),
+    transport: req.transport,
+    outcome: 'timeout',
+    edns: req.ednsPayload !== undefined,
+    elapsedMs: Math.round(performance.now() - started),
+    ignored: outcome.ignored,
+  };
+  switch (outcome.kind) {
+    case 'reply':
+      if (outcome.reply.kind === 'truncated-undecodable') return { attempt: { ...attempt, outcome: 'truncated' } };
+      return {
+        attempt: { ...attempt, outcome: classifyResponse(outcome.reply.message, req.transport) },
+        message: outcome.reply.message,
+        size: outcome.size,
+      };
+    case 'timeout':
+      return { attempt: { ...attempt, outcome: malformed > 0 ? 'malformed' : 'timeout' } };
+    case 'cancelled':
+      return { attempt: { ...attempt, outcome: 'cancelled' } };
+    case 'error':
+      return {
+        attempt: {
+          ...attempt,
+          outcome: outcome.code === 'ECONNREFUSED' ? 'connrefused' : 'network-error',
+          errorCode: outcome.code,
+        },
+      };
+  }
+}
+
+/**
+ * An undecodable packet is ignored, but one whose header is ours and says TC=1 still tells us to
+ * use TCP (some servers cut a truncated reply mid-record); one that is ours otherwise is counted.
+ */
+function acceptUndecodable(packet: Uint8Array, id: number, transport: Transport, countMalformed: () => void): Accepted | undefined {
+  let header;
+  try {
+    header = decodeHeader(packet);
+  } catch {
+    return undefined;
+  }
+  if (header.id !== id || !header.flags.qr) return undefined;
+  if (header.flags.tc && transport === 'udp') return { kind: 'truncated-undecodable' };
+  countMalformed();
+  return undefined;
+}

@@ -1,0 +1,338 @@
+import {
+  classFromString,
+  classToString,
+  isAbsoluteText,
+  Rcode,
+  typeFromString,
+  typeToString,
+  type ClassName,
+  type TypedTypeName,
+  type TypeName,
+} from '@port53/wire';
+import {
+  addresses,
+  recordsAtChainEnd,
+  toAny,
+  toCaa,
+  toMx,
+  toName,
+  toSoa,
+  toSrv,
+  toTxt,
+  type AnyRecord,
+  type CaaRecord,
+  type MxRecord,
+  type RecordWithTtl,
+  type SoaRecord,
+  type SrvRecord,
+} from './compat.js';
+import { DnsError, type DnsErrorCode } from './errors.js';
+import { InFlightLimit } from './in-flight.js';
+import { lookup, type LookupPlan, type QueryResult } from './lookup.js';
+import { reverseName } from './reverse-name.js';
+import { searchCandidates } from './search.js';
+import { formatServer, parseServer } from './server-address.js';
+import { settingsFrom, type ResolverOptions, type Settings } from './settings.js';
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface QueryOptions extends CallOptions {
+  /** Class of the question (default IN). */
+  class?: ClassName | string;
+  /** Use TCP from the start. */
+  tcp?: boolean;
+  /** Send an OPT record. */
+  edns?: boolean;
+  /** Apply the search list to this name. */
+  search?: boolean;
+  /** Set RD. */
+  recursion?: boolean;
+  /** Set CD (RFC 4035 §3.2.2). */
+  checkingDisabled?: boolean;
+  /** Set DO in the OPT record (RFC 3225). */
+  dnssecOk?: boolean;
+  timeout?: number;
+  tries?: number;
+  deadline?: number;
+}
+
+export interface ResolverStats {
+  /** Lookups started (one per name tried). */
+  queries: number;
+  /** Datagrams and TCP frames turned down: wrong ID or question, undecodable. */
+  ignored: number;
+}
+
+/** The record types resolve() accepts, as node:dns does. */
+const RESOLVE_TYPES = ['A', 'AAAA', 'ANY', 'CAA', 'CNAME', 'MX', 'NS', 'PTR', 'SOA', 'SRV', 'TXT'] as const;
+type ResolveType = (typeof RESOLVE_TYPES)[number];
+
+/**
+ * A stub resolver: node:dns/promises' Resolver API over a careful transport (fresh port per query,
+ * strict reply matching, retries with backoff, failover, TCP on truncation, EDNS, a deadline,
+ * AbortSignal), plus query() for the whole response.
+ */
+export class Resolver {
+  readonly stats: ResolverStats = { queries: 0, ignored: 0 };
+  private settings: Settings;
+  private readonly limit: InFlightLimit;
+  private readonly running = new Set<AbortController>();
+  private rotation = 0;
+
+  constructor(options: ResolverOptions = {}) {
+    this.settings = settingsFrom(options);
+    this.limit = new InFlightLimit(this.settings.maxInFlight);
+  }
+
+  /** Servers in node:dns form: '127.0.0.1', '127.0.0.1:5353', '[::1]:5353'. */
+  getServers(): string[] {
+    return this.settings.servers.map(formatServer);
+  }
+
+  /** Replaces the servers; throws InvalidServerError (and changes nothing) if any is invalid. */
+  setServers(servers: readonly string[]): void {
+    this.settings = { ...this.settings, servers: servers.map((s) => parseServer(s)) };
+  }
+
+  /** Ends every call in progress with ECANCELLED, as node:dns Resolver#cancel does. */
+  cancel(): void {
+    for (const controller of this.running) controller.abort();
+  }
+
+  /**
+   * Sends one question and returns the whole response, whatever its RCODE (NXDOMAIN, SERVFAIL
+   * ... are results). Throws DnsError only when no usable response came: ETIMEOUT, ECONNREFUSED,
+   * EBADRESP, ECANCELLED; EBADNAME/EINVAL for bad arguments.
+   */
+  async query(name: string, type: TypeName | string = 'A', options: QueryOptions = {}): Promise<QueryResult> {
+    const qtype = typeFromString(type);
+    if (qtype === undefined) throw new DnsError('EINVAL', { hostname: name, type, detail: `unknown type "${type}"` });
+    const typeName = typeToString(qtype) as TypeName;
+    const qclass = classFromString(options.class ?? 'IN');
+    if (qclass === undefined) throw new DnsError('EINVAL', { hostname: name, type: typeName, detail: `unknown class "${options.class}"` });
+    const className = classToString(qclass) as ClassName;
+
+    const s = this.settings;
+    const useSearch = options.search ?? s.search;
+    let candidates: string[];
+    try {
+      candidates = searchCandidates(name, isAbsoluteText(name), useSearch ? s.searchDomains : [], s.ndots);
+    } catch (err) {
+      throw new DnsError('EBADNAME', { hostname: name, type: typeName, detail: (err as Error).message });
+    }
+
+    const started = performance.now();
+    const deadlineAt = started + (options.deadline ?? s.deadline);
+    const controller = new AbortController();
+    let reason: 'cancelled' | 'deadline' | undefined;
+    const cancel = () => {
+      reason ??= 'cancelled';
+      controller.abort();
+    };
+    const onAbort = () => cancel();
+    if (options.signal?.aborted) throw new DnsError('ECANCELLED', { hostname: name, type: typeName });
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const deadlineTimer = setTimeout(() => {
+      reason ??= 'deadline';
+      controller.abort();
+    }, deadlineAt - started);
+    this.running.add(controller);
+
+    try {
+      let nodata: QueryResult | undefined;
+      let last: QueryResult | undefined;
+      for (const candidate of candidates) {
+        const release = await this.limit.acquire(controller.signal);
+        if (!release) {
+          throw new DnsError(reason === 'deadline' ? 'ETIMEOUT' : 'ECANCELLED', {
+            hostname: candidate,
+            type: typeName,
+            detail: reason === 'deadline' ? 'deadline reached while queued' : undefined,
+          });
+        }
+        this.stats.queries += 1;
+        try {
+          last = await lookup(candidate, typeName, className, this.plan(options, deadlineAt, controller.signal, () => reason));
+        } finally {
+          release();
+        }
+        // res_search: go on to the next candidate on NXDOMAIN, NODATA and SERVFAIL; stop on an answer.
+        if (last.rcode === Rcode.NOERROR && last.answers.length > 0) return last;
+        if (last.rcode === Rcode.NOERROR) nodata ??= last;
+        else if (last.rcode !== Rcode.NXDOMAIN && last.rcode !== Rcode.SERVFAIL) return last;
+      }
+      return nodata ?? last!;
+    } finally {
+      clearTimeout(deadlineTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+      this.running.delete(controller);
+    }
+  }
+
+  private plan(options: QueryOptions, deadlineAt: number, signal: AbortSignal, reason: () => 'cancelled' | 'deadline' | undefined): LookupPlan {
+    const s = this.settings;
+    const first = s.rotate && s.servers.length > 0 ? this.rotation++ % s.servers.length : 0;
+    return {
+      servers: s.servers,
+      first,
+      tries: options.tries ?? s.tries,
+      timeout: options.timeout ?? s.timeout,
+      maxTimeout: Math.max(s.maxTimeout, options.timeout ?? 0),
+      jitter: s.jitter,
+      tcp: options.tcp ?? s.tcp,
+      ednsPayload: options.edns ?? s.edns ? s.ednsPayload : undefined,
+      use0x20: s.use0x20,
+      recursion: options.recursion ?? s.recursion,
+      checkingDisabled: options.checkingDisabled ?? false,
+      dnssecOk: options.dnssecOk ?? false,
+      deadlineAt,
+      signal,
+      reason,
+      onIgnored: (n) => (this.stats.ignored += n),
+    };
+  }
+
+  // ---- node:dns/promises-compatible methods -------------------------------------------------
+
+  resolve(hostname: string, rrtype?: 'A' | 'AAAA' | 'CNAME' | 'NS' | 'PTR', options?: CallOptions): Promise<string[]>;
+  resolve(hostname: string, rrtype: 'ANY', options?: CallOptions): Promise<AnyRecord[]>;
+  resolve(hostname: string, rrtype: 'CAA', options?: CallOptions): Promise<CaaRecord[]>;
+  resolve(hostname: string, rrtype: 'MX', options?: CallOptions): Promise<MxRecord[]>;
+  resolve(hostname: string, rrtype: 'SOA', options?: CallOptions): Promise<SoaRecord>;
+  resolve(hostname: string, rrtype: 'SRV', options?: CallOptions): Promise<SrvRecord[]>;
+  resolve(hostname: string, rrtype: 'TXT', options?: CallOptions): Promise<string[][]>;
+  resolve(hostname: string, rrtype: string, options?: CallOptions): Promise<unknown>;
+  async resolve(hostname: string, rrtype: string = 'A', options: CallOptions = {}): Promise<unknown> {
+    const type = rrtype.toUpperCase() as ResolveType;
+    switch (type) {
+      case 'A':
+        return this.resolve4(hostname, options);
+      case 'AAAA':
+        return this.resolve6(hostname, options);
+      case 'ANY':
+        return this.resolveAny(hostname, options);
+      case 'CAA':
+        return this.resolveCaa(hostname, options);
+      case 'CNAME':
+        return this.resolveCname(hostname, options);
+      case 'MX':
+        return this.resolveMx(hostname, options);
+      case 'NS':
+        return this.resolveNs(hostname, options);
+      case 'PTR':
+        return this.resolvePtr(hostname, options);
+      case 'SOA':
+        return this.resolveSoa(hostname, options);
+      case 'SRV':
+        return this.resolveSrv(hostname, options);
+      case 'TXT':
+        return this.resolveTxt(hostname, options);
+      default:
+        throw new DnsError('EINVAL', { hostname, type: rrtype, detail: `resolve() does not take type "${rrtype}"` });
+    }
+  }
+
+  resolve4(hostname: string, options: CallOptions & { ttl: true }): Promise<RecordWithTtl[]>;
+  resolve4(hostname: string, options?: CallOptions & { ttl?: false }): Promise<string[]>;
+  resolve4(hostname: string, options: CallOptions & { ttl?: boolean } = {}): Promise<string[] | RecordWithTtl[]> {
+    return this.addresses(hostname, 'A', options);
+  }
+
+  resolve6(hostname: string, options: CallOptions & { ttl: true }): Promise<RecordWithTtl[]>;
+  resolve6(hostname: string, options?: CallOptions & { ttl?: false }): Promise<string[]>;
+  resolve6(hostname: string, options: CallOptions & { ttl?: boolean } = {}): Promise<string[] | RecordWithTtl[]> {
+    return this.addresses(hostname, 'AAAA', options);
+  }
+
+  async resolveMx(hostname: string, options: CallOptions = {}): Promise<MxRecord[]> {
+    return (await this.records(hostname, 'MX', options)).map(toMx);
+  }
+
+  async resolveTxt(hostname: string, options: CallOptions = {}): Promise<string[][]> {
+    return (await this.records(hostname, 'TXT', options)).map(toTxt);
+  }
+
+  async resolveSrv(hostname: string, options: CallOptions = {}): Promise<SrvRecord[]> {
+    return (await this.records(hostname, 'SRV', options)).map(toSrv);
+  }
+
+  async resolveCname(hostname: string, options: CallOptions = {}): Promise<string[]> {
+    return (await this.records(hostname, 'CNAME', options)).map(toName);
+  }
+
+  async resolveNs(hostname: string, options: CallOptions = {}): Promise<string[]> {
+    return (await this.records(hostname, 'NS', options)).map(toName);
+  }
+
+  async resolvePtr(hostname: string, options: CallOptions = {}): Promise<string[]> {
+    return (await this.records(hostname, 'PTR', options)).map(toName);
+  }
+
+  async resolveCaa(hostname: string, options: CallOptions = {}): Promise<CaaRecord[]> {
+    return (await this.records(hostname, 'CAA', options)).map(toCaa);
+  }
+
+  /** node:dns returns one object, not an array, for SOA. */
+  async resolveSoa(hostname: string, options: CallOptions = {}): Promise<SoaRecord> {
+    return toSoa((await this.records(hostname, 'SOA', options))[0]);
+  }
+
+  async resolveAny(hostname: string, options: CallOptions = {}): Promise<AnyRecord[]> {
+    const result = await this.answered(hostname, 'ANY', options);
+    const records = result.answers.map(toAny).filter((r): r is AnyRecord => r !== undefined);
+    if (records.length === 0) throw new DnsError('ENODATA', { hostname, type: 'ANY', attempts: result.attempts });
+    return records;
+  }
+
+  /** The names of an address, from its PTR records (RFC 1035 §3.5, RFC 3596 §2.5). */
+  async reverse(ip: string, options: CallOptions = {}): Promise<string[]> {
+    const name = reverseName(ip);
+    const where = { hostname: ip, type: 'PTR', syscall: 'getHostByAddr' };
+    if (!name) throw new DnsError('EINVAL', { ...where, detail: 'not an IP address' });
+    try {
+      return await this.resolvePtr(name, options);
+    } catch (err) {
+      if (err instanceof DnsError) throw new DnsError(err.code, { ...where, attempts: err.attempts });
+      throw err;
+    }
+  }
+
+  private async addresses(hostname: string, type: 'A' | 'AAAA', options: CallOptions & { ttl?: boolean }) {
+    const result = await this.answered(hostname, type, options);
+    const { records, chainTtl } = recordsAtChainEnd(result.answers, result.questions[0]?.name ?? hostname, type);
+    if (records.length === 0) throw new DnsError('ENODATA', { hostname, type, attempts: result.attempts });
+    return addresses(records, chainTtl, options.ttl === true);
+  }
+
+  private async records<T extends TypedTypeName>(hostname: string, type: T, options: CallOptions) {
+    const result = await this.answered(hostname, type, options);
+    const { records } = recordsAtChainEnd(result.answers, result.questions[0]?.name ?? hostname, type);
+    if (records.length === 0) throw new DnsError('ENODATA', { hostname, type, attempts: result.attempts });
+    return records;
+  }
+
+  /** query() for the node:dns methods: an RCODE other than NOERROR becomes its node:dns error. */
+  private async answered(hostname: string, type: string, options: CallOptions): Promise<QueryResult> {
+    const result = await this.query(hostname, type, { signal: options.signal });
+    const code = RCODE_ERRORS[result.rcode];
+    if (result.rcode !== Rcode.NOERROR) {
+      throw new DnsError(code ?? 'EBADRESP', {
+        hostname,
+        type,
+        attempts: result.attempts,
+        detail: code ? undefined : `RCODE ${result.rcodeName}`,
+      });
+    }
+    return result;
+  }
+}
+
+const RCODE_ERRORS: Partial<Record<number, DnsErrorCode>> = {
+  [Rcode.FORMERR]: 'EFORMERR',
+  [Rcode.SERVFAIL]: 'ESERVFAIL',
+  [Rcode.NXDOMAIN]: 'ENOTFOUND',
+  [Rcode.NOTIMP]: 'ENOTIMP',
+  [Rcode.REFUSED]: 'EREFUSED',
+};

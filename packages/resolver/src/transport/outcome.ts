@@ -1,0 +1,19 @@
+/** How one send-and-wait on a transport ended. `T` is whatever the caller's `accept` returned. */
+export type Ending<T> =
+  | { kind: 'reply'; reply: T; size: number }
+  | { kind: 'timeout' }
+  | { kind: 'cancelled' }
+  | { kind: 'error'; code: string };
+
+export type ExchangeOutcome<T> = Ending<T> & {
+  /** Datagrams or frames that `accept` turned down. */
+  ignored: number;
+};
+
+export interface SendOptions<T> {
+  query: Uint8Array;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** The reply check: a value ends the wait, undefined means "not ours, keep waiting". */
+  accept(packet: Uint8Array): T | undefined;
+}
