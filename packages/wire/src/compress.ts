@@ -1,4 +1,5 @@
 import { TextError, WireError } from './errors.js';
+import { HEADER_LENGTH } from './header.js';
 import { formatLabel, MAX_LABEL_LENGTH, MAX_NAME_LENGTH, parseLabels } from './name.js';
 import type { Name } from './types.js';
 
@@ -19,13 +20,14 @@ export class WireReader {
 
 /**
  * Reads a possibly compressed name at r.pos and leaves r.pos after it. `end` bounds the octets of
- * the name in place (the rdata end for names inside rdata); running past it is BAD_RDATA there and
- * TRUNCATED at the end of the message. Case is kept as received (0x20 bit, RFC 4343).
+ * the name in place: the rdata's end (running past it is BAD_RDATA) or, with inRdata false, the
+ * message's (TRUNCATED). Case is kept as received (0x20 bit, RFC 4343).
  */
-export function readName(r: WireReader, end: number): Name {
+export function readName(r: WireReader, end: number, inRdata = true): Name {
   const b = r.bytes;
   let pos = r.pos;
   let limit = end;
+  let overrun: 'BAD_RDATA' | 'TRUNCATED' = inRdata ? 'BAD_RDATA' : 'TRUNCATED';
   // Each pointer must point before the start of the label run that contains it (RFC 1035 §4.1.4
   // speaks of "a prior occurrence"); this forbids forward pointers, self pointers and loops.
   let runStart = pos;
@@ -34,7 +36,7 @@ export function readName(r: WireReader, end: number): Name {
   let wireLength = 1;
   let out = '';
   for (;;) {
-    if (pos >= limit) throw past(limit, b.length, pos, 'name');
+    if (pos >= limit) throw past(overrun, pos, 'name');
     const len = b[pos];
     if (len === 0) {
       pos += 1;
@@ -42,9 +44,9 @@ export function readName(r: WireReader, end: number): Name {
     }
     const kind = len & 0xc0;
     if (kind === 0xc0) {
-      if (pos + 2 > limit) throw past(limit, b.length, pos, 'compression pointer');
+      if (pos + 2 > limit) throw past(overrun, pos, 'compression pointer');
       const target = ((len & 0x3f) << 8) | b[pos + 1];
-      if (target >= runStart) {
+      if (target >= runStart || target < HEADER_LENGTH) {
         throw new WireError('BAD_POINTER', pos, `compression pointer to ${target} is not before ${runStart}`);
       }
       if (++hops > MAX_HOPS) throw new WireError('POINTER_LOOP', pos, `more than ${MAX_HOPS} compression pointers`);
@@ -55,6 +57,7 @@ export function readName(r: WireReader, end: number): Name {
       pos = target;
       runStart = target;
       limit = b.length;
+      overrun = 'TRUNCATED';
       continue;
     }
     // 0x40 and 0x80: extended label types, retired by RFC 6891 §5 (so a "64-octet label" lands here).
@@ -63,7 +66,7 @@ export function readName(r: WireReader, end: number): Name {
     if (wireLength > MAX_NAME_LENGTH) {
       throw new WireError('NAME_TOO_LONG', pos, `name longer than ${MAX_NAME_LENGTH} octets`);
     }
-    if (pos + 1 + len > limit) throw past(limit, b.length, pos, 'label');
+    if (pos + 1 + len > limit) throw past(overrun, pos, 'label');
     const text = formatLabel(b.subarray(pos + 1, pos + 1 + len));
     out = out === '' ? text : `${out}.${text}`;
     pos += 1 + len;
@@ -72,10 +75,10 @@ export function readName(r: WireReader, end: number): Name {
   return out === '' ? '.' : out;
 }
 
-function past(limit: number, total: number, pos: number, what: string): WireError {
-  return limit < total
-    ? new WireError('BAD_RDATA', pos, `${what} runs past the end of its rdata`)
-    : new WireError('TRUNCATED', pos, `${what} runs past the end of the message`);
+function past(code: 'BAD_RDATA' | 'TRUNCATED', pos: number, what: string): WireError {
+  return code === 'BAD_RDATA'
+    ? new WireError(code, pos, `${what} runs past the end of its rdata`)
+    : new WireError(code, pos, `${what} runs past the end of the message`);
 }
 
 /**

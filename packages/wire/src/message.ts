@@ -46,7 +46,7 @@ export function decodeUnguarded(bytes: Uint8Array): Message {
   const questions: Question[] = [];
   for (let i = 0; i < header.qdcount; i++) {
     if (r.pos >= total) throw missing(r.pos, 'question', i, header.qdcount);
-    const name = readName(r, total);
+    const name = readName(r, total, false);
     if (r.pos + 4 > total) throw new WireError('TRUNCATED', r.pos, 'question type and class run past the end');
     const b = bytes;
     const type = typeToString((b[r.pos] << 8) | b[r.pos + 1]) as TypeName | 'OPT';
@@ -74,7 +74,7 @@ export function decodeUnguarded(bytes: Uint8Array): Message {
     for (let i = 0; i < count; i++) {
       if (r.pos >= total) throw missing(r.pos, `${section} record`, i, count);
       const start = r.pos;
-      const name = readName(r, total);
+      const name = readName(r, total, false);
       if (r.pos + 10 > total) throw new WireError('TRUNCATED', r.pos, 'record type, class, TTL and length run past the end');
       const b = bytes;
       const p = r.pos;
