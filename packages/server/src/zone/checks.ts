@@ -10,9 +10,29 @@ const BESIDE_CNAME = new Set(['RRSIG', 'NSEC']);
 /**
  * The zone-level checks of a parsed zone. Returns the records to serve: out-of-zone records
  * removed, exact duplicates dropped (as NSD and Knot do, with a warning), and each RRset's TTLs
- * set to its lowest (RFC 2181 §5.2, with a warning). Errors are reported, never thrown.
+ * set to its lowest (RFC 2181 §5.2, with a warning). Problems are reported in file order (those
+ * of the whole zone last), never thrown.
  */
 export function checkZone(origin: Name, located: readonly LocatedRecord[], report: CheckReport): LocatedRecord[] {
+  const found: { order: number; args: Parameters<CheckReport> }[] = [];
+  const order = new Map<string, number>();
+  located.forEach((r, i) => {
+    const key = placeKey(r);
+    if (!order.has(key)) order.set(key, i);
+  });
+  const kept = runChecks(origin, located, (...args) => {
+    found.push({ order: args[2] ? (order.get(placeKey(args[2])) ?? Infinity) : Infinity, args });
+  });
+  found.sort((a, b) => a.order - b.order); // stable: checks of one record keep their order
+  for (const f of found) report(...f.args);
+  return kept;
+}
+
+function placeKey(r: LocatedRecord): string {
+  return `${r.file}\u0000${r.line}\u0000${r.column}`;
+}
+
+function runChecks(origin: Name, located: readonly LocatedRecord[], report: CheckReport): LocatedRecord[] {
   const inZone = located.filter((r) => {
     if (isSubdomain(r.rr.name, origin)) return true;
     report('OUTSIDE_ZONE', `${fqdn(r.rr.name)} is outside the zone ${fqdn(origin)}`, r);

@@ -1,3 +1,27 @@
+/**
+ * Zone files: RFC 1035 §5 master files with BIND's $GENERATE, checked at load time.
+ *
+ * Choices, where the RFCs leave room (NSD, Knot and BIND differ):
+ * - Zone name: `ZoneSource.origin`, else a $ORIGIN before the first record, else the file name
+ *   minus ".zone". Every record must have class IN (CLASS1); any other class is an error, as NSD.
+ * - Default TTL: $TTL (RFC 2308 §4), else the previous record's TTL (RFC 1035 §5.1). A SOA with
+ *   neither takes its MINIMUM (a warning, as BIND); any other record with neither is an error.
+ * - $INCLUDE: relative to the including file; refused outside `root` (default: the zone file's
+ *   directory) by path and, when reading from disk, by real path after symlinks; at most 16 deep.
+ *   Origin and current owner revert after it; $TTL does not (as BIND).
+ * - $GENERATE: rdata may be several tokens, or one quoted token as BIND writes it; at most
+ *   65536 records per directive. It does not change the current owner.
+ * - Exact duplicates are dropped with a warning (NSD and Knot drop them silently). TTLs differing
+ *   inside an RRset: a warning, and the whole RRset takes the lowest (RFC 2181 §5.2).
+ * - Out-of-zone records are errors (BIND and Knot skip them with a warning): they are usually a
+ *   mistyped name, and nothing a client could ask for would reach them.
+ * - Also errors: no SOA, two SOAs, a SOA below the apex, no NS at the apex, CNAME beside other
+ *   data or a second CNAME (RRSIG and NSEC may sit beside it), query and meta types (RFC 6895).
+ *   A CNAME loop loads: answering bounds it.
+ * - Limits: 64 KiB per line, 1,000,000 records per zone (`maxRecords`), 100 errors per file.
+ *   Files are UTF-8; other bytes are an error rather than silently replaced (write them \DDD).
+ * - Whole-zone problems (no SOA, unreadable file) have line and column 0.
+ */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Name, ResourceRecord } from '@port53/wire';
