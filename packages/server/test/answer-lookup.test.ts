@@ -103,6 +103,8 @@ const rows: Array<[title: string, row: Row]> = [
   ['no wildcard below a cut (neither *.sub nor the apex *)', { q: 'anything.sub.example.test TXT', ...SUB_REFERRAL }],
   ['DS at the cut is answered by the parent: NODATA', { q: 'sub.example.test DS', ...nodata() }],
   ['DS below the cut is a referral', { q: 'deep.sub.example.test DS', ...SUB_REFERRAL }],
+  ['CNAME into a delegation: the CNAME, then the referral, still AA (as NSD and Knot)', { q: 'tosub.example.test A',
+    ...SUB_REFERRAL, flags: 'qr aa', answer: ['tosub.example.test 300 CNAME deep.sub.example.test.'] }],
 
   // Nested zones: the child answers for its names, the parent for DS at the child apex.
   ['child zone answers its names', { q: 'www.child.example.test A', ...ok(['www.child.example.test 3600 A 192.0.2.202']) }],
@@ -132,6 +134,10 @@ const rows: Array<[title: string, row: Row]> = [
   ['class CH: REFUSED (no id.server/version.bind)', { q: 'example.test SOA CH', ...refused }],
   ['class HS: REFUSED', { q: 'example.test SOA HS', ...refused }],
   ['AXFR: REFUSED (no transfers offered)', { q: 'example.test AXFR', transport: 'tcp', ...refused }],
+  ['meta-type OPT as qtype: NODATA (NSD, Knot)', { q: 'example.test OPT', ...nodata() }],
+  ['TYPE0: NODATA (NSD)', { q: 'example.test TYPE0', ...nodata() }],
+  ['class NONE: REFUSED', { q: 'example.test SOA NONE', ...refused }],
+  ['class CH AXFR: REFUSED (the class decides first, as NSD)', { q: 'example.test AXFR CH', ...refused }],
   ['IXFR: REFUSED', { q: 'example.test IXFR', ...refused }],
 ];
 

@@ -71,15 +71,24 @@ export function respond(query: Uint8Array, catalog: Catalog, transport: Transpor
       ...described,
     };
   }
-  if (question.type === 'OPT') {
-    return { ...formerr(header, 'qtype OPT is only a pseudo-record (RFC 6891 §6.1.1)', edns, transport), ...described };
-  }
   // NSD answers class ANY from its IN data and refuses every other class but CH, whose id.server
   // and version.bind we do not offer; Knot refuses non-IN classes too (NOTAUTH for CH).
   if (question.class !== 'IN' && question.class !== 'ANY') {
     return refused(header, echoed, edns, transport, `class ${question.class} is not served`, described);
   }
+  // Every other qtype, meta-types such as OPT and TYPE0 included, is looked up like data and
+  // gets NODATA where there is none, as NSD and Knot do.
   const qtype = typeFromString(question.type) ?? 0;
+  // AXFR exists only over TCP (RFC 5936 §4.2): NSD and Knot both say NOTIMP over UDP.
+  if (qtype === RRType.AXFR && transport === 'udp') {
+    return {
+      kind: 'notimp',
+      reason: 'AXFR over UDP',
+      rcode: Rcode.NOTIMP,
+      reply: reply(header, Rcode.NOTIMP, echoed, edns, transport),
+      ...described,
+    };
+  }
   // No zone transfers are offered; NSD without provide-xfr refuses them the same way.
   if (qtype === RRType.AXFR || qtype === RRType.IXFR) {
     return refused(header, echoed, edns, transport, 'zone transfers are not offered', described);
@@ -118,8 +127,9 @@ export function replySizeLimit(edns: Edns | undefined, transport: Transport): nu
 }
 
 /**
- * Builds and encodes the reply. Header: ID and opcode copied; RD and CD copied (RFC 1035 §4.1.1,
- * RFC 6840 §5.9); RA never (no recursion); Z and AD cleared (we validate nothing). OPT only when
+ * Builds and encodes the reply. Header: ID, opcode and RD copied (RFC 1035 §4.1.1); RA never (no
+ * recursion); Z, AD and CD cleared: we validate nothing, and NSD 4.6 and Knot 3.2 both clear CD
+ * in authoritative replies too (checked against both). OPT only when
  * the query had one: version 0, our payload size, DO copied (RFC 3225 §3), other flags and all
  * options dropped. Over the size limit the codec drops RRsets from the end and sets TC, keeping
  * question and OPT.
@@ -128,7 +138,7 @@ function reply(header: Header, rcode: number, questions: Question[], queryEdns: 
   const message: MessageInit = {
     id: header.id,
     opcode: header.opcode,
-    flags: { qr: true, aa: answer?.aa ?? false, rd: header.flags.rd, cd: header.flags.cd },
+    flags: { qr: true, aa: answer?.aa ?? false, rd: header.flags.rd },
     rcode,
     questions,
     answers: answer?.answers ?? [],
