@@ -28,7 +28,8 @@ export type ZoneErrorCode =
   | 'DUPLICATE' // warning: an exact duplicate record, dropped
   | 'TTL_MISMATCH' // warning: RFC 2181 §5.2, the RRset takes the lowest TTL
   | 'TOO_MANY_RECORDS'
-  | 'TOO_MANY_ERRORS';
+  | 'TOO_MANY_ERRORS'
+  | 'DUPLICATE_ZONE'; // two zone files for one origin (for the zone set; the parser never reports it)
 
 export type ZoneErrorSeverity = 'error' | 'warning';
 
