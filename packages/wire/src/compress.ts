@@ -12,6 +12,9 @@ const MAX_POINTER_TARGET = 0x3fff;
  */
 const MAX_HOPS = 127;
 
+/** Each octet as formatLabel writes it ("a", "\\.", "\\000"), so decoding builds names without subarrays. */
+const OCTET_TEXT = Array.from({ length: 256 }, (_, c) => formatLabel(Uint8Array.of(c)));
+
 /** A cursor over a received message. */
 export class WireReader {
   pos = 0;
@@ -67,8 +70,8 @@ export function readName(r: WireReader, end: number, inRdata = true): Name {
       throw new WireError('NAME_TOO_LONG', pos, `name longer than ${MAX_NAME_LENGTH} octets`);
     }
     if (pos + 1 + len > limit) throw past(overrun, pos, 'label');
-    const text = formatLabel(b.subarray(pos + 1, pos + 1 + len));
-    out = out === '' ? text : `${out}.${text}`;
+    if (out !== '') out += '.';
+    for (let i = pos + 1, stop = pos + 1 + len; i < stop; i++) out += OCTET_TEXT[b[i]];
     pos += 1 + len;
   }
   if (!jumped) r.pos = pos;

@@ -157,7 +157,7 @@ export function encodeMessage(message: MessageInit, options?: EncodeOptions): En
   const rcode = message.rcode ?? 0;
   const flags = message.flags ?? {};
   const questions = message.questions ?? [];
-  const sections = [message.answers ?? [], message.authorities ?? [], message.additionals ?? []];
+  const sections: ResourceRecord[][] = [message.answers ?? [], message.authorities ?? [], message.additionals ?? []];
   const edns = message.edns;
   const w = new WireWriter();
 
@@ -176,34 +176,25 @@ export function encodeMessage(message: MessageInit, options?: EncodeOptions): En
     if (w.pos > MAX_MESSAGE_SIZE) throw new WireError('TOO_LARGE', w.pos, 'the question section alone is over 65535 octets');
   }
 
-  // Cuts at RRset boundaries; pointers only point backwards, so any prefix ending at a cut is valid.
-  const cuts: Cut[] = [{ end: w.pos, ancount: 0, nscount: 0, arcount: 0 }];
-  const counts = [0, 0, 0];
+  const questionEnd = w.pos;
+  const ends: number[][] = [[], [], []]; // where each written record ends, per section
   let overflow = false;
   for (let s = 0; s < 3 && !overflow; s++) {
-    const records = sections[s];
-    const lastIndex = lastIndexByRRset(records);
-    let reach = -1; // the furthest index an RRset begun so far extends to
-    for (let i = 0; i < records.length; i++) {
+    for (const rr of sections[s]) {
       if (w.pos > MAX_MESSAGE_SIZE) {
         overflow = true;
         break;
       }
-      writeRecord(w, records[i]);
-      counts[s] = i + 1;
-      reach = Math.max(reach, lastIndex[i]);
-      if (reach === i) cuts.push({ end: w.pos, ancount: counts[0], nscount: counts[1], arcount: counts[2] });
+      writeRecord(w, rr);
+      ends[s].push(w.pos);
     }
   }
 
   const optSize = edns ? optLength(edns) : 0;
-  let cut = cuts[cuts.length - 1];
-  const complete = !overflow && cut.end === w.pos;
-  if (!complete || cut.end + optSize > maxSize) {
-    let i = cuts.length - 1;
-    while (i > 0 && cuts[i].end + optSize > maxSize) i--;
-    cut = cuts[i];
-  }
+  const cut =
+    !overflow && w.pos + optSize <= maxSize
+      ? { end: w.pos, ancount: ends[0].length, nscount: ends[1].length, arcount: ends[2].length }
+      : lastCutThatFits(sections, ends, questionEnd, maxSize - optSize);
   const all = sections[0].length + sections[1].length + sections[2].length;
   const kept = cut.ancount + cut.nscount + cut.arcount;
   // RFC 2181 §9: TC only when answer or authority data is missing; dropping additional data is not truncation (as NSD, Knot).
@@ -223,6 +214,26 @@ export function encodeMessage(message: MessageInit, options?: EncodeOptions): En
   buf.writeUInt16BE(cut.nscount, 8);
   buf.writeUInt16BE(cut.arcount + (edns ? 1 : 0), 10);
   return { bytes: w.take(), truncated, dropped: all - kept };
+}
+
+/**
+ * The longest prefix ending at an RRset boundary that fits `room`. Pointers only point backwards,
+ * so any prefix of the written message is valid on its own.
+ */
+function lastCutThatFits(sections: ResourceRecord[][], ends: number[][], questionEnd: number, room: number): Cut {
+  let best: Cut = { end: questionEnd, ancount: 0, nscount: 0, arcount: 0 };
+  const counts = [0, 0, 0];
+  for (let s = 0; s < 3; s++) {
+    const lastIndex = lastIndexByRRset(sections[s]);
+    let reach = -1; // the furthest record that an RRset begun so far extends to
+    for (let i = 0; i < ends[s].length; i++) {
+      if (ends[s][i] > room) return best;
+      counts[s] = i + 1;
+      reach = Math.max(reach, lastIndex[i]);
+      if (reach === i) best = { end: ends[s][i], ancount: counts[0], nscount: counts[1], arcount: counts[2] };
+    }
+  }
+  return best;
 }
 
 /** For each record, the index of the last record of its RRset (same name, type, class) in the section. */
