@@ -166,15 +166,18 @@ async function serve(args: Args): Promise<void> {
     logger,
     queryLog: args.queryLog,
   };
+  // Signals are handled from the start: the 'listening' lines are logged before createServer returns.
+  const signals = handleSignals(logger);
   let server: Server;
   try {
     server = await createServer(options);
   } catch (err) {
+    signals.detach();
     reportStartError(err, logger);
     process.exitCode = 1;
     return;
   }
-  handleSignals(server, logger);
+  signals.attach(server);
 }
 
 function reportStartError(err: unknown, logger: Logger): void {
@@ -190,19 +193,24 @@ function reportStartError(err: unknown, logger: Logger): void {
   }
 }
 
-function handleSignals(server: Server, logger: Logger): void {
+/** SIGHUP reloads; SIGTERM and SIGINT close and exit 0 (also when they arrive while starting). */
+function handleSignals(logger: Logger): { attach(server: Server): void; detach(): void } {
+  let server: Server | undefined;
+  let stopping = false;
   const reload = () => {
     logger.info({ event: 'signal', signal: 'SIGHUP' }, 'SIGHUP: reloading zones');
+    if (!server) return; // still loading: the zones being loaded are as fresh as a reload's
     // The server logs each zone and the summary; a failure keeps the old zones.
     server.reload().catch(() => undefined);
   };
   const stop = (signal: NodeJS.Signals) => {
     logger.info({ event: 'signal', signal }, `${signal}: shutting down`);
-    process.off('SIGHUP', reload);
-    process.off('SIGTERM', stop);
-    process.off('SIGINT', stop);
-    // A second signal now gets the default action: immediate exit.
-    server.close().then(
+    stopping = true;
+    detach(); // a second signal now gets the default action: immediate exit
+    if (server) close(server);
+  };
+  const close = (s: Server) => {
+    s.close().then(
       () => {
         process.exitCode = 0;
       },
@@ -212,7 +220,19 @@ function handleSignals(server: Server, logger: Logger): void {
       },
     );
   };
+  const detach = () => {
+    process.off('SIGHUP', reload);
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+  };
   process.on('SIGHUP', reload);
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  return {
+    attach(s) {
+      server = s;
+      if (stopping) close(s);
+    },
+    detach,
+  };
 }
