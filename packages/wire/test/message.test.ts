@@ -236,7 +236,9 @@ describe('encode refuses what would be a corrupt packet', () => {
     ['CAA tag with a dash', { answers: [{ name: 'x', type: 'CAA', class: 'IN', ttl: 0, data: { flags: 0, tag: 'is-sue', value: new Uint8Array(0) } }] }, 'BAD_RDATA', 25],
     ['CAA tag of 256 letters', { answers: [{ name: 'x', type: 'CAA', class: 'IN', ttl: 0, data: { flags: 0, tag: 'a'.repeat(256), value: new Uint8Array(0) } }] }, 'BAD_RDATA', 25],
     ['opaque rdata over 65535 octets', { answers: [{ name: 'x', type: 'TYPE999', class: 'IN', ttl: 0, data: new Uint8Array(65536) }] }, 'BAD_RDATA', 25],
-    ['A that is not an address', { answers: [a('x', '192.0.2')] }, 'BAD_RDATA', 25],
+    ...['192.0.2', '01.2.3.4', '1.2.3.4.5', '256.1.1.1', '1..2.3', '', ' 1.2.3.4', '1.2.3.4.', '1.2.3.-4'].map(
+      (text): [string, MessageInit, string, number] => [`A "${text}" is not an address`, { answers: [a('x', text)] }, 'BAD_RDATA', 25],
+    ),
     ['AAAA that is not an address', { answers: [{ name: 'x', type: 'AAAA', class: 'IN', ttl: 0, data: '2001:db8::g' }] }, 'BAD_RDATA', 25],
     ['MX preference over 65535', { answers: [{ name: 'x', type: 'MX', class: 'IN', ttl: 0, data: { preference: 65536, exchange: 'x' } }] }, 'BAD_RDATA', 25],
     ['negative TTL', { answers: [a('x', '192.0.2.1', -1)] }, 'BAD_RDATA', 19],

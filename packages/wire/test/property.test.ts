@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  decode, encode, encodeMessage, formatIPv6, formatLabels, WireError,
+  decode, encode, encodeMessage, formatIPv6, formatLabels, parseIPv4, WireError,
   type ClassName, type Edns, type MessageInit, type Question, type ResourceRecord,
 } from '@port53/wire';
 import { decodeUnguarded } from '../src/message.js';
@@ -116,6 +116,23 @@ describe('decode never throws anything but WireError', () => {
 });
 
 describe('round trips', () => {
+  it('A rdata accepts exactly what parseIPv4 accepts, with the same octets', () => {
+    const text = fc.oneof(fc.ipV4(), fc.stringMatching(/^[0-9.]{0,16}$/), fc.ipV4().map((ip) => ip.replace(/\.(\d)/, '.0$1')));
+    fc.assert(
+      fc.property(text, (ip) => {
+        const octets = parseIPv4(ip);
+        let written: Uint8Array | undefined;
+        try {
+          written = encode({ answers: [{ name: '.', type: 'A', class: 'IN', ttl: 0, data: ip }] }).subarray(23);
+        } catch (e) {
+          if (!(e instanceof WireError)) throw e;
+        }
+        expect(written && new Uint8Array(written)).toEqual(octets);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('decode(encode(m)) is m for valid messages', () => {
     fc.assert(
       fc.property(message, (m) => {

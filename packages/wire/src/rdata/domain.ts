@@ -5,7 +5,7 @@ import type { RdataCodec } from './codec.js';
 import type { WireReader } from '../compress.js';
 
 /** Throws unless the rdata was consumed exactly (a name ending early leaves junk behind). */
-export function expectEnd(r: WireReader, end: number, type: string): void {
+function expectEnd(r: WireReader, end: number, type: string): void {
   if (r.pos !== end) throw new WireError('BAD_RDATA', r.pos, `${end - r.pos} octets left over in ${type} rdata`);
 }
 
@@ -93,7 +93,7 @@ export const srvCodec: RdataCodec<SrvData> = {
   },
 };
 
-export function checkU16(at: number, v: number, what: string): number {
+function checkU16(at: number, v: number, what: string): number {
   if (!Number.isInteger(v) || v < 0 || v > 0xffff) throw new WireError('BAD_RDATA', at, `${what} ${v} is not 0..65535`);
   return v;
 }
