@@ -30,6 +30,13 @@ describe('catalog', () => {
     expect(catalog.zoneFor(suffixKeys('other.test'), true)?.origin).toBe('other.test');
   });
 
+  it('keeps the child for DS when the served parent has no delegation to it', () => {
+    const parent = fixtureZone('p.test', '@ 60 SOA ns h 1 1 1 1 1\n@ 60 NS ns\n* 60 A 192.0.2.1');
+    const undelegated = fixtureZone('c.p.test', '@ 60 SOA ns h 1 1 1 1 1\n@ 60 NS ns');
+    const both = buildCatalog([parent, undelegated]);
+    expect(both.zoneFor(suffixKeys('c.p.test'), true)?.origin).toBe('c.p.test');
+  });
+
   it('a root zone catches every name that no deeper zone holds', () => {
     const withRoot = buildCatalog([EXAMPLE, fixtureZone('.', '@ 60 SOA a.root h 1 1 1 1 1\n@ 60 NS a.root')]);
     expect(withRoot.findZone('example.org')?.origin).toBe('.');

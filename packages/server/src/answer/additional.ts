@@ -53,8 +53,9 @@ export function glue(zone: Zone, ns: RRset, have: Set<string>): ResourceRecord[]
 
 /**
  * Additional section processing (RFC 1034 §3.7, RFC 1035 §3.3): A and AAAA of NS, MX and SRV
- * targets that are authoritative data in a zone we serve. Names below a cut (glue) and names
- * only matched by a wildcard are left out.
+ * targets that are authoritative data in any zone we serve (NSD and Knot look only in the zone
+ * of the answer; the issue asks for every served zone). Names below a cut (glue) and names only
+ * matched by a wildcard are left out.
  */
 export function additionalAddresses(catalog: Catalog, records: readonly ResourceRecord[], have: Set<string>): ResourceRecord[] {
   const out: ResourceRecord[] = [];

@@ -19,8 +19,9 @@ export interface Answer {
 export interface LookupOptions {
   /**
    * qtype ANY: every RRset of the name (TCP), or only the first by type number (UDP), as
-   * RFC 8482 §4.2 allows, so ANY over UDP cannot be used for amplification. Knot does the same
-   * split; NSD sends all RRsets unless `refuse-any` is set.
+   * RFC 8482 §4.2 allows, so ANY over UDP cannot amplify. Checked: Knot 3.2 sends that one RRset
+   * over TCP too, NSD 4.6 one RRset (SOA at an apex) over both; we show all over TCP so that
+   * `dig +tcp ANY` lists a name's data.
    */
   fullAny: boolean;
 }

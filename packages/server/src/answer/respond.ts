@@ -71,8 +71,8 @@ export function respond(query: Uint8Array, catalog: Catalog, transport: Transpor
       ...described,
     };
   }
-  // NSD answers class ANY from its IN data and refuses every other class but CH, whose id.server
-  // and version.bind we do not offer; Knot refuses non-IN classes too (NOTAUTH for CH).
+  // Class ANY is answered from IN data (NSD, Knot; with AA as Knot sets it). Every other class is
+  // REFUSED, CH included: NSD and Knot answer id.server/version.bind there, which we do not offer.
   if (question.class !== 'IN' && question.class !== 'ANY') {
     return refused(header, echoed, edns, transport, `class ${question.class} is not served`, described);
   }

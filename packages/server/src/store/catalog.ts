@@ -44,21 +44,22 @@ export class Catalog {
 
   /**
    * The most specific zone for a name given by its canonical suffixes. With `aboveApex`, a zone
-   * whose apex is the name itself is passed over for its parent when we serve that parent (a DS
-   * RRset lives on the parent side of a cut, RFC 4035 §3.1.4.1).
+   * whose apex is the name itself is passed over for a served parent that delegates it (a DS
+   * RRset lives on the parent side of the cut, RFC 4035 §3.1.4.1; NSD does the same).
    */
   zoneFor(suffixes: readonly Name[], aboveApex = false): Zone | undefined {
-    let found: Zone | undefined;
+    let child: Zone | undefined;
     for (let i = 0; i < suffixes.length; i++) {
       const zone = this.zones.get(suffixes[i]);
       if (!zone) continue;
       if (i === 0 && aboveApex) {
-        found = zone;
+        child = zone;
         continue;
       }
+      if (child && !zone.node(suffixes[0])?.delegation) return child;
       return zone;
     }
-    return found;
+    return child;
   }
 }
 
