@@ -191,6 +191,7 @@ export function encodeMessage(message: MessageInit, options?: EncodeOptions): En
   }
 
   const optSize = edns ? optLength(edns) : 0;
+  if (questionEnd + optSize > MAX_MESSAGE_SIZE) throw new WireError('TOO_LARGE', questionEnd, 'question and OPT alone are over 65535 octets');
   const cut =
     !overflow && w.pos + optSize <= maxSize
       ? { end: w.pos, ancount: ends[0].length, nscount: ends[1].length, arcount: ends[2].length }

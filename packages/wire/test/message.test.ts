@@ -246,6 +246,7 @@ describe('encode refuses what would be a corrupt packet', () => {
     ['OPT inside a section', { additionals: [{ name: '.', type: 'OPT' as 'DS', class: 'IN', ttl: 0, data: new Uint8Array(0) }] }, 'BAD_OPT', 12],
     ['EDNS flags overlapping DO', { edns: { version: 0, udpPayloadSize: 1232, do: false, flags: 0x8000, options: [] } }, 'BAD_OPT', 0],
     ['id over 16 bits', { id: 65536 }, 'BAD_RDATA', 0],
+    ['OPT and question over 65535 octets', { questions: [{ name: 'x', type: 'A', class: 'IN' }], edns: { version: 0, udpPayloadSize: 512, do: false, flags: 0, options: [{ code: 1, data: new Uint8Array(65520) }] } }, 'TOO_LARGE', 19],
   ];
   it.each(rows)('%s', (_label, m, code, offset) => {
     const err = catchWire(() => encode(m));
