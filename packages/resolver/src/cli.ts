@@ -1,0 +1,310 @@
+import { readFileSync } from 'node:fs';
+import { classFromString, classToString, typeFromString, typeToString } from '@port53/wire';
+import yargs from 'yargs';
+import { DEFAULTS } from './defaults.js';
+import { parsePort } from './server-address.js';
+
+/** A bad command line: one line on stderr, exit status 1. */
+class UsageError extends Error {}
+
+/** dig's exit statuses (dig(1)): a response of any RCODE is success. */
+export const EXIT = { ok: 0, usage: 1, noResponse: 9, internal: 10 } as const;
+
+interface Io {
+  out: (text: string) => void;
+  err: (line: string) => void;
+}
+const io: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+interface Args {
+  /** The command line as given, for dig's banner. */
+  argv: string[];
+  /** Servers in getServers() form; undefined: resolv.conf's. */
+  servers?: string[];
+  name: string;
+  type: string;
+  class: string;
+  output: 'dig' | 'short' | 'json';
+  tcp: boolean;
+  edns: boolean;
+  search: boolean;
+  recurse: boolean;
+  dnssec: boolean;
+  timeoutMs?: number;
+  tries?: number;
+}
+
+const EPILOG = `Arguments may come in any order, as with dig: @SERVER, a record type, a class, the name.
+Without a server, the nameservers of /etc/resolv.conf are asked. The dig spellings +short, +json,
++tcp, +noedns, +search, +norec and +dnssec are accepted too.
+
+Exit status:
+  0   a response arrived (whatever its RCODE: NXDOMAIN and SERVFAIL are responses)
+  1   usage error (bad option, type, class, port or address)
+  9   no server answered (timeout, connection refused, only malformed replies)
+  10  internal error`;
+
+/**
+ * `resolve [@server] [-p port] name [type] [class]`. Sets process.exitCode instead of exiting, so
+ * output is flushed. Heavy modules (the resolver, the formatters) load only once the arguments are good.
+ */
+export async function main(argv: string[]): Promise<void> {
+  let args: Args | 'done';
+  try {
+    args = await parseArgs(argv);
+  } catch (err) {
+    io.err(`resolve: ${err instanceof UsageError ? err.message : String(err)} (see resolve --help)`);
+    process.exitCode = EXIT.usage;
+    return;
+  }
+  if (args === 'done') return;
+  try {
+    process.exitCode = await run(args);
+  } catch (err) {
+    io.err(`resolve: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = EXIT.internal;
+  }
+}
+
+async function run(args: Args): Promise<number> {
+  const [{ Resolver }, { DnsError }] = await Promise.all([import('./resolver.js'), import('./errors.js')]);
+  const resolver = new Resolver({
+    ...(args.servers ? { servers: args.servers } : {}),
+    ...(args.timeoutMs !== undefined ? { timeout: args.timeoutMs } : {}),
+    ...(args.tries !== undefined ? { tries: args.tries } : {}),
+    tcp: args.tcp,
+    edns: args.edns,
+    search: args.search,
+    recursion: args.recurse,
+  });
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    const result = await resolver.query(args.name, args.type, { class: args.class, dnssecOk: args.dnssec, signal: abort.signal });
+    if (args.output === 'json') {
+      const { formatJson } = await import('./format-json.js');
+      io.out(`${JSON.stringify(formatJson(result), null, 2)}\n`);
+    } else {
+      const { formatDig, formatShort } = await import('./format-text.js');
+      io.out(args.output === 'short' ? formatShort(result) : `\n; <<>> ${version()} <<>> ${args.argv.join(' ')}\n${formatDig(result)}\n`);
+    }
+    return EXIT.ok;
+  } catch (err) {
+    if (!(err instanceof DnsError)) throw err;
+    if (err.code === 'EBADNAME' || err.code === 'EINVAL') {
+      io.err(`resolve: ${err.message}`);
+      return EXIT.usage;
+    }
+    const { describeAttempt } = await import('./format-text.js');
+    for (const attempt of err.attempts) io.err(describeAttempt(attempt));
+    io.err(err.code === 'ECANCELLED' ? ';; cancelled' : `;; no servers could be reached (${err.code})`);
+    return EXIT.noResponse;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+  }
+}
+
+async function parseArgs(argv: string[]): Promise<Args | 'done'> {
+  const { plus, rest } = splitPlusOptions(argv);
+  const parser = yargs(rest)
+    .scriptName('resolve')
+    .usage('$0 [@server] [-p port] [options] name [type] [class]\n\nAsk a DNS server one question and print the response, like dig.')
+    .help(false)
+    .version(false)
+    .option('server', { type: 'string', requiresArg: true, describe: 'Server to ask, host[:port] or [ipv6]:port (same as @server)' })
+    .option('port', { alias: 'p', type: 'string', requiresArg: true, describe: `Server port (default ${DEFAULTS.port})` })
+    .option('type', { alias: 't', type: 'string', requiresArg: true, describe: 'Record type: A, MX, TYPE65, ... (default A; PTR with -x)' })
+    .option('class', { alias: 'c', type: 'string', requiresArg: true, describe: 'Class: IN, CH, HS, CLASSn (default IN)' })
+    .option('reverse', { alias: 'x', type: 'string', requiresArg: true, describe: 'Reverse lookup: the PTR of this IPv4 or IPv6 address' })
+    .option('short', { type: 'boolean', default: false, describe: 'Print only the answer rdata, one record per line' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print the response as RFC 8427 JSON' })
+    .option('tcp', { type: 'boolean', default: false, describe: 'Query over TCP' })
+    .option('timeout', { type: 'string', requiresArg: true, describe: `Seconds the first try waits, doubled on each retry (default ${DEFAULTS.timeout / 1000}, or resolv.conf's)` })
+    .option('tries', { type: 'string', requiresArg: true, describe: `Tries per server (default ${DEFAULTS.tries}, or resolv.conf's attempts)` })
+    .option('edns', { type: 'boolean', default: true, describe: `Send EDNS(0) with a ${DEFAULTS.ednsPayload}-octet payload (--no-edns: plain DNS)` })
+    .option('search', { type: 'boolean', default: false, describe: "Apply resolv.conf's search list (with ndots)" })
+    .option('recurse', { type: 'boolean', default: true, describe: 'Set RD, recursion desired (--no-recurse: clear it)' })
+    .option('dnssec', { type: 'boolean', default: false, describe: 'Set the DO bit (RFC 3225)' })
+    .option('help', { alias: 'h', type: 'boolean', describe: 'Show this help' })
+    .option('version', { alias: 'v', type: 'boolean', describe: 'Show the version' })
+    .epilog(EPILOG)
+    .strictOptions()
+    .exitProcess(false)
+    .parserConfiguration({ 'duplicate-arguments-array': false, 'parse-positional-numbers': false })
+    .wrap(100)
+    .fail((msg, err) => {
+      throw new UsageError((msg || err?.message || 'bad arguments').replace(/\s*\n\s*/g, ' '));
+    });
+  const parsed = await parser.parseAsync();
+  if (parsed.help) {
+    io.out(`${await parser.getHelp()}\n`);
+    return 'done';
+  }
+  if (parsed.version) {
+    io.out(`${version()}\n`);
+    return 'done';
+  }
+
+  const flags = { short: parsed.short, json: parsed.json, tcp: parsed.tcp, edns: parsed.edns, search: parsed.search, recurse: parsed.recurse, dnssec: parsed.dnssec };
+  Object.assign(flags, plus);
+  if (flags.short && flags.json) throw new UsageError('--short and --json do not go together');
+
+  let server = parsed.server;
+  let name: string | undefined;
+  let type = parsed.type === undefined ? undefined : typeArg(parsed.type);
+  let cls = parsed.class === undefined ? undefined : classArg(parsed.class);
+  for (const token of parsed._.map(String)) {
+    if (token.startsWith('@')) {
+      if (server !== undefined) throw new UsageError(`more than one server: "${token}"`);
+      server = token.slice(1);
+      if (server === '') throw new UsageError('"@" needs a server');
+    } else if (type === undefined && typeFromString(token) !== undefined) {
+      type = typeToString(typeFromString(token)!);
+    } else if (cls === undefined && classFromString(token) !== undefined) {
+      cls = classToString(classFromString(token)!);
+    } else if (name === undefined && parsed.reverse === undefined) {
+      name = token;
+    } else {
+      throw new UsageError(`unexpected argument "${token}"`);
+    }
+  }
+
+  if (parsed.reverse !== undefined) {
+    const { reverseName } = await import('./reverse-name.js');
+    const rev = reverseName(parsed.reverse);
+    if (!rev) throw new UsageError(`-x "${parsed.reverse}" is not an IPv4 or IPv6 address`);
+    name = rev;
+    type ??= 'PTR';
+  }
+  if (name === undefined) {
+    // dig with no name asks for the root's NS.
+    name = '.';
+    type ??= 'NS';
+  }
+
+  const port = parsed.port === undefined ? undefined : portArg(parsed.port);
+  return {
+    argv,
+    servers: server !== undefined ? [await serverArg(server, port)] : port !== undefined ? await resolvConfServers(port) : undefined,
+    name,
+    type: type ?? 'A',
+    class: cls ?? 'IN',
+    output: flags.json ? 'json' : flags.short ? 'short' : 'dig',
+    tcp: flags.tcp,
+    edns: flags.edns,
+    search: flags.search,
+    recurse: flags.recurse,
+    dnssec: flags.dnssec,
+    timeoutMs: parsed.timeout === undefined ? undefined : secondsArg(parsed.timeout),
+    tries: parsed.tries === undefined ? undefined : triesArg(parsed.tries),
+  };
+}
+
+const PLUS: Record<string, [string, boolean]> = {
+  short: ['short', true],
+  noshort: ['short', false],
+  json: ['json', true],
+  nojson: ['json', false],
+  tcp: ['tcp', true],
+  vc: ['tcp', true],
+  notcp: ['tcp', false],
+  novc: ['tcp', false],
+  edns: ['edns', true],
+  noedns: ['edns', false],
+  search: ['search', true],
+  nosearch: ['search', false],
+  rec: ['recurse', true],
+  recurse: ['recurse', true],
+  norec: ['recurse', false],
+  norecurse: ['recurse', false],
+  dnssec: ['dnssec', true],
+  nodnssec: ['dnssec', false],
+};
+
+/** dig's +option spellings, for fingers used to dig. */
+function splitPlusOptions(argv: string[]): { plus: Record<string, boolean>; rest: string[] } {
+  const plus: Record<string, boolean> = {};
+  const rest: string[] = [];
+  for (const arg of argv) {
+    if (!arg.startsWith('+')) {
+      rest.push(arg);
+      continue;
+    }
+    const known = PLUS[arg.slice(1).toLowerCase()];
+    if (!known) throw new UsageError(`unknown option "${arg}"`);
+    plus[known[0]] = known[1];
+  }
+  return { plus, rest };
+}
+
+function typeArg(text: string): string {
+  const n = typeFromString(text);
+  if (n === undefined) throw new UsageError(`unknown record type "${text}"`);
+  return typeToString(n);
+}
+
+function classArg(text: string): string {
+  const n = classFromString(text);
+  if (n === undefined) throw new UsageError(`unknown class "${text}"`);
+  return classToString(n);
+}
+
+function portArg(text: string): number {
+  const port = parsePort(text);
+  if (port === undefined) throw new UsageError(`port must be a number from 1 to 65535, not "${text}"`);
+  return port;
+}
+
+function secondsArg(text: string): number {
+  const s = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(s > 0 && s <= 300)) throw new UsageError(`--timeout must be seconds between 0 and 300, not "${text}"`);
+  return Math.max(1, Math.round(s * 1000));
+}
+
+function triesArg(text: string): number {
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= 20)) throw new UsageError(`--tries must be a whole number from 1 to 20, not "${text}"`);
+  return n;
+}
+
+/** The server argument: an address (optionally with port), or a host name looked up as dig does. */
+async function serverArg(text: string, port: number | undefined): Promise<string> {
+  const { parseServer, formatServer } = await import('./server-address.js');
+  const { InvalidServerError } = await import('./errors.js');
+  try {
+    const parsed = parseServer(text);
+    return formatServer(port === undefined ? parsed : { ...parsed, port });
+  } catch (err) {
+    if (!(err instanceof InvalidServerError) || !/^[A-Za-z0-9.-]+(:\d+)?$/.test(text)) {
+      throw new UsageError(`bad server "${text}": not an address or host name`);
+    }
+  }
+  const [host, portText] = text.split(':');
+  const { lookup } = await import('node:dns/promises');
+  let address: string;
+  try {
+    address = (await lookup(host)).address;
+  } catch {
+    throw new UsageError(`cannot find server "${host}"`);
+  }
+  const p = port ?? (portText === undefined ? DEFAULTS.port : portArg(portText));
+  return formatServer({ ...parseServer(address), port: p });
+}
+
+/** dig -p without @server: the resolv.conf servers on that port. */
+async function resolvConfServers(port: number): Promise<string[]> {
+  const { loadResolvConf } = await import('./resolv-conf.js');
+  const { parseServer, formatServer } = await import('./server-address.js');
+  const conf = loadResolvConf(DEFAULTS.resolvConf);
+  const servers = conf.nameservers.length > 0 ? conf.nameservers : [parseServer(DEFAULTS.fallbackServer)];
+  return servers.map((s) => formatServer({ ...s, port }));
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `resolve ${pkg.version}`;
+}
