@@ -18,7 +18,7 @@ export async function createLogger(options: LoggerOptions): Promise<Logger> {
   const base = { level: options.level, base: { name: 'port53d' } };
   if (options.pretty) {
     const { default: pretty } = await import('pino-pretty');
-    return pino(base, pretty({ destination: 2, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name,event' }));
+    return pino(base, pretty({ destination: 2, sync: true, colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name,event' }));
   }
   // Synchronous writes: a fatal line printed just before exit is never lost.
   return pino(base, pino.destination({ fd: 2, sync: true }));

@@ -5,7 +5,8 @@ import { respond, type Outcome } from './answer/respond.js';
 import { DEFAULTS } from './defaults.js';
 import { silentLogger, type Logger } from './log.js';
 import { buildCatalog, type Catalog } from './store/catalog.js';
-import { BindError, hostPort, type Transport } from './transport/bind-error.js';
+import { bindAll } from './transport/bind.js';
+import { hostPort, type Transport } from './transport/bind-error.js';
 import { ConnectionTable, listenTcp, tcpCounters, type TcpCounters, type TcpLimits } from './transport/tcp.js';
 import { listenUdp, type Client, type Listener } from './transport/udp.js';
 import type { LoadedZone } from './zone/index.js';
@@ -240,54 +241,6 @@ function checkOptions(addresses: readonly string[], port: number): void {
   for (const a of addresses) if (isIP(a) === 0) throw new TypeError(`${a} is not an IPv4 or IPv6 address`);
 }
 
-interface BindPlan {
-  addresses: string[];
-  port: number;
-  tcp: boolean;
-  explicitAddresses: boolean;
-  bind: (transport: Transport, address: string, port: number) => Promise<Listener>;
-}
-
-/** An address the user did not ask for that this machine lacks (e.g. ::1 with IPv6 off). */
-const UNAVAILABLE = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT']);
-
-/**
- * Binds UDP then TCP on each address, all on one port. With port 0 the first UDP socket picks it;
- * when another process holds that port for TCP or on another address, everything is closed and a
- * new port is tried (a bounded number of times).
- */
-async function bindAll(plan: BindPlan): Promise<{ listeners: Listener[]; skipped: BindError[] }> {
-  const attempts = plan.port === 0 ? DEFAULTS.bindAttempts : 1;
-  for (let attempt = 1; ; attempt++) {
-    const listeners: Listener[] = [];
-    const skipped: BindError[] = [];
-    let port = plan.port;
-    try {
-      for (const address of plan.addresses) {
-        let udp: Listener;
-        try {
-          udp = await plan.bind('udp', address, port);
-        } catch (err) {
-          if (!plan.explicitAddresses && err instanceof BindError && UNAVAILABLE.has(err.code)) {
-            skipped.push(err);
-            continue;
-          }
-          throw err;
-        }
-        listeners.push(udp);
-        port = udp.port;
-        if (plan.tcp) listeners.push(await plan.bind('tcp', address, port));
-      }
-      if (listeners.length === 0) throw skipped[0];
-      return { listeners, skipped };
-    } catch (err) {
-      await Promise.all(listeners.map((l) => l.close()));
-      if (plan.port === 0 && attempt < attempts && err instanceof BindError && err.code === 'EADDRINUSE') continue;
-      throw err;
-    }
-  }
-}
-
 /** RFC 8906 §3.1: always answer. A bug in the answer code still gets SERVFAIL, not silence. */
 function servfail(query: Uint8Array): Uint8Array | undefined {
   if (query.length < 12 || query[2] & 0x80) return undefined;
@@ -313,17 +266,11 @@ function logZoneFailed(logger: Logger, failure: ZoneFailure): void {
 }
 
 function logQuery(logger: Logger, outcome: Outcome, client: Client): void {
+  const from = hostPort(client.address, client.port);
+  const rcode = outcome.rcode === undefined ? undefined : rcodeToString(outcome.rcode);
+  const size = outcome.reply?.length ?? 0;
   logger.info(
-    {
-      event: 'query',
-      client: hostPort(client.address, client.port),
-      transport: client.transport,
-      qname: outcome.qname,
-      qtype: outcome.qtype,
-      rcode: outcome.rcode === undefined ? undefined : rcodeToString(outcome.rcode),
-      kind: outcome.kind,
-      size: outcome.reply?.length ?? 0,
-    },
-    'query',
+    { event: 'query', client: from, transport: client.transport, qname: outcome.qname, qtype: outcome.qtype, rcode, kind: outcome.kind, size },
+    `query ${from} ${client.transport} ${outcome.qname ?? '-'} ${outcome.qtype ?? '-'} ${rcode ?? outcome.kind} ${size}`,
   );
 }
