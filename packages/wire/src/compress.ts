@@ -168,7 +168,7 @@ export class WireWriter {
       let dot = text.indexOf('.', start);
       if (dot < 0) dot = text.length;
       const len = dot - start;
-      if (len === 0) throw new WireError('BAD_RDATA', at, `empty label in name "${text}"`);
+      if (len === 0) throw new WireError('BAD_NAME', at, `empty label in name "${text}"`);
       if (len > MAX_LABEL_LENGTH) {
         throw new WireError('LABEL_TOO_LONG', at, `label of ${len} octets (max ${MAX_LABEL_LENGTH}) in "${text}"`);
       }
@@ -190,7 +190,7 @@ export class WireWriter {
       labels = parseLabels(text);
     } catch (e) {
       if (!(e instanceof TextError)) throw e;
-      const code = e.code === 'LABEL_TOO_LONG' || e.code === 'NAME_TOO_LONG' ? e.code : 'BAD_RDATA';
+      const code = e.code === 'LABEL_TOO_LONG' || e.code === 'NAME_TOO_LONG' ? e.code : 'BAD_NAME';
       throw new WireError(code, at, e.message);
     }
     const texts = compress ? labels.map(formatLabel) : [];

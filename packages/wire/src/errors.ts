@@ -10,6 +10,9 @@ export type WireErrorCode =
   | 'BAD_COUNT' // section counts that the data cannot hold
   | 'TRAILING_DATA' // bytes after the last section (reported only by strict decoding)
   | 'BAD_OPT' // a malformed or misplaced OPT record
+  | 'BAD_NAME' // encode: a name that cannot be written (empty label, bad escape)
+  | 'BAD_FIELD' // encode: a header or record field out of range, an unknown type or class name
+  | 'INTERNAL' // a decoder bug caught by the safety net (never expected; reported, not thrown raw)
   | 'TOO_LARGE'; // encode: the message cannot fit in 65535 octets or maxSize even truncated
 
 /** The only error that decode() throws: a code and the byte offset where the problem was found. */

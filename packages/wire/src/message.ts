@@ -32,7 +32,7 @@ export function decode(bytes: Uint8Array): Message {
   } catch (e) {
     if (e instanceof WireError) throw e;
     // A bug, not bad input; the property tests call decodeUnguarded to catch these.
-    throw new WireError('BAD_RDATA', 0, `internal decoder error: ${String(e)}`);
+    throw new WireError('INTERNAL', 0, `internal decoder error: ${String(e)}`);
   }
 }
 
@@ -161,9 +161,9 @@ export function encodeMessage(message: MessageInit, options?: EncodeOptions): En
   const edns = message.edns;
   const w = new WireWriter();
 
-  if (!Number.isInteger(id) || id < 0 || id > 0xffff) throw new WireError('BAD_RDATA', 0, `id ${id} is not 0..65535`);
-  if (!Number.isInteger(opcode) || opcode < 0 || opcode > 15) throw new WireError('BAD_RDATA', 2, `opcode ${opcode} is not 0..15`);
-  if (!Number.isInteger(rcode) || rcode < 0 || rcode > 0xfff) throw new WireError('BAD_RDATA', 3, `rcode ${rcode} is not 0..4095`);
+  if (!Number.isInteger(id) || id < 0 || id > 0xffff) throw new WireError('BAD_FIELD', 0, `id ${id} is not 0..65535`);
+  if (!Number.isInteger(opcode) || opcode < 0 || opcode > 15) throw new WireError('BAD_FIELD', 2, `opcode ${opcode} is not 0..15`);
+  if (!Number.isInteger(rcode) || rcode < 0 || rcode > 0xfff) throw new WireError('BAD_FIELD', 3, `rcode ${rcode} is not 0..4095`);
   // RCODEs above 15 need OPT's 8 extra bits (RFC 6891 §6.1.3).
   if (rcode > 15 && !edns) throw new WireError('BAD_OPT', 3, `rcode ${rcode} needs an OPT record (edns)`);
   if (edns) checkEdns(edns, rcode >> 4, 0);
@@ -282,13 +282,13 @@ const classNumbers = new Map<string, number>(Object.entries(RRClass));
 
 function typeNumber(type: string, at: number, question: boolean): number {
   const n = typeNumbers.get(type) ?? typeFromString(type);
-  if (n === undefined) throw new WireError('BAD_RDATA', at, `unknown type "${type}"`);
+  if (n === undefined) throw new WireError('BAD_FIELD', at, `unknown type "${type}"`);
   if (n === OPT_TYPE && !question) throw new WireError('BAD_OPT', at, 'OPT goes in message.edns, not in a section');
   return n;
 }
 
 function classNumber(cls: string, at: number): number {
   const n = classNumbers.get(cls) ?? classFromString(cls);
-  if (n === undefined) throw new WireError('BAD_RDATA', at, `unknown class "${cls}"`);
+  if (n === undefined) throw new WireError('BAD_FIELD', at, `unknown class "${cls}"`);
   return n;
 }

@@ -228,7 +228,7 @@ describe('encode refuses what would be a corrupt packet', () => {
     ['64-octet label in an owner', { answers: [a(`${long}.test`, '192.0.2.1')] }, 'LABEL_TOO_LONG', 12],
     ['256-octet name', { answers: [a(Array(64).fill('abc').join('.'), '192.0.2.1')] }, 'NAME_TOO_LONG', 12],
     ['64-octet escaped label', { questions: [{ name: '\\000'.repeat(64), type: 'A', class: 'IN' }] }, 'LABEL_TOO_LONG', 12],
-    ['empty label', { questions: [{ name: 'a..test', type: 'A', class: 'IN' }] }, 'BAD_RDATA', 12],
+    ['empty label', { questions: [{ name: 'a..test', type: 'A', class: 'IN' }] }, 'BAD_NAME', 12],
     ['TXT string of 256 octets', { answers: [{ name: 'x', type: 'TXT', class: 'IN', ttl: 0, data: [ascii('ok'), new Uint8Array(256)] }] }, 'BAD_RDATA', 28],
     ['HINFO string of 256 octets', { answers: [{ name: 'x', type: 'HINFO', class: 'IN', ttl: 0, data: { cpu: new Uint8Array(256), os: new Uint8Array(0) } }] }, 'BAD_RDATA', 25],
     ['TXT rdata over 65535 octets', { answers: [{ name: 'x', type: 'TXT', class: 'IN', ttl: 0, data: Array(258).fill(new Uint8Array(255)) }] }, 'BAD_RDATA', 25],
@@ -242,10 +242,10 @@ describe('encode refuses what would be a corrupt packet', () => {
     ['AAAA that is not an address', { answers: [{ name: 'x', type: 'AAAA', class: 'IN', ttl: 0, data: '2001:db8::g' }] }, 'BAD_RDATA', 25],
     ['MX preference over 65535', { answers: [{ name: 'x', type: 'MX', class: 'IN', ttl: 0, data: { preference: 65536, exchange: 'x' } }] }, 'BAD_RDATA', 25],
     ['negative TTL', { answers: [a('x', '192.0.2.1', -1)] }, 'BAD_RDATA', 19],
-    ['unknown type mnemonic', { answers: [{ name: 'x', type: 'BOGUS' as 'DS', class: 'IN', ttl: 0, data: new Uint8Array(0) }] }, 'BAD_RDATA', 12],
+    ['unknown type mnemonic', { answers: [{ name: 'x', type: 'BOGUS' as 'DS', class: 'IN', ttl: 0, data: new Uint8Array(0) }] }, 'BAD_FIELD', 12],
     ['OPT inside a section', { additionals: [{ name: '.', type: 'OPT' as 'DS', class: 'IN', ttl: 0, data: new Uint8Array(0) }] }, 'BAD_OPT', 12],
     ['EDNS flags overlapping DO', { edns: { version: 0, udpPayloadSize: 1232, do: false, flags: 0x8000, options: [] } }, 'BAD_OPT', 0],
-    ['id over 16 bits', { id: 65536 }, 'BAD_RDATA', 0],
+    ['id over 16 bits', { id: 65536 }, 'BAD_FIELD', 0],
     ['OPT and question over 65535 octets', { questions: [{ name: 'x', type: 'A', class: 'IN' }], edns: { version: 0, udpPayloadSize: 512, do: false, flags: 0, options: [{ code: 1, data: new Uint8Array(65520) }] } }, 'TOO_LARGE', 19],
   ];
   it.each(rows)('%s', (_label, m, code, offset) => {
