@@ -111,6 +111,9 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     maxBufferedBytes: DEFAULTS.maxTcpBufferedBytes,
     writeHighWaterBytes: DEFAULTS.tcpWriteHighWaterBytes,
   };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer, not ${value}`);
+  }
   const queryLog = options.queryLog ?? DEFAULTS.queryLog;
 
   // Initial load: all or nothing.
@@ -161,7 +164,9 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
         ? listenUdp({ address, port: p, handler: handle, onError: onSocketError })
         : listenTcp({ address, port: p, handler: handle, limits, table, onError: onSocketError }),
   });
-  for (const s of skipped) logger.warn({ event: 'address-skipped', address: s.address, code: s.code }, `not listening on ${s.address}: ${s.message}`);
+  for (const s of skipped) {
+    logger.warn({ event: 'address-skipped', address: s.address, code: s.code }, `not listening on ${s.address} (${s.code}): this machine lacks it; pass --address to choose`);
+  }
   for (const l of listeners) logger.info({ event: 'listening', address: l.address, port: l.port, transport: l.transport }, `listening on ${hostPort(l.address, l.port)} ${l.transport}`);
 
   let closing: Promise<void> | undefined;

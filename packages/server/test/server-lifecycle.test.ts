@@ -110,6 +110,7 @@ describe('bind errors', () => {
   test('bad options are refused before anything is bound', async () => {
     await expect(createServer({ zonesDir, port: 70000 })).rejects.toThrow(RangeError);
     await expect(createServer({ zonesDir, addresses: ['localhost'] })).rejects.toThrow(/not an IPv4 or IPv6 address/);
+    await expect(createServer({ zonesDir, port: 0, tcpIdleTimeoutMs: -1 })).rejects.toThrow(/idleTimeoutMs must be a positive integer/);
   });
 });
 
