@@ -93,7 +93,7 @@ function markDuplicateOrigins(results: ZoneResult[]): ZoneResult[] {
       seen.set(key, r.zone.file);
       return r;
     }
-    const error = new ZoneError('DUPLICATE', `zone ${r.zone.origin} is already loaded from ${first}`, r.zone.file, 0, 0);
+    const error = new ZoneError('DUPLICATE_ZONE', `zone ${r.zone.origin} is already loaded from ${first}`, r.zone.file, 0, 0);
     return { entry: r.entry, ok: false, error: new ZoneLoadError(r.zone.file, [error]), ms: r.ms };
   });
 }
