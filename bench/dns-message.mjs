@@ -1,0 +1,47 @@
+/**
+ * The few DNS octets the bench writes and reads itself (RFC 1035 §4.1), kept apart from
+ * @port53/wire so the instrument does not depend on the code it measures.
+ */
+
+export const TYPES = { A: 1, NS: 2, SOA: 6, MX: 15, TXT: 16, AAAA: 28 };
+
+/** A query: header, one question, optionally an OPT record (RFC 6891 §6.1.2). */
+export function buildQuery({ id, name, type, rd = false, edns }) {
+  const labels = name.replace(/\.$/, '').split('.').filter(Boolean);
+  const qname = Buffer.concat([...labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, 'ascii')])), Buffer.from([0])]);
+  const header = Buffer.alloc(12);
+  header.writeUInt16BE(id, 0);
+  header.writeUInt16BE(rd ? 0x0100 : 0, 2);
+  header.writeUInt16BE(1, 4);
+  header.writeUInt16BE(edns ? 1 : 0, 10);
+  const question = Buffer.alloc(4);
+  question.writeUInt16BE(TYPES[type] ?? Number(type), 0);
+  question.writeUInt16BE(1, 2);
+  const parts = [header, qname, question];
+  if (edns) {
+    const opt = Buffer.alloc(11);
+    opt.writeUInt16BE(41, 1);
+    opt.writeUInt16BE(edns.payload ?? 1232, 3);
+    parts.push(opt);
+  }
+  return Buffer.concat(parts);
+}
+
+const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
+
+/** The header of a reply: id, flags, rcode name and section counts (RFC 1035 §4.1.1). */
+export function readHeader(buf) {
+  if (buf.length < 12) return undefined;
+  const flags = buf.readUInt16BE(2);
+  return {
+    id: buf.readUInt16BE(0),
+    qr: (flags & 0x8000) !== 0,
+    aa: (flags & 0x0400) !== 0,
+    tc: (flags & 0x0200) !== 0,
+    rcode: RCODES[flags & 0xf] ?? String(flags & 0xf),
+    qdcount: buf.readUInt16BE(4),
+    ancount: buf.readUInt16BE(6),
+    nscount: buf.readUInt16BE(8),
+    arcount: buf.readUInt16BE(10),
+  };
+}

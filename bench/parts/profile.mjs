@@ -1,0 +1,2 @@
+export const needs = [];
+export async function profilePart() { return []; }

@@ -1,0 +1,81 @@
+/**
+ * Server throughput: port53d vs NSD vs Knot under dnsperf, servers pinned to CPU 0 and dnsperf
+ * to CPU 1, rounds interleaved (port53d, NSD, Knot, port53d, ...). CPU per query comes from the
+ * server's own accounting (/proc utime+stime over its process tree) read around each run.
+ */
+import { join } from 'node:path';
+import { dnsperf } from '../dnsperf.mjs';
+import { BENCH_ORIGIN } from '../generate.mjs';
+import { treeCpuSeconds } from '../processes.mjs';
+import { startKnot, startNsd, startPort53d } from '../servers.mjs';
+import { fmt, fmtRatio, median, ratio } from '../stats.mjs';
+import { Table } from '../table.mjs';
+
+export const needs = ['dnsperf', 'nsd', 'knotd', 'taskset'];
+
+const SERVER_CPU = 0;
+const CLIENT_CPU = 1;
+
+export async function serverPart(ctx) {
+  const { tools, inputs, opts, out, print } = ctx;
+  const servers = [];
+  try {
+    servers.push(await startPort53d({ zonesDir: inputs.zonesDir, origin: BENCH_ORIGIN, cpu: SERVER_CPU }));
+    servers.push(await startNsd({ nsd: tools.nsd, dir: join(out, 'nsd'), origin: BENCH_ORIGIN, zoneFile: inputs.zoneFile, cpu: SERVER_CPU }));
+    servers.push(await startKnot({ knotd: tools.knotd, dir: join(out, 'knot'), origin: BENCH_ORIGIN, zoneFile: inputs.zoneFile, cpu: SERVER_CPU }));
+    const runOne = async (server, seconds) => {
+      const cpuBefore = treeCpuSeconds(server.pid);
+      const r = await dnsperf({ dnsperf: tools.dnsperf, port: server.port, queryFile: inputs.queryFile, seconds, cpu: CLIENT_CPU });
+      const cpu = treeCpuSeconds(server.pid) - cpuBefore;
+      return { ...r, cpuSeconds: cpu, cpuUsPerQuery: (cpu * 1e6) / r.completed };
+    };
+    // Warm-up, discarded: JIT for port53d, caches for all.
+    const warm = opts.quick ? 1 : 2;
+    for (const s of servers) await runOne(s, warm);
+    const results = new Map(servers.map((s) => [s.name, []]));
+    for (let round = 1; round <= opts.rounds; round++) {
+      for (const s of servers) {
+        const r = await runOne(s, opts.seconds);
+        results.get(s.name).push(r);
+        print(`  server round ${round}/${opts.rounds} ${s.name}: ${fmt(r.qps)} qps, lost ${r.lost}, ${r.avgLatencyMs.toFixed(3)} ms, ${r.cpuUsPerQuery.toFixed(2)} µs CPU/query`);
+      }
+    }
+    return serverTable(results, opts);
+  } finally {
+    for (const s of servers) await s.stop();
+  }
+}
+
+function serverTable(results, opts) {
+  const nsd = results.get('NSD');
+  const t = new Table(`Server: dnsperf -c 8 -T 1 -l ${opts.seconds}, ${opts.rounds} interleaved round(s), medians`, [
+    'server',
+    'qps',
+    'qps ×NSD',
+    'lost (max)',
+    'avg latency ms',
+    'CPU µs/query',
+    'CPU ×NSD',
+    'qps per round',
+  ]);
+  const summary = {};
+  for (const [name, runs] of results) {
+    // Ratios are taken within each round (same noise), then the median of those.
+    const qpsRatio = median(runs.map((r, i) => ratio(r.qps, nsd[i].qps)));
+    const cpuRatio = median(runs.map((r, i) => ratio(r.cpuUsPerQuery, nsd[i].cpuUsPerQuery)));
+    const row = {
+      qps: median(runs.map((r) => r.qps)),
+      lost: Math.max(...runs.map((r) => r.lost)),
+      latency: median(runs.map((r) => r.avgLatencyMs)),
+      cpu: median(runs.map((r) => r.cpuUsPerQuery)),
+      qpsRatio,
+      cpuRatio,
+    };
+    summary[name] = row;
+    t.add([name, fmt(row.qps), fmtRatio(qpsRatio), fmt(row.lost), row.latency.toFixed(3), row.cpu.toFixed(2), fmtRatio(cpuRatio), runs.map((r) => fmt(r.qps)).join(' / ')]);
+  }
+  const p = summary.port53d;
+  t.note(`target CPU ≤ 9 µs/query: ${p.cpu <= 9 ? 'met' : 'NOT met'} (${p.cpu.toFixed(2)}); qps ≥ 0.75× NSD: ${p.qpsRatio >= 0.75 ? 'met' : 'NOT met'} (${fmtRatio(p.qpsRatio)}); 0 lost: ${p.lost === 0 ? 'met' : 'NOT met'} (${p.lost})`);
+  t.note('CPU = utime+stime of the server process tree (all threads, NSD parent and children) over the run / queries completed; ratios are medians of per-round ratios.');
+  return [t];
+}
