@@ -29,6 +29,8 @@ interface Args {
   tcp: boolean;
   logLevel: LogLevel;
   queryLog: boolean;
+  rrlRate: number;
+  rrlSlip: number;
   check: boolean;
 }
 
@@ -67,6 +69,8 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     .option('tcp', { type: 'boolean', default: DEFAULTS.tcp, describe: 'Also listen on TCP (--no-tcp: UDP only)' })
     .option('log-level', { type: 'string', choices: LOG_LEVELS, default: DEFAULTS.logLevel, describe: 'Log threshold; logs are JSON on stderr, readable text on a terminal' })
     .option('query-log', { type: 'boolean', default: DEFAULTS.queryLog, describe: 'Log every query (client, name, type, rcode, size)' })
+    .option('rrl-rate', { type: 'string', requiresArg: true, describe: `Response rate limit: UDP replies per second per client /24 (IPv6 /56) and answer (default ${DEFAULTS.rrlRate}: off)` })
+    .option('rrl-slip', { type: 'string', requiresArg: true, describe: `Of the replies over the rate, send every Nth truncated (TC=1, so clients retry over TCP) and drop the rest; 0 drops all (default ${DEFAULTS.rrlSlip})` })
     .option('check', { type: 'boolean', default: false, describe: 'Check the zone files, print errors as file:line:column, exit 0 or 1' })
     .option('help', { type: 'boolean', alias: 'h', describe: 'Show this help' })
     .option('version', { type: 'boolean', alias: 'v', describe: 'Show the version' })
@@ -100,6 +104,8 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     tcp: parsed.tcp,
     logLevel: parsed['log-level'] as LogLevel,
     queryLog: parsed['query-log'],
+    rrlRate: parseCount('--rrl-rate', parsed['rrl-rate'], DEFAULTS.rrlRate, 1_000_000),
+    rrlSlip: parseCount('--rrl-slip', parsed['rrl-slip'], DEFAULTS.rrlSlip, 10),
     check: parsed.check,
   };
 }
@@ -109,6 +115,13 @@ function parsePort(text: string | undefined): number {
   const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
   if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be a number from 0 to 65535, not ${JSON.stringify(text)}`);
   return port;
+}
+
+function parseCount(flag: string, text: string | undefined, fallback: number, max: number): number {
+  if (text === undefined) return fallback;
+  const n = /^\d{1,7}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 0 && n <= max)) throw new UsageError(`${flag} must be a whole number from 0 to ${max}, not ${JSON.stringify(text)}`);
+  return n;
 }
 
 function parseZoneArg(text: string): { origin: string; file: string } {
@@ -165,6 +178,8 @@ async function serve(args: Args): Promise<void> {
     tcp: args.tcp,
     logger,
     queryLog: args.queryLog,
+    rrlRate: args.rrlRate,
+    rrlSlip: args.rrlSlip,
   };
   // Signals are handled from the start: the 'listening' lines are logged before createServer returns.
   const signals = handleSignals(logger);

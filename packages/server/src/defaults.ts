@@ -24,6 +24,18 @@ export const DEFAULTS = {
   maxTcpBufferedBytes: 2 + 65_535 + 65_536,
   /** Write buffer above which a connection stops being read until it drains. */
   tcpWriteHighWaterBytes: 64 * 1024,
+  /**
+   * Response rate limiting (UDP replies per second per client /24 or /56 and response category).
+   * Off, as in Knot and BIND: a development server on loopback should not throttle its own tests
+   * and benchmarks. NSD turns it on at 200; see docs/security.md for choosing a rate.
+   */
+  rrlRate: 0,
+  /** Every 2nd limited reply goes out truncated (TC=1) so genuine clients retry over TCP (BIND, Knot and NSD default). */
+  rrlSlip: 2,
+  /** Seconds of replies a quiet client may save up as a burst (the bucket holds rate × window). */
+  rrlWindow: 1,
+  /** RRL buckets kept at most (each a few dozen octets): bounds memory under spoofed-source floods. */
+  rrlMaxEntries: 100_000,
   /** With port 0, how many times to pick a new ephemeral port when TCP finds the UDP port taken. */
   bindAttempts: 8,
 } as const;

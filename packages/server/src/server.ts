@@ -4,6 +4,7 @@ import { rcodeToString } from '@port53/wire';
 import { respond, type Outcome } from './answer/respond.js';
 import { DEFAULTS } from './defaults.js';
 import { silentLogger, type Logger } from './log.js';
+import { RateLimiter, responseCategory, rrlCounters, truncatedReply, type RrlCounters } from './rrl.js';
 import { buildCatalog, type Catalog } from './store/catalog.js';
 import { bindAll } from './transport/bind.js';
 import { hostPort, type Transport } from './transport/bind-error.js';
@@ -36,6 +37,12 @@ export interface ServerOptions {
   maxTcpConnectionsPerClient?: number;
   /** Unflushed replies per TCP connection before it stops being read (default 100). */
   maxPipelined?: number;
+  /** Response rate limit over UDP: replies per second per client /24 (/56) and response category; 0 (default) is off. */
+  rrlRate?: number;
+  /** Of the replies over the rate, send every Nth truncated (TC=1) and drop the rest; 0 drops all (default 2). */
+  rrlSlip?: number;
+  /** Seconds of replies a quiet client may save up as a burst (default 1). */
+  rrlWindow?: number;
 }
 
 export type OutcomeKind = Outcome['kind'];
@@ -55,6 +62,8 @@ export interface ServerStats {
   /** Queries whose handling threw (a bug): answered SERVFAIL when the header was readable. */
   errors: number;
   tcp: TcpCounters;
+  /** UDP replies over the rate limit: sent truncated (slipped) or not sent (dropped). */
+  rrl: RrlCounters;
 }
 
 /** A zone that could not be (re)loaded. With `previous`, that older version is still served. */
@@ -115,6 +124,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     if (!Number.isInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer, not ${value}`);
   }
   const queryLog = options.queryLog ?? DEFAULTS.queryLog;
+  const rrl = rateLimiter(options);
 
   // Initial load: all or nothing.
   const results = await loadZones(await listZones(spec));
@@ -135,6 +145,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     outcomes: { answered: 0, formerr: 0, notimp: 0, refused: 0, badvers: 0, dropped: 0 },
     errors: 0,
     tcp: tcpCounters(),
+    rrl: rrl?.counters ?? rrlCounters(),
   };
 
   const handle = (query: Uint8Array, client: Client): Uint8Array | undefined => {
@@ -144,6 +155,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
       stats.outcomes[outcome.kind]++;
       if (queryLog) logQuery(logger, outcome, client);
       else if (outcome.kind === 'dropped') logger.debug({ event: 'dropped', client: hostPort(client.address, client.port), transport: client.transport, reason: outcome.reason }, 'query dropped');
+      if (rrl && client.transport === 'udp' && outcome.reply) return rateLimited(rrl, outcome, catalog, client);
       return outcome.reply;
     } catch (err) {
       stats.errors++;
@@ -238,6 +250,23 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
       return closing;
     },
   };
+}
+
+function rateLimiter(options: ServerOptions): RateLimiter | undefined {
+  const rate = options.rrlRate ?? DEFAULTS.rrlRate;
+  const slip = options.rrlSlip ?? DEFAULTS.rrlSlip;
+  const window = options.rrlWindow ?? DEFAULTS.rrlWindow;
+  if (!Number.isInteger(rate) || rate < 0) throw new RangeError(`rrlRate must be a non-negative integer, not ${rate}`);
+  if (!Number.isInteger(slip) || slip < 0 || slip > 10) throw new RangeError(`rrlSlip must be an integer from 0 to 10, not ${slip}`);
+  if (!Number.isInteger(window) || window < 1 || window > 3600) throw new RangeError(`rrlWindow must be an integer from 1 to 3600 seconds, not ${window}`);
+  return rate === 0 ? undefined : new RateLimiter({ rate, slip, window, maxEntries: DEFAULTS.rrlMaxEntries });
+}
+
+/** The reply, its truncated form, or nothing, as the rate limiter decides. */
+function rateLimited(rrl: RateLimiter, outcome: Outcome, catalog: Catalog, client: Client): Uint8Array | undefined {
+  const verdict = rrl.check(client.address, responseCategory(outcome, catalog), performance.now());
+  if (verdict === 'send') return outcome.reply;
+  return verdict === 'slip' ? truncatedReply(outcome.reply!) : undefined;
 }
 
 function checkOptions(addresses: readonly string[], port: number): void {

@@ -1,0 +1,175 @@
+/**
+ * Response rate limiting over UDP, as NSD, Knot and BIND do it: a forged source address can make
+ * us send replies to a victim, so replies to one client prefix in one response category are
+ * metered by a token bucket. Over the rate, a reply is dropped, or every `slip`-th one is sent
+ * truncated (TC=1, no records) so that a real client behind that address retries over TCP,
+ * which cannot be forged. TCP is never limited.
+ */
+import { canonicalName, Rcode } from '@port53/wire';
+import type { Outcome } from './answer/respond.js';
+import type { Catalog } from './store/catalog.js';
+
+export interface RrlOptions {
+  /** Replies per second per bucket; 0 turns limiting off. */
+  rate: number;
+  /** 0: drop every limited reply; N: send every Nth one truncated instead (1: all of them). */
+  slip: number;
+  /** Seconds of replies a quiet client may save up (the bucket holds rate × window). */
+  window: number;
+  /** Buckets kept at most; when full, the idle ones and then the oldest are forgotten. */
+  maxEntries: number;
+}
+
+/** What RRL did; `limited` = `slipped` + `dropped`. */
+export interface RrlCounters {
+  limited: number;
+  slipped: number;
+  dropped: number;
+}
+
+export function rrlCounters(): RrlCounters {
+  return { limited: 0, slipped: 0, dropped: 0 };
+}
+
+export type RrlVerdict = 'send' | 'slip' | 'drop';
+
+interface Bucket {
+  tokens: number;
+  /** Milliseconds, when `tokens` was last brought up to date. */
+  at: number;
+  /** Limited replies so far, for the slip count. */
+  limited: number;
+}
+
+/** Token buckets keyed by client prefix and response category, in a table of bounded size. */
+export class RateLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly capacity: number;
+  private readonly perMs: number;
+  private readonly windowMs: number;
+
+  constructor(
+    private readonly options: RrlOptions,
+    readonly counters: RrlCounters = rrlCounters(),
+  ) {
+    this.capacity = options.rate * options.window;
+    this.perMs = options.rate / 1000;
+    this.windowMs = options.window * 1000;
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  /** One reply of `category` to `address` at `nowMs`: send it, send it truncated, or drop it. */
+  check(address: string, category: string, nowMs: number): RrlVerdict {
+    const key = `${clientPrefix(address)} ${category}`;
+    let bucket = this.buckets.get(key);
+    if (bucket) {
+      bucket.tokens = Math.min(this.capacity, bucket.tokens + (nowMs - bucket.at) * this.perMs);
+      bucket.at = nowMs;
+    } else {
+      if (this.buckets.size >= this.options.maxEntries) this.evict(nowMs);
+      bucket = { tokens: this.capacity, at: nowMs, limited: 0 };
+      this.buckets.set(key, bucket);
+    }
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 'send';
+    }
+    this.counters.limited++;
+    bucket.limited++;
+    if (this.options.slip > 0 && bucket.limited % this.options.slip === 0) {
+      this.counters.slipped++;
+      return 'slip';
+    }
+    this.counters.dropped++;
+    return 'drop';
+  }
+
+  /** A bucket idle for a whole window is full again, the same as a new one: forget those first. */
+  private evict(nowMs: number): void {
+    for (const [key, bucket] of this.buckets) if (nowMs - bucket.at >= this.windowMs) this.buckets.delete(key);
+    // Still full (many clients busy at once): forget the oldest eighth, in insertion order.
+    let excess = this.buckets.size - this.options.maxEntries + Math.ceil(this.options.maxEntries / 8);
+    for (const key of this.buckets.keys()) {
+      if (excess-- <= 0) break;
+      this.buckets.delete(key);
+    }
+  }
+}
+
+/** The client's network: /24 for IPv4 and /56 for IPv6, as BIND and Knot group clients. */
+export function clientPrefix(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) address = mapped[1];
+  const dot = address.lastIndexOf('.');
+  if (dot > 0 && !address.includes(':')) return `${address.slice(0, dot)}.0/24`;
+  const groups = expandIPv6(address);
+  if (!groups) return address; // not an address we know how to group: limit it on its own
+  return `${groups.slice(0, 3).map((g) => g.toString(16)).join(':')}:${(groups[3] & 0xff00).toString(16)}::/56`;
+}
+
+/** The eight 16-bit groups of an IPv6 address (zone index dropped), or undefined. */
+function expandIPv6(address: string): number[] | undefined {
+  const text = address.split('%')[0].toLowerCase();
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const parse = (part: string) => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
+  const head = parse(halves[0]);
+  const tail = halves.length === 2 ? parse(halves[1]) : [];
+  const fill = 8 - head.length - tail.length;
+  if (fill < 0 || (halves.length === 1 && fill !== 0)) return undefined;
+  const groups = [...head, ...new Array<number>(fill).fill(0), ...tail];
+  return groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
+}
+
+/**
+ * The response category of a reply, as BIND groups them: an answer by its name and type; an
+ * NXDOMAIN by its zone, and so is a name we answer without owning it (wildcard synthesis, below a
+ * delegation), so that random names share one bucket; every error (FORMERR, REFUSED, NOTIMP,
+ * BADVERS, SERVFAIL) in one bucket per client.
+ */
+export function responseCategory(outcome: Outcome, catalog: Catalog): string {
+  if (outcome.kind !== 'answered' || outcome.qname === undefined || (outcome.rcode !== Rcode.NOERROR && outcome.rcode !== Rcode.NXDOMAIN)) return 'error';
+  const name = canonicalName(outcome.qname);
+  const zone = catalog.findZone(name);
+  if (!zone) return 'error';
+  if (outcome.rcode === Rcode.NXDOMAIN) return `nxdomain ${zone.key}`;
+  if (!zone.node(name)) return `synthesized ${zone.key} ${outcome.qtype ?? ''}`;
+  return `answer ${name} ${outcome.qtype ?? ''}`;
+}
+
+/**
+ * The slipped reply (BIND's "slip"): the reply's header with TC=1 and its question, nothing else,
+ * so that a genuine client asks again over TCP (RFC 1035 §4.2.1). Its OPT, when there was one, is
+ * kept so the client still sees EDNS. Undefined when the reply cannot be cut (then it is dropped).
+ */
+export function truncatedReply(reply: Uint8Array): Uint8Array | undefined {
+  if (reply.length < 12) return undefined;
+  const qdcount = (reply[4] << 8) | reply[5];
+  let end = 12;
+  if (qdcount === 1) {
+    // The question's name comes first in the message, so it is never compressed.
+    while (end < reply.length && reply[end] !== 0) {
+      if (reply[end] > 63) return undefined;
+      end += reply[end] + 1;
+    }
+    end += 1 + 4;
+    if (end > reply.length) return undefined;
+  } else if (qdcount !== 0) {
+    return undefined;
+  }
+  // Our OPT has no options: root name, TYPE 41, class, TTL, RDLENGTH 0; the encoder writes it last.
+  const optStart = reply.length - 11;
+  const arcount = (reply[10] << 8) | reply[11];
+  const hasOpt = arcount > 0 && optStart >= end && reply[optStart] === 0 && reply[optStart + 1] === 0 && reply[optStart + 2] === 41 && reply[reply.length - 2] === 0 && reply[reply.length - 1] === 0;
+  const out = new Uint8Array(end + (hasOpt ? 11 : 0));
+  out.set(reply.subarray(0, end));
+  if (hasOpt) out.set(reply.subarray(optStart), end);
+  out[2] |= 0x02; // TC
+  out[6] = out[7] = out[8] = out[9] = 0;
+  out[10] = 0;
+  out[11] = hasOpt ? 1 : 0;
+  return out;
+}

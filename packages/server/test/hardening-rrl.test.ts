@@ -1,0 +1,209 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { fileURLToPath } from 'node:url';
+import { decode } from '@port53/wire';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createServer, type Server } from '../src/index.js';
+import { clientPrefix, RateLimiter, responseCategory, truncatedReply } from '../src/rrl.js';
+import { respond } from '../src/answer/respond.js';
+import { buildCatalog } from '../src/store/catalog.js';
+import { loadZone } from '../src/zone/index.js';
+import { query } from './fixtures/query.js';
+import { TcpStream } from '../../../test/support/tcp-stream.js';
+
+const zonesDir = fileURLToPath(new URL('../../../zones/', import.meta.url));
+
+describe('client prefixes (/24 for IPv4, /56 for IPv6)', () => {
+  test.each([
+    ['192.0.2.1', '192.0.2.0/24'],
+    ['192.0.2.255', '192.0.2.0/24'],
+    ['::ffff:192.0.2.7', '192.0.2.0/24'],
+    ['2001:db8:1:2345::1', '2001:db8:1:2300::/56'],
+    ['2001:db8:1:23ff:ffff::9', '2001:db8:1:2300::/56'],
+    ['::1', '0:0:0:0::/56'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/56'],
+  ])('%s is in %s', (address, prefix) => {
+    expect(clientPrefix(address)).toBe(prefix);
+  });
+});
+
+describe('the token bucket', () => {
+  const limiter = (rate: number, slip: number, window = 1, maxEntries = 1000) => new RateLimiter({ rate, slip, window, maxEntries });
+  const run = (l: RateLimiter, n: number, at = 0, address = '192.0.2.1', category = 'c') =>
+    Array.from({ length: n }, () => l.check(address, category, at));
+
+  test.each([
+    // rate 4: four replies go out, then slip decides the rest.
+    [2, ['send', 'send', 'send', 'send', 'drop', 'slip', 'drop', 'slip']],
+    [1, ['send', 'send', 'send', 'send', 'slip', 'slip', 'slip', 'slip']],
+    [0, ['send', 'send', 'send', 'send', 'drop', 'drop', 'drop', 'drop']],
+    [3, ['send', 'send', 'send', 'send', 'drop', 'drop', 'slip', 'drop']],
+  ])('slip %i', (slip, verdicts) => {
+    const l = limiter(4, slip);
+    expect(run(l, 8)).toEqual(verdicts);
+    expect(l.counters.limited).toBe(4);
+    expect(l.counters.slipped + l.counters.dropped).toBe(4);
+  });
+
+  test('tokens come back at the rate, up to rate × window', () => {
+    const l = limiter(10, 0, 2);
+    expect(run(l, 20).filter((v) => v === 'send')).toHaveLength(20); // the window's burst
+    expect(run(l, 5, 0)).toEqual(Array(5).fill('drop'));
+    expect(run(l, 3, 250).filter((v) => v === 'send')).toHaveLength(2); // 250 ms at 10/s
+    expect(run(l, 40, 10_000).filter((v) => v === 'send')).toHaveLength(20); // full again, not more
+  });
+
+  test('other prefixes and other categories have their own buckets; one /24 shares one', () => {
+    const l = limiter(2, 0);
+    expect(run(l, 3, 0, '192.0.2.1')).toEqual(['send', 'send', 'drop']);
+    expect(run(l, 1, 0, '192.0.2.200')).toEqual(['drop']);
+    expect(run(l, 1, 0, '192.0.3.1')).toEqual(['send']);
+    expect(run(l, 1, 0, '192.0.2.1', 'other')).toEqual(['send']);
+  });
+
+  test('the table never grows past its size, whatever the number of clients', () => {
+    const l = limiter(5, 2, 1, 64);
+    for (let i = 0; i < 10_000; i++) l.check(`10.${(i >> 8) & 255}.${i & 255}.1`, 'c', i / 10);
+    expect(l.size).toBeLessThanOrEqual(64);
+  });
+});
+
+describe('response categories', () => {
+  let catalog: ReturnType<typeof buildCatalog>;
+  beforeAll(async () => {
+    catalog = buildCatalog([await loadZone({ file: `${zonesDir}example.test.zone` })]);
+  });
+  const category = (name: string, type: string) => responseCategory(respond(query(name, type), catalog, 'udp'), catalog);
+
+  test.each([
+    ['host1.example.test', 'A', 'answer host1.example.test A'],
+    ['HOST1.example.test', 'A', 'answer host1.example.test A'],
+    ['host1.example.test', 'MX', 'answer host1.example.test MX'],
+    ['random1.example.test', 'A', 'nxdomain example.test'],
+    ['random2.example.test', 'TXT', 'nxdomain example.test'],
+    ['abc.wild.example.test', 'A', 'synthesized example.test A'],
+    ['xyz.wild.example.test', 'A', 'synthesized example.test A'],
+    ['www.sub.example.test', 'A', 'synthesized example.test A'],
+    ['example.invalid', 'A', 'error'],
+  ])('%s %s → %s', (name, type, expected) => {
+    expect(category(name, type)).toBe(expected);
+  });
+
+  test('a FORMERR reply is an error too', () => {
+    const bad = Uint8Array.from([0x12, 0x34, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0]);
+    expect(responseCategory(respond(bad, catalog, 'udp'), catalog)).toBe('error');
+  });
+});
+
+describe('the slipped reply', () => {
+  let catalog: ReturnType<typeof buildCatalog>;
+  beforeAll(async () => {
+    catalog = buildCatalog([await loadZone({ file: `${zonesDir}example.test.zone` })]);
+  });
+
+  test.each([
+    ['with EDNS', { edns: {} }, true],
+    ['without EDNS', {}, false],
+  ])('%s: header and question with TC=1, nothing else', (_, init, edns) => {
+    const reply = respond(query('host1.example.test', 'A', 'IN', { id: 4321, ...init }), catalog, 'udp').reply!;
+    const cut = decode(truncatedReply(reply)!);
+    expect(cut).toMatchObject({ id: 4321, rcode: 0, answers: [], authorities: [], additionals: [] });
+    expect(cut.flags).toMatchObject({ qr: true, tc: true });
+    expect(cut.questions).toEqual([{ name: 'host1.example.test', type: 'A', class: 'IN' }]);
+    expect(cut.edns !== undefined).toBe(edns);
+  });
+
+  test('a FORMERR without a question is cut to its header', () => {
+    const reply = respond(Uint8Array.from([0x12, 0x34, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0]), catalog, 'udp').reply!;
+    const cut = truncatedReply(reply)!;
+    expect(cut).toHaveLength(12);
+    expect(decode(cut)).toMatchObject({ id: 0x1234, rcode: 1, flags: expect.objectContaining({ tc: true }) });
+  });
+});
+
+/** A UDP client bound to one loopback address, sending `count` queries spread over `ms` and counting replies. */
+async function flood(port: number, from: string, count: number, ms: number): Promise<{ full: number; truncated: number }> {
+  const socket: Socket = createSocket('udp4');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(0, from, () => resolve());
+  });
+  const seen = { full: 0, truncated: 0 };
+  socket.on('message', (msg) => {
+    if (msg[2] & 0x02) seen.truncated++;
+    else seen.full++;
+  });
+  const batches = 20;
+  for (let b = 0; b < batches; b++) {
+    for (let i = 0; i < count / batches; i++) socket.send(query('host1.example.test', 'A', 'IN', { id: (b * 1000 + i) & 0xffff }), port, '127.0.0.1');
+    await new Promise((r) => setTimeout(r, ms / batches));
+  }
+  await new Promise((r) => setTimeout(r, 200)); // the last replies
+  socket.close();
+  return seen;
+}
+
+describe('RRL on a running server', () => {
+  let server: Server;
+  const rate = 100;
+  beforeAll(async () => {
+    server = await createServer({ zonesDir, addresses: ['127.0.0.1'], port: 0, rrlRate: rate, rrlSlip: 2 });
+  });
+  afterAll(() => server.close());
+
+  test('a flood from one address is capped near the rate with some TC replies; a client in another /24 is served in full', async () => {
+    const started = performance.now();
+    // 127.1.0.2 is loopback too, but in another /24 than 127.0.0.1.
+    const [flooder, other] = await Promise.all([flood(server.port, '127.0.0.1', 2000, 1000), flood(server.port, '127.1.0.2', 80, 1000)]);
+    const seconds = (performance.now() - started) / 1000;
+    // Full replies: the burst (rate × window) plus the rate over the run, not the 2000 asked for.
+    expect(flooder.full).toBeGreaterThanOrEqual(rate);
+    expect(flooder.full).toBeLessThanOrEqual(rate * (1 + seconds) + 5);
+    // Half of the limited replies slip out truncated (slip 2); the rest are dropped.
+    expect(flooder.truncated).toBeGreaterThan(500);
+    expect(server.stats.rrl.slipped).toBe(flooder.truncated);
+    expect(server.stats.rrl.limited).toBe(server.stats.rrl.slipped + server.stats.rrl.dropped);
+    expect(Math.abs(server.stats.rrl.slipped - server.stats.rrl.dropped)).toBeLessThanOrEqual(1);
+    expect(other).toEqual({ full: 80, truncated: 0 });
+  });
+
+  test("a neighbour in the same /24 shares the flooder's bucket; over TCP nobody is limited", async () => {
+    await new Promise((r) => setTimeout(r, 1100)); // the buckets refill
+    const [flooder, neighbour] = await Promise.all([flood(server.port, '127.0.0.1', 1000, 500), flood(server.port, '127.0.0.2', 200, 500)]);
+    expect(flooder.full + neighbour.full).toBeLessThanOrEqual(rate * 1.6 + 5);
+    expect(neighbour.truncated).toBeGreaterThan(0);
+
+    const s = await TcpStream.open(server.port);
+    try {
+      const n = 300;
+      await s.write(Buffer.concat(Array.from({ length: n }, (_, i) => TcpStream.frame(query('host1.example.test', 'A', 'IN', { id: i })))));
+      const replies = await s.waitFrames(n);
+      expect(replies.filter((f) => (f[2] & 0x02) === 0 && decode(f).answers.length === 3)).toHaveLength(n);
+    } finally {
+      s.destroy();
+    }
+  });
+});
+
+describe('RRL is off by default', () => {
+  test('2000 queries from one address get 2000 full replies', async () => {
+    const server = await createServer({ zonesDir, addresses: ['127.0.0.1'], port: 0 });
+    try {
+      const seen = await flood(server.port, '127.0.0.1', 2000, 500);
+      // UDP may lose a datagram under load on a busy machine; none is limited.
+      expect(seen.truncated).toBe(0);
+      expect(seen.full).toBeGreaterThan(1900);
+      expect(server.stats.rrl).toEqual({ limited: 0, slipped: 0, dropped: 0 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  test.each([
+    [{ rrlRate: -1 }, /rrlRate/],
+    [{ rrlRate: 1.5 }, /rrlRate/],
+    [{ rrlSlip: 11 }, /rrlSlip/],
+    [{ rrlWindow: 0 }, /rrlWindow/],
+  ])('bad option %o is refused', async (options, message) => {
+    await expect(createServer({ zonesDir, addresses: ['127.0.0.1'], port: 0, ...options })).rejects.toThrow(message);
+  });
+});
