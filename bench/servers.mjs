@@ -33,8 +33,8 @@ async function launch(name, cpu, command, args, port, origin, readyMs, dir) {
     pid: child.pid,
     child,
     readyMs: readyMsMeasured,
-    async stop() {
-      await stop(child);
+    async stop(graceMs) {
+      await stop(child, graceMs);
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
