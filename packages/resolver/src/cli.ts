@@ -279,7 +279,8 @@ async function serverArg(text: string, port: number | undefined): Promise<string
     const parsed = parseServer(text);
     return formatServer(port === undefined ? parsed : { ...parsed, port });
   } catch (err) {
-    if (!(err instanceof InvalidServerError) || !/^[A-Za-z0-9.-]+(:\d+)?$/.test(text)) {
+    // A host name has a letter in it; digits and dots alone are a mistyped address.
+    if (!(err instanceof InvalidServerError) || !/^[A-Za-z0-9.-]+(:\d+)?$/.test(text) || !/[A-Za-z]/.test(text)) {
       throw new UsageError(`bad server "${text}": not an address or host name`);
     }
   }

@@ -15,12 +15,12 @@ async function server(handler: Parameters<typeof startFakeServer>[0], opts?: Par
   return s;
 }
 const resolverFor = (servers: string[], extra: ConstructorParameters<typeof Resolver>[0] = {}) =>
-  new Resolver({ servers, timeout: 100, maxTimeout: 400, tries: 3, deadline: 5000, resolvConf: false, ...extra });
+  new Resolver({ servers, timeout: 1000, maxTimeout: 2000, tries: 3, deadline: 10_000, resolvConf: false, ...extra });
 
 describe('retries', () => {
   it('retries on the same server after dropped queries, each from a fresh port', async () => {
     const s = await server((q, ctx) => (ctx.count <= 2 ? [] : [answer(q)]));
-    const r = resolverFor([s.server]);
+    const r = resolverFor([s.server], { timeout: 100, maxTimeout: 400 });
     const result = await r.query('example.test');
     expect(result.answers).toHaveLength(2);
     expect(result.attempts.map((a) => a.outcome)).toEqual(['timeout', 'timeout', 'answer']);
@@ -42,17 +42,19 @@ describe('retries', () => {
   });
 
   it('gets through a server that drops half of all queries at random', async () => {
+    const random = seeded(53); // reproducible: the same drops on every run
     let dropped = 0;
     const s = await server((q) => {
-      if (dropped < 50 && Math.random() < 0.5) {
+      if (dropped < 60 && random() < 0.5) {
         dropped += 1;
         return [];
       }
       return [answer(q)];
     });
-    const r = resolverFor([s.server], { timeout: 50, maxTimeout: 100, tries: 8 });
+    const r = resolverFor([s.server], { timeout: 150, maxTimeout: 300, tries: 10, deadline: 15_000 });
     const results = await Promise.all(Array.from({ length: 40 }, () => r.resolve4('example.test')));
     for (const addresses of results) expect(addresses).toEqual(['192.0.2.1', '192.0.2.2']);
+    expect(dropped).toBeGreaterThan(20);
   });
 });
 
@@ -71,7 +73,7 @@ describe('reply matching', () => {
         { delayMs: 30, message: genuine },
       ];
     });
-    const r = resolverFor([s.server]);
+    const r = resolverFor([s.server], { timeout: 2000 });
     expect(await r.resolve4('example.test')).toEqual(['192.0.2.1', '192.0.2.2']);
     // The other-port forgery is dropped by the kernel (connected socket) and never counted.
     expect(r.stats.ignored).toBe(5);
@@ -79,7 +81,7 @@ describe('reply matching', () => {
 
   it('a forged reply never ends the lookup: with no genuine reply it times out', async () => {
     const s = await server((q) => [encode({ ...respond(q), id: (q.id + 7) & 0xffff })]);
-    const r = resolverFor([s.server], { tries: 1 });
+    const r = resolverFor([s.server], { timeout: 100, tries: 1 });
     await expect(r.resolve4('example.test')).rejects.toMatchObject({ code: 'ETIMEOUT' });
   });
 
@@ -122,7 +124,7 @@ describe('failover', () => {
   ])('moves on from %s and does not ask that server again', async (_, rcode, outcome) => {
     const bad = await server((q) => [respond(q, { rcode })]);
     const good = await server((q, ctx) => (ctx.count === 1 ? [] : [answer(q)]));
-    const r = resolverFor([bad.server, good.server]);
+    const r = resolverFor([bad.server, good.server], { timeout: 100 });
     const result = await r.query('example.test');
     expect(result.attempts.map((a) => a.outcome)).toEqual([outcome, 'timeout', 'answer']);
     expect(bad.queries).toHaveLength(1);
@@ -232,7 +234,9 @@ describe('deadline and cancellation', () => {
     expect(err.attempts.every((a) => a.outcome === 'timeout')).toBe(true);
     expect(elapsed).toBeGreaterThanOrEqual(690);
     expect(elapsed).toBeLessThan(700 + 300);
-    expect(hole.received()).toBe(err.attempts.length);
+    // A last attempt cut off by the deadline may end before its datagram is out.
+    expect(hole.received()).toBeGreaterThanOrEqual(err.attempts.length - 1);
+    expect(hole.received()).toBeLessThanOrEqual(err.attempts.length);
   });
 
   it('abort mid-query rejects with ECANCELLED and leaves no socket or timer behind', async () => {
@@ -284,6 +288,18 @@ async function settledHandles(): Promise<Record<string, number>> {
     last = now;
   }
   return countHandles();
+}
+
+/** mulberry32: a tiny seeded PRNG. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 function countHandles(): Record<string, number> {

@@ -29,6 +29,17 @@ export interface FakeServer {
 
 /** A DNS server on 127.0.0.1 (UDP and TCP on the same port 0-chosen number) run by `handler`. */
 export async function startFakeServer(handler: Handler, opts: { tcp?: boolean } = {}): Promise<FakeServer> {
+  // UDP takes a port 0-chosen number; TCP may find that number taken, so try a few times (bounded).
+  for (let i = 0; ; i++) {
+    try {
+      return await startOnce(handler, opts);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || i >= 10) throw err;
+    }
+  }
+}
+
+async function startOnce(handler: Handler, opts: { tcp?: boolean }): Promise<FakeServer> {
   const udp = createSocket('udp4');
   const forger = createSocket('udp4');
   await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
@@ -91,10 +102,16 @@ export async function startFakeServer(handler: Handler, opts: { tcp?: boolean } 
         }
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      tcp!.once('error', reject);
-      tcp!.listen(port, '127.0.0.1', () => resolve());
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        tcp!.once('error', reject);
+        tcp!.listen(port, '127.0.0.1', () => resolve());
+      });
+    } catch (err) {
+      udp.close();
+      forger.close();
+      throw err;
+    }
   }
 
   return {
