@@ -45,3 +45,18 @@ export function readHeader(buf) {
     arcount: buf.readUInt16BE(10),
   };
 }
+
+/** The first question's name (lower-cased, no trailing dot) and type code, or undefined. */
+export function questionOf(buf) {
+  if (buf.length < 12 || buf.readUInt16BE(4) < 1) return undefined;
+  const labels = [];
+  let i = 12;
+  while (i < buf.length && buf[i] !== 0) {
+    const len = buf[i];
+    if (len > 63 || i + 1 + len > buf.length) return undefined;
+    labels.push(buf.toString('latin1', i + 1, i + 1 + len).toLowerCase());
+    i += 1 + len;
+  }
+  if (i + 5 > buf.length) return undefined;
+  return { name: labels.join('.'), type: buf.readUInt16BE(i + 1) };
+}

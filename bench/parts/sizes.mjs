@@ -6,7 +6,7 @@
 import { createSocket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildQuery, readHeader } from '../dns-message.mjs';
+import { buildQuery, questionOf, readHeader, TYPES } from '../dns-message.mjs';
 import { udpExchange } from '../exchange.mjs';
 import { BENCH_ORIGIN, queryLine } from '../generate.mjs';
 import { run } from '../processes.mjs';
@@ -21,8 +21,10 @@ const SAMPLE = 500;
 export async function sizesPart(ctx) {
   const { tools, inputs, out, print } = ctx;
   const sample = inputs.queries.slice(0, SAMPLE);
-  const captured = await captureDnsperfQueries(tools.dnsperf, sample, join(out, 'sizes-sample.txt'));
-  if (captured.length !== sample.length) throw new Error(`captured ${captured.length} of ${sample.length} dnsperf queries`);
+  const byQuestion = await captureDnsperfQueries(tools.dnsperf, sample, join(out, 'sizes-sample.txt'));
+  const captured = sample.map((q) => byQuestion.get(`${q.name} ${TYPES[q.type]}`));
+  const lacking = sample.filter((_, i) => !captured[i]);
+  if (lacking.length > 0) throw new Error(`dnsperf's query octets not captured for ${lacking.length} of ${sample.length}, e.g. ${queryLine(lacking[0])}`);
   const servers = [];
   try {
     servers.push(await startPort53d({ zonesDir: inputs.zonesDir, origin: BENCH_ORIGIN }));
@@ -37,7 +39,7 @@ export async function sizesPart(ctx) {
       'port53d > Knot',
       'rcode/count differs from Knot',
     ]);
-    const ednsQueries = sample.map((q, i) => buildQuery({ id: (i + 1) & 0xffff, name: q.name, type: q.type, edns: { payload: 1232 } }));
+    const ednsQueries = sample.map((q, i) => buildQuery({ id: (i + 1) & 0xffff, name: q.name, type: q.type, rd: true, edns: { payload: 1232 } }));
     for (const [label, queries] of [
       ['as dnsperf sends them (no EDNS)', captured],
       ['with EDNS (OPT 1232)', ednsQueries],
@@ -76,21 +78,24 @@ export async function sizesPart(ctx) {
   }
 }
 
-/** Runs dnsperf once over the sample against a local socket that answers each query with itself (QR set). */
+/**
+ * Runs dnsperf once over the sample against a local socket that answers each query with itself
+ * (QR set); returns its query octets keyed by "name typecode".
+ */
 async function captureDnsperfQueries(dnsperfPath, sample, file) {
   writeFileSync(file, `${sample.map(queryLine).join('\n')}\n`);
   const sock = createSocket('udp4');
-  const captured = [];
+  const captured = new Map();
   sock.on('message', (msg, rinfo) => {
-    captured.push(Buffer.from(msg));
+    const q = questionOf(msg);
+    if (q) captured.set(`${q.name} ${q.type}`, Buffer.from(msg));
     const reply = Buffer.from(msg);
     reply[2] |= 0x80;
     sock.send(reply, rinfo.port, rinfo.address);
   });
   await new Promise((ok) => sock.bind(0, '127.0.0.1', ok));
   try {
-    // One client, one pass, in file order.
-    const args = ['-c', '1', '-T', '1', '-q', '1', '-n', '1', '-l', '30', '-t', '2', '-s', '127.0.0.1', '-p', String(sock.address().port), '-d', file];
+    const args = ['-c', '1', '-T', '1', '-n', '1', '-l', '30', '-t', '2', '-s', '127.0.0.1', '-p', String(sock.address().port), '-d', file];
     const { code, output } = await run(dnsperfPath, args, { timeoutMs: 40_000 });
     if (code !== 0) throw new Error(`dnsperf capture failed: ${output.slice(-500)}`);
   } finally {
