@@ -115,7 +115,14 @@ export function parseName(text: string, origin?: Name): Name {
   }
   if (origin === undefined || isAbsoluteText(text)) return formatLabels(parseLabels(text));
   const labels = parseLabels(text);
-  return formatLabels(origin === ROOT ? labels : [...labels, ...parseLabels(origin)]);
+  if (origin === ROOT) return formatLabels(labels);
+  const joined = [...labels, ...parseLabels(origin)];
+  // The limit applies to the completed name, not to the relative text (RFC 1035 §3.1).
+  const total = joined.reduce((n, l) => n + l.length + 1, 1);
+  if (total > MAX_NAME_LENGTH) {
+    throw new TextError('NAME_TOO_LONG', `name of ${total} octets (max ${MAX_NAME_LENGTH}): "${text}" in ${origin}`);
+  }
+  return formatLabels(joined);
 }
 
 /**

@@ -64,6 +64,12 @@ describe('parseName', () => {
     expect(parseName(text, origin)).toBe(name);
   });
 
+  test('the 255-octet limit applies after the origin is appended', () => {
+    const relative = Array(62).fill('abc').join('.'); // 249 octets with the root; 261 in example.test
+    expect(() => parseName(relative)).not.toThrow();
+    expect(() => parseName(relative, 'example.test')).toThrow(/NAME_TOO_LONG|255/);
+  });
+
   test('@ without origin fails', () => {
     expect(() => parseName('@')).toThrow(TextError);
   });
