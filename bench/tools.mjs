@@ -42,7 +42,7 @@ export function checkTools(parts, print) {
   if (missing.length > 0) {
     for (const m of missing) print(`missing: ${m.name} (needed by: ${m.usedBy.join(', ')})`);
     const pkgs = [...new Set(missing.map((m) => m.pkg))].join(' ');
-    print(`install with: sudo apt-get install ${pkgs}   (the parts that need them are skipped)`);
+    print(`install with: sudo apt-get install ${pkgs}   (everything: apt-get install dnsperf nsd knot); the parts that need them are skipped`);
   }
   return found;
 }
