@@ -1,5 +1,6 @@
 import { namesEqual, type Name, type RecordOf, type ResourceRecord, type TypedTypeName } from '@port53/wire';
 import { MAX_CNAME_CHAIN } from './defaults.js';
+import type { NaptrRecord } from './naptr.js';
 
 /** Result shapes of node:dns/promises, so code written for it runs unchanged. */
 export interface RecordWithTtl { address: string; ttl: number }
@@ -21,6 +22,7 @@ export type AnyRecord =
   | ({ type: 'CAA' } & CaaRecord)
   | { type: 'CNAME'; value: string }
   | ({ type: 'MX' } & MxRecord)
+  | ({ type: 'NAPTR' } & NaptrRecord)
   | { type: 'NS'; value: string }
   | { type: 'PTR'; value: string }
   | ({ type: 'SOA' } & SoaRecord)

@@ -5,6 +5,7 @@ export type { QueryResult } from './lookup.js';
 export { DnsError, InvalidServerError } from './errors.js';
 export type { Attempt, AttemptOutcome, DnsErrorCode, Transport } from './errors.js';
 export type { AnyRecord, CaaRecord, MxRecord, RecordWithTtl, SoaRecord, SrvRecord } from './compat.js';
+export type { NaptrRecord } from './naptr.js';
 export { parseResolvConf, loadResolvConf } from './resolv-conf.js';
 export type { ResolvConf } from './resolv-conf.js';
 export { parseServer, formatServer } from './server-address.js';

@@ -2,6 +2,7 @@ import {
   classFromString,
   classToString,
   isAbsoluteText,
+  namesEqual,
   Rcode,
   typeFromString,
   typeToString,
@@ -29,6 +30,7 @@ import {
 import { DnsError, type DnsErrorCode } from './errors.js';
 import { InFlightLimit } from './in-flight.js';
 import { lookup, type LookupPlan, type QueryResult } from './lookup.js';
+import { parseNaptr, type NaptrRecord } from './naptr.js';
 import { reverseName } from './reverse-name.js';
 import { searchCandidates } from './search.js';
 import { formatServer, parseServer } from './server-address.js';
@@ -66,7 +68,7 @@ export interface ResolverStats {
 }
 
 /** The record types resolve() accepts, as node:dns does. */
-const RESOLVE_TYPES = ['A', 'AAAA', 'ANY', 'CAA', 'CNAME', 'MX', 'NS', 'PTR', 'SOA', 'SRV', 'TXT'] as const;
+const RESOLVE_TYPES = ['A', 'AAAA', 'ANY', 'CAA', 'CNAME', 'MX', 'NAPTR', 'NS', 'PTR', 'SOA', 'SRV', 'TXT'] as const;
 type ResolveType = (typeof RESOLVE_TYPES)[number];
 
 /**
@@ -200,6 +202,7 @@ export class Resolver {
   resolve(hostname: string, rrtype: 'ANY', options?: CallOptions): Promise<AnyRecord[]>;
   resolve(hostname: string, rrtype: 'CAA', options?: CallOptions): Promise<CaaRecord[]>;
   resolve(hostname: string, rrtype: 'MX', options?: CallOptions): Promise<MxRecord[]>;
+  resolve(hostname: string, rrtype: 'NAPTR', options?: CallOptions): Promise<NaptrRecord[]>;
   resolve(hostname: string, rrtype: 'SOA', options?: CallOptions): Promise<SoaRecord>;
   resolve(hostname: string, rrtype: 'SRV', options?: CallOptions): Promise<SrvRecord[]>;
   resolve(hostname: string, rrtype: 'TXT', options?: CallOptions): Promise<string[][]>;
@@ -219,6 +222,8 @@ export class Resolver {
         return this.resolveCname(hostname, options);
       case 'MX':
         return this.resolveMx(hostname, options);
+      case 'NAPTR':
+        return this.resolveNaptr(hostname, options);
       case 'NS':
         return this.resolveNs(hostname, options);
       case 'PTR':
@@ -248,6 +253,17 @@ export class Resolver {
 
   async resolveMx(hostname: string, options: CallOptions = {}): Promise<MxRecord[]> {
     return (await this.records(hostname, 'MX', options)).map(toMx);
+  }
+
+  async resolveNaptr(hostname: string, options: CallOptions = {}): Promise<NaptrRecord[]> {
+    const result = await this.answered(hostname, 'NAPTR', options);
+    const owner = result.questions[0]?.name ?? hostname;
+    const records = result.answers
+      .filter((r) => namesEqual(r.name, owner))
+      .map(parseNaptr)
+      .filter((r): r is NaptrRecord => r !== undefined);
+    if (records.length === 0) throw new DnsError('ENODATA', { hostname, type: 'NAPTR', attempts: result.attempts });
+    return records;
   }
 
   async resolveTxt(hostname: string, options: CallOptions = {}): Promise<string[][]> {
@@ -281,7 +297,9 @@ export class Resolver {
 
   async resolveAny(hostname: string, options: CallOptions = {}): Promise<AnyRecord[]> {
     const result = await this.answered(hostname, 'ANY', options);
-    const records = result.answers.map(toAny).filter((r): r is AnyRecord => r !== undefined);
+    const records = result.answers
+      .map((r) => toAny(r) ?? naptrAny(r))
+      .filter((r): r is AnyRecord => r !== undefined);
     if (records.length === 0) throw new DnsError('ENODATA', { hostname, type: 'ANY', attempts: result.attempts });
     return records;
   }
@@ -327,6 +345,11 @@ export class Resolver {
     }
     return result;
   }
+}
+
+function naptrAny(r: Parameters<typeof parseNaptr>[0]): AnyRecord | undefined {
+  const naptr = parseNaptr(r);
+  return naptr && { type: 'NAPTR', ...naptr };
 }
 
 const RCODE_ERRORS: Partial<Record<number, DnsErrorCode>> = {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DnsError, Resolver } from '@port53/resolver';
 import { startFakeServer, zoneAnswer, type FakeServer } from './support/fake-server.js';
@@ -27,6 +30,10 @@ describe('node:dns-shaped methods', () => {
     ['reverse', () => resolver.reverse('192.0.2.1'), ['example.test']],
     ['resolveCaa', () => resolver.resolveCaa('example.test'), [{ critical: 0, issue: 'ca.example' }]],
     ['resolveSoa', () => resolver.resolveSoa('example.test'), { nsname: 'ns1.example.test', hostmaster: 'hostmaster.example.test', serial: 2024010101, refresh: 7200, retry: 3600, expire: 1209600, minttl: 300 }],
+    ['resolveNaptr', () => resolver.resolveNaptr('enum.example.test'), [
+      { flags: 'u', service: 'E2U+sip', regexp: '!^.*$!sip:info@example.test!', replacement: '', order: 100, preference: 10 },
+      { flags: 's', service: 'SIP+D2U', regexp: '', replacement: '_sip._udp.example.test', order: 102, preference: 10 },
+    ]],
     ['resolve MX', () => resolver.resolve('example.test', 'MX'), [{ exchange: 'mail.example.test', priority: 10 }]],
     ['resolve default A', () => resolver.resolve('example.test'), ['192.0.2.1', '192.0.2.2']],
     ['name with final dot', () => resolver.resolve4('example.test.'), ['192.0.2.1', '192.0.2.2']],
@@ -59,6 +66,40 @@ describe('node:dns-shaped methods', () => {
     const err = (await resolver.resolve4('nope.example.test').catch((e: unknown) => e)) as DnsError;
     expect(err).toMatchObject({ code: 'ENOTFOUND', hostname: 'nope.example.test', syscall: 'queryA', type: 'A' });
     expect(err.attempts).toEqual([expect.objectContaining({ server: fake.server, outcome: 'answer', transport: 'udp' })]);
+  });
+});
+
+describe('search list', () => {
+  const make = (search: boolean | string[], ndots?: number) =>
+    new Resolver({ servers: [fake.server], timeout: 500, tries: 1, resolvConf: false, search, ndots });
+
+  it('is not applied unless asked for', async () => {
+    await expect(make(false).resolve4('host')).rejects.toMatchObject({ code: 'ENOTFOUND' });
+  });
+
+  it('completes a short name with the search domains, in order', async () => {
+    const before = fake.queries.length;
+    expect(await make(['nothere.test', 'search.test']).resolve4('host')).toEqual(['192.0.2.99']);
+    expect(fake.queries.slice(before).map((q) => q.message.questions[0].name)).toEqual(['host.nothere.test', 'host.search.test']);
+  });
+
+  it('tries a name with ndots dots as given first, and never expands an absolute name', async () => {
+    const r = make(['search.test'], 1);
+    const before = fake.queries.length;
+    expect(await r.resolve4('example.test')).toEqual(['192.0.2.1', '192.0.2.2']);
+    expect(fake.queries.length - before).toBe(1);
+    await expect(r.resolve4('host.')).rejects.toMatchObject({ code: 'ENOTFOUND' });
+    expect(fake.queries.at(-1)!.message.questions[0].name).toBe('host');
+  });
+
+  it("takes resolv.conf's list, and can be turned on per query", async () => {
+    const conf = join(mkdtempSync(join(tmpdir(), 'port53-search-')), 'resolv.conf');
+    writeFileSync(conf, 'nameserver 192.0.2.53\nsearch nothere.test search.test\noptions ndots:2\n');
+    const r = new Resolver({ servers: [fake.server], timeout: 500, tries: 1, resolvConf: conf });
+    expect((await r.query('host', 'A')).rcodeName).toBe('NXDOMAIN');
+    const found = await r.query('host', 'A', { search: true });
+    expect(found.questions[0].name).toBe('host.search.test');
+    expect(await new Resolver({ servers: [fake.server], resolvConf: conf, search: true }).resolve4('host')).toEqual(['192.0.2.99']);
   });
 });
 

@@ -170,6 +170,23 @@ describe('failover', () => {
   });
 });
 
+describe('IPv6', () => {
+  it('queries a server on [::1] over UDP and TCP', async (ctx) => {
+    let s;
+    try {
+      s = await server((q) => [answer(q)], { address: '::1' });
+    } catch (err) {
+      console.log(`skipped: no IPv6 loopback (${(err as Error).message})`);
+      ctx.skip();
+      return;
+    }
+    const r = resolverFor([s.server]);
+    expect(r.getServers()).toEqual([s.server]);
+    expect(await r.resolve4('example.test')).toEqual(['192.0.2.1', '192.0.2.2']);
+    expect((await r.query('example.test', 'A', { tcp: true })).transport).toBe('tcp');
+  });
+});
+
 describe('TCP', () => {
   it('TC=1 over UDP → the same query over TCP to the same server', async () => {
     const s = await server((q, ctx) => (ctx.transport === 'udp' ? [respond(q, { flags: { tc: true } })] : [answer(q)]));

@@ -28,7 +28,14 @@ export interface FakeServer {
 }
 
 /** A DNS server on 127.0.0.1 (UDP and TCP on the same port 0-chosen number) run by `handler`. */
-export async function startFakeServer(handler: Handler, opts: { tcp?: boolean } = {}): Promise<FakeServer> {
+export interface FakeServerOptions {
+  /** Also listen on TCP (default true). */
+  tcp?: boolean;
+  /** Loopback address to use (default 127.0.0.1). */
+  address?: '127.0.0.1' | '::1';
+}
+
+export async function startFakeServer(handler: Handler, opts: FakeServerOptions = {}): Promise<FakeServer> {
   // UDP takes a port 0-chosen number; TCP may find that number taken, so try a few times (bounded).
   for (let i = 0; ; i++) {
     try {
@@ -39,11 +46,13 @@ export async function startFakeServer(handler: Handler, opts: { tcp?: boolean } 
   }
 }
 
-async function startOnce(handler: Handler, opts: { tcp?: boolean }): Promise<FakeServer> {
-  const udp = createSocket('udp4');
-  const forger = createSocket('udp4');
-  await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
-  await new Promise<void>((resolve) => forger.bind(0, '127.0.0.1', resolve));
+async function startOnce(handler: Handler, opts: FakeServerOptions): Promise<FakeServer> {
+  const address = opts.address ?? '127.0.0.1';
+  const type = address === '::1' ? 'udp6' : 'udp4';
+  const udp = createSocket(type);
+  const forger = createSocket(type);
+  await new Promise<void>((resolve) => udp.bind(0, address, resolve));
+  await new Promise<void>((resolve) => forger.bind(0, address, resolve));
   const port = (udp.address() as { port: number }).port;
   const queries: FakeServer['queries'] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -105,7 +114,7 @@ async function startOnce(handler: Handler, opts: { tcp?: boolean }): Promise<Fak
     try {
       await new Promise<void>((resolve, reject) => {
         tcp!.once('error', reject);
-        tcp!.listen(port, '127.0.0.1', () => resolve());
+        tcp!.listen(port, address, () => resolve());
       });
     } catch (err) {
       udp.close();
@@ -115,9 +124,9 @@ async function startOnce(handler: Handler, opts: { tcp?: boolean }): Promise<Fak
   }
 
   return {
-    address: '127.0.0.1',
+    address,
     port,
-    server: `127.0.0.1:${port}`,
+    server: address === '::1' ? `[::1]:${port}` : `${address}:${port}`,
     queries,
     async close() {
       closed = true;
