@@ -3,74 +3,14 @@ import { RRType } from '../constants.js';
 import { typedCodecs } from '../rdata/index.js';
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../address.js';
 import { TextError } from '../errors.js';
-import { fqdn, parseName } from '../name.js';
+import { fqdn } from '../name.js';
 import type { Name, RData, ResourceRecord, TypeName, TypedRData, TypedTypeName } from '../types.js';
-import { formatCharacterString, parseCharacterString } from './charstring.js';
+import { formatCharacterString } from './charstring.js';
+import { formatOpaqueRdata, hasOpaqueLayout, parseOpaqueRdata } from './opaque-rdata.js';
+import { Reader } from './reader.js';
 import type { Token } from './tokenizer.js';
-import { parseTtl } from './ttl.js';
 
 type Parser<T extends TypedTypeName> = (r: Reader) => TypedRData[T];
-
-/** Walks a record's rdata tokens; every error names the token it is about. */
-class Reader {
-  i = 0;
-  constructor(
-    readonly tokens: readonly Token[],
-    readonly origin: Name | undefined,
-    readonly type: string,
-  ) {}
-
-  next(what: string): Token {
-    const t = this.tokens[this.i];
-    if (t === undefined) throw new TextError('MISSING_FIELD', `${this.type} record is missing its ${what}`, this.i);
-    this.i++;
-    return t;
-  }
-
-  get done(): boolean {
-    return this.i >= this.tokens.length;
-  }
-
-  /** Runs `fn` on the next token, tagging any TextError it throws with that token's index. */
-  field<T>(what: string, fn: (text: string, t: Token) => T): T {
-    const index = this.i;
-    const t = this.next(what);
-    try {
-      return fn(t.text, t);
-    } catch (err) {
-      if (err instanceof TextError && err.token === undefined) throw new TextError(err.code, `${this.type} ${what}: ${err.message}`, index);
-      throw err;
-    }
-  }
-
-  int(what: string, max: number): number {
-    return this.field(what, (s) => {
-      if (!/^\d+$/.test(s) || Number(s) > max) throw new TextError('BAD_NUMBER', `"${s}" is not a number from 0 to ${max}`);
-      return Number(s);
-    });
-  }
-
-  /** SOA timers accept TTL units ("1h"), as BIND and NSD do. */
-  seconds(what: string): number {
-    return this.field(what, (s) => {
-      const v = parseTtl(s);
-      if (v === undefined) throw new TextError('BAD_TTL', `"${s}" is not a time value`);
-      return v;
-    });
-  }
-
-  name(what: string): Name {
-    return this.field(what, (s) => parseName(s, this.origin));
-  }
-
-  string(what: string, max = 255): Uint8Array {
-    return this.field(what, (s) => parseCharacterString(s, max));
-  }
-
-  end(): void {
-    if (!this.done) throw new TextError('EXTRA_FIELD', `${this.type} record has extra data "${this.tokens[this.i].text}"`, this.i);
-  }
-}
 
 const parsers: { [T in TypedTypeName]: Parser<T> } = {
   A: (r) =>
@@ -163,6 +103,10 @@ function fromWire(type: TypedTypeName, bytes: Uint8Array): RData {
 export function parseRdata(type: TypeName, tokens: readonly Token[], origin?: Name): RData {
   const generic = parseGeneric(tokens);
   if (generic !== undefined) {
+    // RFC 1035 §3.3.14: at least one character-string (received packets still decode leniently).
+    if ((type === 'TXT' || type === 'SPF') && generic.length === 0) {
+      throw new TextError('BAD_RDATA', `${type} rdata needs at least one character-string`, 1);
+    }
     if (!isTyped(type)) return generic;
     try {
       return fromWire(type, generic);
@@ -170,11 +114,11 @@ export function parseRdata(type: TypeName, tokens: readonly Token[], origin?: Na
       throw new TextError('BAD_RDATA', `\\# data is not valid ${type} rdata: ${(err as Error).message}`, 2);
     }
   }
-  if (!isTyped(type)) {
-    throw new TextError('BAD_RDATA', `type ${type} is only accepted in the RFC 3597 form "\\# length hex"`, 0);
-  }
   const r = new Reader(tokens, origin, type);
-  const data = (parsers[type] as Parser<TypedTypeName>)(r);
+  let data: RData;
+  if (isTyped(type)) data = (parsers[type] as Parser<TypedTypeName>)(r);
+  else if (hasOpaqueLayout(type)) data = parseOpaqueRdata(type, r);
+  else throw new TextError('BAD_RDATA', `type ${type} is only accepted in the RFC 3597 form "\\# length hex"`, 0);
   r.end();
   return data;
 }
@@ -197,7 +141,8 @@ export function formatRdata(rr: Pick<ResourceRecord, 'type' | 'data'>): string {
     case 'MX':
       return `${r.data.preference} ${fqdn(r.data.exchange)}`;
     case 'TXT':
-      return r.data.map(formatCharacterString).join(' ');
+      // A TXT with no string (accepted from the wire) has no text form but the generic one.
+      return r.data.length === 0 ? '\\# 0' : r.data.map(formatCharacterString).join(' ');
     case 'SRV':
       return `${r.data.priority} ${r.data.weight} ${r.data.port} ${fqdn(r.data.target)}`;
     case 'CAA':
@@ -206,6 +151,9 @@ export function formatRdata(rr: Pick<ResourceRecord, 'type' | 'data'>): string {
       return `${formatCharacterString(r.data.cpu)} ${formatCharacterString(r.data.os)}`;
     default: {
       const bytes = r.data;
+      // Octets that do not fit the type's layout (accepted as \# or from the wire) print generically.
+      const text = hasOpaqueLayout(r.type) ? formatOpaqueRdata(r.type, bytes) : undefined;
+      if (text !== undefined) return text;
       return bytes.length === 0 ? '\\# 0' : `\\# ${bytes.length} ${Buffer.from(bytes).toString('hex').toUpperCase()}`;
     }
   }
