@@ -139,3 +139,20 @@ function clockTicks() {
   }
   return 100;
 }
+
+/** Busy and total clock ticks of one CPU so far, from /proc/stat (busy = all but idle and iowait). */
+export function cpuTicks(cpu) {
+  const line = readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`cpu${cpu} `));
+  if (!line) return undefined;
+  const f = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - f[3] - f[4], total };
+}
+
+/** Clock ticks per second (USER_HZ). */
+export function ticksPerSecondValue() {
+  ticksPerSecond ??= clockTicks();
+  return ticksPerSecond;
+}

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { dnsperf } from '../dnsperf.mjs';
 import { BENCH_ORIGIN } from '../generate.mjs';
-import { treeCpuSeconds } from '../processes.mjs';
+import { cpuTicks, ticksPerSecondValue, treeCpuSeconds } from '../processes.mjs';
 import { startKnot, startNsd, startPort53d } from '../servers.mjs';
 import { fmt, fmtRatio, median, ratio } from '../stats.mjs';
 import { Table } from '../table.mjs';
@@ -25,9 +25,13 @@ export async function serverPart(ctx) {
     servers.push(await startKnot({ knotd: tools.knotd, dir: join(out, 'knot'), origin: BENCH_ORIGIN, zoneFile: inputs.zoneFile, cpu: SERVER_CPU }));
     const runOne = async (server, seconds) => {
       const cpuBefore = treeCpuSeconds(server.pid);
+      const cpu0Before = cpuTicks(SERVER_CPU);
       const r = await dnsperf({ dnsperf: tools.dnsperf, port: server.port, queryFile: inputs.queryFile, seconds, cpu: CLIENT_CPU });
       const cpu = treeCpuSeconds(server.pid) - cpuBefore;
-      return { ...r, cpuSeconds: cpu, cpuUsPerQuery: (cpu * 1e6) / r.completed };
+      const cpu0After = cpuTicks(SERVER_CPU);
+      // Whatever else ran on the server's CPU meanwhile (other work on the machine): a noise gauge.
+      const otherPct = cpu0Before && cpu0After ? (100 * ((cpu0After.busy - cpu0Before.busy) / ticksPerSecondValue() - cpu)) / ((cpu0After.total - cpu0Before.total) / ticksPerSecondValue()) : NaN;
+      return { ...r, cpuSeconds: cpu, cpuUsPerQuery: (cpu * 1e6) / r.completed, otherPct: Math.max(0, otherPct) };
     };
     // Warm-up, discarded: JIT for port53d, caches for all.
     const warm = opts.quick ? 1 : 2;
@@ -37,7 +41,7 @@ export async function serverPart(ctx) {
       for (const s of servers) {
         const r = await runOne(s, opts.seconds);
         results.get(s.name).push(r);
-        print(`  server round ${round}/${opts.rounds} ${s.name}: ${fmt(r.qps)} qps, lost ${r.lost}, ${r.avgLatencyMs.toFixed(3)} ms, ${r.cpuUsPerQuery.toFixed(2)} µs CPU/query`);
+        print(`  server round ${round}/${opts.rounds} ${s.name}: ${fmt(r.qps)} qps, lost ${r.lost}, ${r.avgLatencyMs.toFixed(3)} ms, ${r.cpuUsPerQuery.toFixed(2)} µs CPU/query, others on CPU ${SERVER_CPU}: ${r.otherPct.toFixed(0)}%`);
       }
     }
     return serverTable(results, opts);
@@ -57,6 +61,7 @@ function serverTable(results, opts) {
     'CPU µs/query',
     'CPU ×NSD',
     'qps per round',
+    'others on CPU 0 %',
   ]);
   const summary = {};
   for (const [name, runs] of results) {
@@ -72,10 +77,11 @@ function serverTable(results, opts) {
       cpuRatio,
     };
     summary[name] = row;
-    t.add([name, fmt(row.qps), fmtRatio(qpsRatio), fmt(row.lost), row.latency.toFixed(3), row.cpu.toFixed(2), fmtRatio(cpuRatio), runs.map((r) => fmt(r.qps)).join(' / ')]);
+    t.add([name, fmt(row.qps), fmtRatio(qpsRatio), fmt(row.lost), row.latency.toFixed(3), row.cpu.toFixed(2), fmtRatio(cpuRatio), runs.map((r) => fmt(r.qps)).join(' / '), runs.map((r) => r.otherPct.toFixed(0)).join(' / ')]);
   }
   const p = summary.port53d;
   t.note(`target CPU ≤ 9 µs/query: ${p.cpu <= 9 ? 'met' : 'NOT met'} (${p.cpu.toFixed(2)}); qps ≥ 0.75× NSD: ${p.qpsRatio >= 0.75 ? 'met' : 'NOT met'} (${fmtRatio(p.qpsRatio)}); 0 lost: ${p.lost === 0 ? 'met' : 'NOT met'} (${p.lost})`);
   t.note('CPU = utime+stime of the server process tree (all threads, NSD parent and children) over the run / queries completed; ratios are medians of per-round ratios.');
+  t.note('others on CPU 0: busy time of the server’s CPU not used by the server during each run (other processes on the machine); high values mean a noisy round.');
   return [t];
 }
