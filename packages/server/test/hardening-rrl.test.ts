@@ -8,6 +8,7 @@ import { respond } from '../src/answer/respond.js';
 import { buildCatalog } from '../src/store/catalog.js';
 import { loadZone } from '../src/zone/index.js';
 import { query } from './fixtures/query.js';
+import { RunningPort53d, runPort53d } from '../../../test/support/port53d.js';
 import { TcpStream } from '../../../test/support/tcp-stream.js';
 
 const zonesDir = fileURLToPath(new URL('../../../zones/', import.meta.url));
@@ -205,5 +206,31 @@ describe('RRL is off by default', () => {
     [{ rrlWindow: 0 }, /rrlWindow/],
   ])('bad option %o is refused', async (options, message) => {
     await expect(createServer({ zonesDir, addresses: ['127.0.0.1'], port: 0, ...options })).rejects.toThrow(message);
+  });
+});
+
+describe('port53d --rrl-rate and --rrl-slip', () => {
+  test.each([
+    [['--rrl-rate', 'fast'], '--rrl-rate must be a whole number from 0 to 1000000, not "fast"'],
+    [['--rrl-rate', '-5'], '--rrl-rate'],
+    [['--rrl-slip', '11'], '--rrl-slip must be a whole number from 0 to 10, not "11"'],
+  ])('%j: one line, exit 1', async (args, message) => {
+    const r = await runPort53d(['--zones', zonesDir, ...args]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(message);
+  });
+
+  test('--rrl-rate 20 --rrl-slip 1: a flood gets about 20 full replies and the rest truncated', async () => {
+    const running = RunningPort53d.start(['--zones', zonesDir, '--address', '127.0.0.1', '--port', '0', '--no-tcp', '--rrl-rate', '20', '--rrl-slip', '1']);
+    try {
+      const port = (await running.waitLog((l) => l.event === 'listening')).port as number;
+      const seen = await flood(port, '127.0.0.1', 400, 400);
+      expect(seen.full).toBeGreaterThanOrEqual(20);
+      expect(seen.full).toBeLessThanOrEqual(40);
+      expect(seen.full + seen.truncated).toBeGreaterThan(390); // slip 1: every limited reply goes out truncated
+    } finally {
+      running.kill();
+    }
   });
 });
