@@ -53,6 +53,8 @@ const rows: [TypeName, string, string, string][] = [
   ['RP', 'admin .', wireName('admin', 'example', 'test') + '00', 'admin.example.test. .'],
   ['AFSDB', '1 afs-db1', `0001 ${wireName('afs-db1', 'example', 'test')}`, '1 afs-db1.example.test.'],
   ['KX', '10 kx.example.net.', `000a ${wireName('kx', 'example', 'net')}`, '10 kx.example.net.'],
+  ['OPENPGPKEY', '( mQINBFit2jsBEADrbl5vjVxYeAE0g0IDYCBpHirv1Sjl\n Am9K )', '99020d0458adda3b011000eb6e5e6f8d5c587801348342036020691e2aefd528e5026f4a', 'mQINBFit2jsBEADrbl5vjVxYeAE0g0IDYCBpHirv1SjlAm9K'],
+  ['DHCID', 'AAIBY2/AuCccgoJbsaxcQc9TUapptP69lOjxfNuVAA2kjEA=', '000201636fc0b8271c82825bb1ac5c41cf5351aa69b4febd94e8f17cdb95000da48c40', 'AAIBY2/AuCccgoJbsaxcQc9TUapptP69lOjxfNuVAA2kjEA='], // RFC 4701 §3.6
 ];
 
 describe('presentation form of opaque types: text → octets → text', () => {
@@ -160,6 +162,7 @@ describe('errors name the offending token', () => {
     ['RP', 'mbox', 'MISSING_FIELD', 1],
     ['AFSDB', '65536 host', 'BAD_NUMBER', 0],
     ['KX', '10 a b', 'EXTRA_FIELD', 2],
+    ['OPENPGPKEY', '', 'MISSING_FIELD', 0],
     ['RRSIG', 'A 13 2 300 20260101000000 20250101000000 1 example.test. AA==', 'BAD_RDATA', 0], // not covered: \# only
     ['NSEC', 'a.example.test. A', 'BAD_RDATA', 0],
   ] as const)('%s %s → %s at token %s', (type, text, code, token) => {

@@ -7,13 +7,13 @@ import type { Reader } from './reader.js';
 /**
  * Presentation form of types kept as raw rdata (OpaqueRecord): each type is a list of fields in
  * wire order, and the same list drives text → octets and octets → text.
- * - u8, u16, u32: an unsigned number
+ * - u8, u16: an unsigned number
  * - name: a domain name, uncompressed and with its case kept (RFC 3597 §4)
  * - charstring: one <character-string>; charstrings: one or more, to the end (like TXT)
  * - hex-rest, base64-rest: the remaining octets, possibly split over several tokens
  * - string-rest: the remaining octets written as one quoted string, not length-prefixed
  */
-type Kind = 'u8' | 'u16' | 'u32' | 'name' | 'charstring' | 'charstrings' | 'hex-rest' | 'base64-rest' | 'string-rest';
+type Kind = 'u8' | 'u16' | 'name' | 'charstring' | 'charstrings' | 'hex-rest' | 'base64-rest' | 'string-rest';
 type Layout = readonly (readonly [Kind, string])[];
 
 /** RFC 4034 §5.3; CDS is the same (RFC 7344 §3.1). */
@@ -41,6 +41,8 @@ const layouts: { readonly [T in OtherTypeName]?: Layout } = {
   RP: [['name', 'mailbox'], ['name', 'TXT owner']], // RFC 1183 §2.2
   AFSDB: [['u16', 'subtype'], ['name', 'hostname']], // RFC 1183 §1
   KX: [['u16', 'preference'], ['name', 'exchanger']], // RFC 2230 §3.1
+  OPENPGPKEY: [['base64-rest', 'public key']], // RFC 7929 §2.3
+  DHCID: [['base64-rest', 'digest']], // RFC 4701 §3.4
 };
 
 const MAX_RDATA = 0xffff;
@@ -62,12 +64,11 @@ export function parseOpaqueRdata(type: OtherTypeName, r: Reader): Uint8Array {
       case 'u8':
         out.push(r.int(what, 0xff));
         break;
-      case 'u16':
-        pushUint(out, r.int(what, 0xffff), 2);
+      case 'u16': {
+        const v = r.int(what, 0xffff);
+        out.push(v >> 8, v & 0xff);
         break;
-      case 'u32':
-        pushUint(out, r.int(what, 0xffffffff), 4);
-        break;
+      }
       case 'name':
         for (const label of parseLabels(r.name(what))) pushString(out, label);
         out.push(0);
@@ -95,8 +96,8 @@ export function parseOpaqueRdata(type: OtherTypeName, r: Reader): Uint8Array {
 }
 
 /**
- * Rdata octets → the type's presentation form, as dig prints it (hex in upper case, base64 and
- * hex as one token); undefined when the octets do not fit the layout, to be printed as `\#`.
+ * Rdata octets → the type's presentation form as `dig +nosplit` prints it (hex in upper case, hex
+ * and base64 as one token); undefined when the octets do not fit the layout, to be printed as `\#`.
  */
 export function formatOpaqueRdata(type: OtherTypeName, data: Uint8Array): string | undefined {
   const layout = layouts[type];
@@ -107,9 +108,8 @@ export function formatOpaqueRdata(type: OtherTypeName, data: Uint8Array): string
     const left = data.length - pos;
     switch (kind) {
       case 'u8':
-      case 'u16':
-      case 'u32': {
-        const size = kind === 'u8' ? 1 : kind === 'u16' ? 2 : 4;
+      case 'u16': {
+        const size = kind === 'u8' ? 1 : 2;
         if (left < size) return undefined;
         let v = 0;
         for (let i = 0; i < size; i++) v = v * 256 + data[pos + i];
@@ -151,10 +151,6 @@ export function formatOpaqueRdata(type: OtherTypeName, data: Uint8Array): string
     }
   }
   return pos === data.length ? parts.join(' ') : undefined;
-}
-
-function pushUint(out: number[], v: number, size: number): void {
-  for (let shift = (size - 1) * 8; shift >= 0; shift -= 8) out.push(Math.floor(v / 2 ** shift) & 0xff);
 }
 
 /** A length octet and the octets (a label or a <character-string>). */
