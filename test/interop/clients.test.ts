@@ -277,7 +277,7 @@ describeWithTools('clients: dig and kdig against port53d', ['dig', 'kdig'], (too
         ? [q.name, q.pair.type, q.rd ? '+rec' : '+norec', q.edns ? '+edns' : '+noedns']
         : [q.name, q.pair.type, q.rd ? '+rec' : '+norec', ...(q.edns ? ['+edns'] : [])],
     );
-    const results = await run(v.tool, v.tcp ? ['+tcp'] : [], lines);
+    const results = await run(v.tool, v.tcp ? ['+tcp'] : v.tool === 'dig' ? ['+notcp'] : [], lines);
     const failures: string[] = [];
     // Fewer in flight than port53d's TCP connections per client (10).
     await pooled(queries, 8, async (q, i) => {

@@ -12,7 +12,8 @@ const ECHO = /^; <<>> DiG [^<]* <<>> (.*)$/;
  * Runs many queries in one dig process (`dig -f FILE`) and parses each query's output with
  * parseDig, in the order of `lines`. Each line is a query's arguments ("name type +opts").
  * dig 9.18 ignores +tcp on a batch line and keeps a -p from one line for the next, so options
- * that must hold for every line (+tcp, the port) go in `globalArgs`. Bounded: +time=2 +tries=1
+ * that must hold for every line (+tcp, the port) go in `globalArgs`; dig asks ANY over TCP
+ * unless `globalArgs` has +notcp. Bounded: +time=2 +tries=1
  * and a hard timeout for the whole process.
  */
 export function digBatch(digPath: string, port: number, globalArgs: string[], lines: string[][]): Promise<DigResult[]> {
