@@ -25,8 +25,12 @@ export const DEFAULTS = {
   use0x20: false,
   /** Use TCP from the first attempt (resolv.conf `use-vc`). */
   tcp: false,
-  /** Sockets open at once per Resolver; further queries wait in a FIFO queue. */
+  /** Queries in flight at once per Resolver; further queries wait in a FIFO queue. */
   maxInFlight: 256,
+  /** Queries one UDP socket carries before its source port is replaced (issue 6; 1: a fresh port per query). */
+  maxQueriesPerSocket: 32,
+  /** ms an unused UDP socket stays open for the next query (unref'd: it never keeps the process alive). */
+  idleSocketMs: 500,
   /** Apply the search list only when asked (node:dns never does; getaddrinfo does). */
   search: false,
   /** Names with fewer dots than this are tried with the search list first (resolv.conf `ndots:1`). */

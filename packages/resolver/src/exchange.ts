@@ -10,12 +10,14 @@ import {
   type MessageInit,
   type TypeName,
 } from '@port53/wire';
+import type { Cancellation } from './cancellation.js';
 import type { Attempt, AttemptOutcome, Transport } from './errors.js';
 import { formatServer, type ServerAddress } from './server-address.js';
+import { encodeQuery } from './query-encoder.js';
 import { releaseId, takeId } from './transaction-id.js';
 import { sendTcp } from './transport/tcp.js';
 import type { ExchangeOutcome } from './transport/outcome.js';
-import { sendUdp } from './transport/udp.js';
+import type { UdpPool } from './transport/udp.js';
 
 /** The question as it goes on the wire (with 0x20 case already applied). */
 export interface WireQuestion {
@@ -26,6 +28,8 @@ export interface WireQuestion {
 
 export interface ExchangeRequest {
   server: ServerAddress;
+  /** The Resolver's UDP sockets. */
+  udp: UdpPool;
   transport: Transport;
   question: WireQuestion;
   /** Require the question name echoed with exactly our case (0x20 on). */
@@ -36,7 +40,7 @@ export interface ExchangeRequest {
   checkingDisabled: boolean;
   dnssecOk: boolean;
   timeoutMs: number;
-  signal?: AbortSignal;
+  call?: Cancellation;
 }
 
 export interface ExchangeResult {
@@ -47,7 +51,18 @@ export interface ExchangeResult {
 }
 
 /** The query message (RFC 1035 §4.1.1): one question, RD as asked, OPT when EDNS is on. */
-export function buildQuery(id: number, req: Omit<ExchangeRequest, 'server' | 'transport' | 'timeoutMs'>): Uint8Array {
+export function buildQuery(id: number, req: Omit<ExchangeRequest, 'server' | 'udp' | 'transport' | 'timeoutMs' | 'call'>): Uint8Array {
+  const fast = encodeQuery({
+    id,
+    name: req.question.name,
+    type: req.question.type,
+    class: req.question.class,
+    rd: req.recursion,
+    cd: req.checkingDisabled,
+    ednsPayload: req.ednsPayload,
+    dnssecOk: req.dnssecOk,
+  });
+  if (fast !== undefined) return fast;
   const msg: MessageInit = {
     id,
     opcode: Opcode.QUERY,
@@ -115,8 +130,8 @@ export async function exchange(req: ExchangeRequest): Promise<ExchangeResult> {
       }
       return matchReply(message, id, req.question, req.exactCase) === undefined ? { kind: 'message', message } : undefined;
     };
-    const send = req.transport === 'tcp' ? sendTcp : sendUdp;
-    outcome = await send<Accepted>(req.server, { query, timeoutMs: req.timeoutMs, signal: req.signal, accept });
+    const opts = { query, timeoutMs: req.timeoutMs, call: req.call, accept };
+    outcome = await (req.transport === 'tcp' ? sendTcp(req.server, opts) : req.udp.send(req.server, opts));
   } finally {
     releaseId(id);
   }

@@ -1,3 +1,5 @@
+import type { Cancellation } from './cancellation.js';
+
 /**
  * A counting semaphore with a FIFO queue: at most `max` queries hold a socket at once, so ten
  * thousand concurrent lookups wait their turn instead of running into EMFILE.
@@ -8,24 +10,26 @@ export class InFlightLimit {
 
   constructor(private readonly max: number) {}
 
-  /** Resolves with a release function, or with undefined if `signal` aborts first. */
-  acquire(signal?: AbortSignal): Promise<(() => void) | undefined> {
-    if (signal?.aborted) return Promise.resolve(undefined);
+  /** Resolves with a release function, or with undefined if `call` is cancelled first. */
+  acquire(call?: Cancellation): Promise<(() => void) | undefined> {
+    if (call?.aborted) return Promise.resolve(undefined);
     if (this.active < this.max) {
       this.active += 1;
       return Promise.resolve(this.releaser());
     }
     return new Promise((resolve) => {
       const grant = () => {
-        signal?.removeEventListener('abort', onAbort);
+        call?.release(queued);
         resolve(this.releaser());
       };
-      const onAbort = () => {
-        const i = this.waiting.indexOf(grant);
-        if (i >= 0) this.waiting.splice(i, 1);
-        resolve(undefined);
+      const queued = {
+        cancel: () => {
+          const i = this.waiting.indexOf(grant);
+          if (i >= 0) this.waiting.splice(i, 1);
+          resolve(undefined);
+        },
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      call?.hold(queued);
       this.waiting.push(grant);
     });
   }

@@ -1,9 +1,11 @@
 import { rcodeToString, type ClassName, type Edns, type Flags, type Message, type Question, type ResourceRecord, type TypeName } from '@port53/wire';
 import { attemptPlan, attemptTimeout } from './backoff.js';
 import { randomizeCase } from './case-0x20.js';
+import type { Cancellation } from './cancellation.js';
 import { DnsError, type Attempt, type DnsErrorCode, type Transport } from './errors.js';
 import { exchange } from './exchange.js';
 import { formatServer, type ServerAddress } from './server-address.js';
+import type { UdpPool } from './transport/udp.js';
 
 /** The whole response to a query, with how it was obtained. */
 export interface QueryResult {
@@ -32,6 +34,7 @@ export interface QueryResult {
 /** Everything one lookup needs; resolved from the Resolver's settings and the call's options. */
 export interface LookupPlan {
   servers: readonly ServerAddress[];
+  udp: UdpPool;
   /** Index of the server to ask first (rotation). */
   first: number;
   tries: number;
@@ -46,9 +49,8 @@ export interface LookupPlan {
   dnssecOk: boolean;
   /** performance.now() value by which the lookup must be over. */
   deadlineAt: number;
-  /** Aborted on cancel or when the deadline passes; `reason()` says which. */
-  signal: AbortSignal;
-  reason(): 'cancelled' | 'deadline' | undefined;
+  /** Ended by cancel or when the deadline passes; `reason` says which. */
+  call: Cancellation;
   /** Counters the Resolver keeps. */
   onIgnored(n: number): void;
 }
@@ -83,12 +85,13 @@ export async function lookup(name: string, type: TypeName, cls: ClassName, plan:
     const step = work.shift()!;
     if (skip.has(step.server)) continue;
     const remaining = plan.deadlineAt - performance.now();
-    if (remaining <= 0 || plan.signal.aborted) break;
+    if (remaining <= 0 || plan.call.aborted) break;
     const server = plan.servers[step.server];
     const edns = noEdns.has(step.server) ? undefined : plan.ednsPayload;
     const wireName = plan.use0x20 ? randomizeCase(name) : name;
     const { attempt, message, size } = await exchange({
       server,
+      udp: plan.udp,
       transport: step.transport,
       question: { name: wireName, type, class: cls },
       exactCase: plan.use0x20,
@@ -97,10 +100,10 @@ export async function lookup(name: string, type: TypeName, cls: ClassName, plan:
       checkingDisabled: plan.checkingDisabled,
       dnssecOk: plan.dnssecOk,
       timeoutMs: Math.max(1, Math.min(attemptTimeout(step.round, plan), remaining)),
-      signal: plan.signal,
+      call: plan.call,
     });
     if (attempt.ignored > 0) plan.onIgnored(attempt.ignored);
-    if (attempt.outcome === 'cancelled' && plan.reason() === 'deadline') attempt.outcome = 'timeout';
+    if (attempt.outcome === 'cancelled' && plan.call.reason === 'deadline') attempt.outcome = 'timeout';
     attempts.push(attempt);
     const result = message && toResult(message, server, step.transport, attempts, started, size ?? 0);
 
@@ -140,9 +143,9 @@ export async function lookup(name: string, type: TypeName, cls: ClassName, plan:
     }
   }
 
-  if (plan.reason() === 'cancelled') throw fail('ECANCELLED');
+  if (plan.call.reason === 'cancelled') throw fail('ECANCELLED');
   if (fallback) return { ...fallback, attempts, elapsedMs: Math.round(performance.now() - started) };
-  if (plan.reason() === 'deadline' || performance.now() >= plan.deadlineAt) throw fail('ETIMEOUT', 'deadline reached');
+  if (plan.call.reason === 'deadline' || performance.now() >= plan.deadlineAt) throw fail('ETIMEOUT', 'deadline reached');
   if (attempts.length > 0 && attempts.every((a) => a.outcome === 'connrefused')) throw fail('ECONNREFUSED');
   if (attempts.some((a) => a.outcome === 'malformed')) throw fail('EBADRESP', 'only malformed responses');
   throw fail('ETIMEOUT');

@@ -27,6 +27,7 @@ import {
   type SoaRecord,
   type SrvRecord,
 } from './compat.js';
+import { Cancellation } from './cancellation.js';
 import { DnsError, type DnsErrorCode } from './errors.js';
 import { InFlightLimit } from './in-flight.js';
 import { lookup, type LookupPlan, type QueryResult } from './lookup.js';
@@ -35,6 +36,8 @@ import { reverseName } from './reverse-name.js';
 import { searchCandidates } from './search.js';
 import { formatServer, parseServer } from './server-address.js';
 import { settingsFrom, type ResolverOptions, type Settings } from './settings.js';
+import { UdpPool } from './transport/udp.js';
+import { DEFAULTS } from './defaults.js';
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -63,8 +66,10 @@ export interface QueryOptions extends CallOptions {
 export interface ResolverStats {
   /** Lookups started (one per name tried). */
   queries: number;
-  /** Datagrams and TCP frames turned down: wrong ID or question, undecodable. */
+  /** Datagrams and TCP frames turned down: wrong ID or question, undecodable, late. */
   ignored: number;
+  /** UDP sockets open now (each carries up to maxQueriesPerSocket queries; idle ones close soon). */
+  sockets: number;
 }
 
 /** The record types resolve() accepts, as node:dns does. */
@@ -77,15 +82,23 @@ type ResolveType = (typeof RESOLVE_TYPES)[number];
  * AbortSignal), plus query() for the whole response.
  */
 export class Resolver {
-  readonly stats: ResolverStats = { queries: 0, ignored: 0 };
+  readonly stats: ResolverStats = { queries: 0, ignored: 0, sockets: 0 };
   private settings: Settings;
   private readonly limit: InFlightLimit;
-  private readonly running = new Set<AbortController>();
+  private readonly udp: UdpPool;
+  private readonly running = new Set<Cancellation>();
+  private readonly countIgnored = (n: number) => (this.stats.ignored += n);
   private rotation = 0;
 
   constructor(options: ResolverOptions = {}) {
     this.settings = settingsFrom(options);
     this.limit = new InFlightLimit(this.settings.maxInFlight);
+    this.udp = new UdpPool({
+      maxQueriesPerSocket: this.settings.maxQueriesPerSocket,
+      idleMs: DEFAULTS.idleSocketMs,
+      onStray: () => (this.stats.ignored += 1),
+      onSockets: (delta) => (this.stats.sockets += delta),
+    });
   }
 
   /** Servers in node:dns form: '127.0.0.1', '127.0.0.1:5353', '[::1]:5353'. */
@@ -98,9 +111,19 @@ export class Resolver {
     this.settings = { ...this.settings, servers: servers.map((s) => parseServer(s)) };
   }
 
-  /** Ends every call in progress with ECANCELLED, as node:dns Resolver#cancel does. */
+  /** Ends every call in progress with ECANCELLED, as node:dns Resolver#cancel does, and closes idle sockets. */
   cancel(): void {
-    for (const controller of this.running) controller.abort();
+    for (const call of [...this.running]) call.cancel();
+    this.udp.closeIdle();
+  }
+
+  /**
+   * cancel(), then closes every socket at once instead of after the short idle wait. The Resolver
+   * stays usable: a later call opens new sockets.
+   */
+  close(): void {
+    this.cancel();
+    this.udp.close();
   }
 
   /**
@@ -127,36 +150,27 @@ export class Resolver {
 
     const started = performance.now();
     const deadlineAt = started + (options.deadline ?? s.deadline);
-    const controller = new AbortController();
-    let reason: 'cancelled' | 'deadline' | undefined;
-    const cancel = () => {
-      reason ??= 'cancelled';
-      controller.abort();
-    };
-    const onAbort = () => cancel();
     if (options.signal?.aborted) throw new DnsError('ECANCELLED', { hostname: name, type: typeName });
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    const deadlineTimer = setTimeout(() => {
-      reason ??= 'deadline';
-      controller.abort();
-    }, deadlineAt - started);
-    this.running.add(controller);
+    const call = new Cancellation();
+    options.signal?.addEventListener('abort', call, { once: true });
+    const deadlineTimer = setTimeout(deadlineReached, deadlineAt - started, call);
+    this.running.add(call);
 
     try {
       let nodata: QueryResult | undefined;
       let last: QueryResult | undefined;
       for (const candidate of candidates) {
-        const release = await this.limit.acquire(controller.signal);
+        const release = await this.limit.acquire(call);
         if (!release) {
-          throw new DnsError(reason === 'deadline' ? 'ETIMEOUT' : 'ECANCELLED', {
+          throw new DnsError(call.reason === 'deadline' ? 'ETIMEOUT' : 'ECANCELLED', {
             hostname: candidate,
             type: typeName,
-            detail: reason === 'deadline' ? 'deadline reached while queued' : undefined,
+            detail: call.reason === 'deadline' ? 'deadline reached while queued' : undefined,
           });
         }
         this.stats.queries += 1;
         try {
-          last = await lookup(candidate, typeName, className, this.plan(options, deadlineAt, controller.signal, () => reason));
+          last = await lookup(candidate, typeName, className, this.plan(options, deadlineAt, call));
         } finally {
           release();
         }
@@ -168,16 +182,17 @@ export class Resolver {
       return nodata ?? last!;
     } finally {
       clearTimeout(deadlineTimer);
-      options.signal?.removeEventListener('abort', onAbort);
-      this.running.delete(controller);
+      options.signal?.removeEventListener('abort', call);
+      this.running.delete(call);
     }
   }
 
-  private plan(options: QueryOptions, deadlineAt: number, signal: AbortSignal, reason: () => 'cancelled' | 'deadline' | undefined): LookupPlan {
+  private plan(options: QueryOptions, deadlineAt: number, call: Cancellation): LookupPlan {
     const s = this.settings;
     const first = s.rotate && s.servers.length > 0 ? this.rotation++ % s.servers.length : 0;
     return {
       servers: s.servers,
+      udp: this.udp,
       first,
       tries: options.tries ?? s.tries,
       timeout: options.timeout ?? s.timeout,
@@ -190,9 +205,8 @@ export class Resolver {
       checkingDisabled: options.checkingDisabled ?? false,
       dnssecOk: options.dnssecOk ?? false,
       deadlineAt,
-      signal,
-      reason,
-      onIgnored: (n) => (this.stats.ignored += n),
+      call,
+      onIgnored: this.countIgnored,
     };
   }
 
@@ -345,6 +359,10 @@ export class Resolver {
     }
     return result;
   }
+}
+
+function deadlineReached(call: Cancellation): void {
+  call.cancel('deadline');
 }
 
 function naptrAny(r: Parameters<typeof parseNaptr>[0]): AnyRecord | undefined {

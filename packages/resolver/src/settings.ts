@@ -24,8 +24,13 @@ export interface ResolverOptions {
   use0x20?: boolean;
   /** Query over TCP only. */
   tcp?: boolean;
-  /** Sockets open at once; further queries wait in a FIFO queue. */
+  /** Queries in flight at once; further queries wait in a FIFO queue. */
   maxInFlight?: number;
+  /**
+   * Queries one UDP socket carries before it is replaced by one on a new random port (default 32;
+   * 1: a fresh port per query, the most a forger must guess, at a cost in speed).
+   */
+  maxQueriesPerSocket?: number;
   /** Apply a search list: true for resolv.conf's, or the domains to use. */
   search?: boolean | readonly string[];
   /** Names with fewer dots than this try the search list first. */
@@ -50,6 +55,7 @@ export interface Settings {
   use0x20: boolean;
   tcp: boolean;
   maxInFlight: number;
+  maxQueriesPerSocket: number;
   search: boolean;
   searchDomains: Name[];
   ndots: number;
@@ -79,11 +85,17 @@ export function settingsFrom(options: ResolverOptions): Settings {
     use0x20: options.use0x20 ?? DEFAULTS.use0x20,
     tcp: options.tcp ?? conf.tcp ?? DEFAULTS.tcp,
     maxInFlight: positive('maxInFlight', options.maxInFlight ?? DEFAULTS.maxInFlight),
+    maxQueriesPerSocket: wholeAtLeastOne('maxQueriesPerSocket', options.maxQueriesPerSocket ?? DEFAULTS.maxQueriesPerSocket),
     search: search !== false,
     searchDomains: Array.isArray(search) ? search.map((d) => d.replace(/\.$/, '')) : conf.search,
     ndots: options.ndots ?? conf.ndots ?? DEFAULTS.ndots,
     recursion: options.recursion ?? DEFAULTS.recursion,
   };
+}
+
+function wholeAtLeastOne(what: string, n: number): number {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${what} must be a whole number from 1 up, got ${n}`);
+  return n;
 }
 
 function positive(what: string, n: number): number {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decode, type ResourceRecord } from '@port53/wire';
+import { decode, encode, parseName, type ClassName, type ResourceRecord, type TypeName } from '@port53/wire';
 import { attemptPlan, attemptTimeout } from '../src/backoff.js';
 import { randomizeCase } from '../src/case-0x20.js';
 import { recordsAtChainEnd } from '../src/compat.js';
 import { buildQuery, matchReply } from '../src/exchange.js';
 import { reverseName } from '../src/reverse-name.js';
-import { searchCandidates } from '../src/search.js';
+import { encodeQuery } from '../src/query-encoder.js';
+import { plainName, searchCandidates } from '../src/search.js';
 
 describe('attemptTimeout', () => {
   const opts = { timeout: 1000, maxTimeout: 5000, jitter: 0.1 };
@@ -44,6 +45,49 @@ describe('searchCandidates', () => {
   });
   it('without domains the name alone', () => {
     expect(searchCandidates('host', false, [], 1)).toEqual(['host']);
+  });
+});
+
+describe('plainName agrees with parseName', () => {
+  const label63 = 'a'.repeat(63);
+  const long253 = [label63, label63, label63, 'b'.repeat(61)].join('.');
+  it.each([
+    'example.test',
+    'Example.TEST.',
+    'a-b_c.d1',
+    'x',
+    long253,
+    `${long253}.`,
+  ])('%s is plain', (input) => {
+    expect(plainName(input)).toBe(parseName(input));
+  });
+  it.each(['a..b', '.a', 'a b', 'a\\.b', 'é.test', `${long253}c`, `${'a'.repeat(64)}.test`, '', '.'])('%j is left to parseName', (input) => {
+    expect(plainName(input)).toBeUndefined();
+  });
+});
+
+describe('encodeQuery writes what encode() writes', () => {
+  const base = { id: 0xbeef, type: 'A', class: 'IN', rd: true, cd: false, ednsPayload: 1232 as number | undefined, dnssecOk: false };
+  it.each([
+    ['plain name with EDNS', { name: 'example.test' }],
+    ['mixed case (0x20)', { name: 'ExAmPlE.TeSt' }],
+    ['root, NS, no EDNS', { name: '.', type: 'NS', ednsPayload: undefined }],
+    ['RD off, CD on, DO on', { name: 'a.b.c', rd: false, cd: true, dnssecOk: true }],
+    ['TYPE65 in CH', { name: 'x.test', type: 'TYPE65', class: 'CH' }],
+    ['payload 65535', { name: 'x.test', ednsPayload: 65535 }],
+  ])('%s', (_, over) => {
+    const q = { ...base, ...over };
+    const expected = encode({
+      id: q.id,
+      opcode: 0,
+      flags: { rd: q.rd, cd: q.cd },
+      questions: [{ name: q.name, type: q.type as TypeName, class: q.class as ClassName }],
+      ...(q.ednsPayload !== undefined ? { edns: { version: 0, udpPayloadSize: q.ednsPayload, do: q.dnssecOk, flags: 0, options: [] } } : {}),
+    });
+    expect(Buffer.from(encodeQuery(q)!).toString('hex')).toBe(expected.toString('hex'));
+  });
+  it('leaves names with escapes to encode()', () => {
+    expect(encodeQuery({ ...base, name: 'a\\.b.test' })).toBeUndefined();
   });
 });
 

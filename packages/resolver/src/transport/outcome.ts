@@ -10,10 +10,13 @@ export type ExchangeOutcome<T> = Ending<T> & {
   ignored: number;
 };
 
+import type { Cancellation } from '../cancellation.js';
+
 export interface SendOptions<T> {
   query: Uint8Array;
   timeoutMs: number;
-  signal?: AbortSignal;
+  /** The call this query belongs to: its cancel() ends the wait at once. */
+  call?: Cancellation;
   /** The reply check: a value ends the wait, undefined means "not ours, keep waiting". */
   accept(packet: Uint8Array): T | undefined;
 }

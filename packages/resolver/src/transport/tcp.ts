@@ -17,20 +17,20 @@ export function sendTcp<T>(server: ServerAddress, opts: SendOptions<T>): Promise
       if (done) return;
       done = true;
       clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
+      opts.call?.release(cancellable);
       socket.removeAllListeners('data');
       socket.on('error', () => {});
       socket.destroy();
       resolve({ ...outcome, ignored });
     };
-    const onAbort = () => finish({ kind: 'cancelled' });
+    const cancellable = { cancel: () => finish({ kind: 'cancelled' }) };
 
-    if (opts.signal?.aborted) {
+    if (opts.call?.aborted) {
       resolve({ kind: 'cancelled', ignored });
       return;
     }
     const socket: Socket = createConnection({ host: server.address, port: server.port, noDelay: true });
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    opts.call?.hold(cancellable);
     timer = setTimeout(() => finish({ kind: 'timeout' }), opts.timeoutMs);
 
     socket.on('error', (err: NodeJS.ErrnoException) => finish({ kind: 'error', code: err.code ?? 'EIO' }));

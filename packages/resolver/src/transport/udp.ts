@@ -2,54 +2,225 @@ import { createSocket, type Socket } from 'node:dgram';
 import type { ServerAddress } from '../server-address.js';
 import type { Ending, ExchangeOutcome, SendOptions } from './outcome.js';
 
+export interface UdpPoolOptions {
+  /** Queries a socket carries before its port is replaced (1: a fresh port per query). */
+  maxQueriesPerSocket: number;
+  /** ms an unused socket stays open for the next query before it is closed. */
+  idleMs: number;
+  /** A datagram arrived that no query on its socket was waiting for (wrong ID, late, undecodable). */
+  onStray(): void;
+  /** Sockets opened (+1) and closed (-1). */
+  onSockets(delta: number): void;
+}
+
 /**
- * One query over UDP from a fresh, OS-chosen ephemeral port on a socket connected to the server:
- * the kernel drops datagrams from any other address or port (RFC 5452 §9.2, §10), and a closed
- * port comes back at once as ECONNREFUSED (ICMP port unreachable). The socket is closed when the
- * wait ends, whatever ended it.
+ * UDP queries over connected sockets, a few per server. A socket takes at most
+ * `maxQueriesPerSocket` queries, then retires: it takes no new one and closes once the last one
+ * it carries has ended, so the source port changes at least every N queries (RFC 5452 §9.2, §10).
+ * Connected: the kernel drops datagrams from any other address or port, and a closed port comes
+ * back as ECONNREFUSED (ICMP port unreachable), which ends every query in flight on that socket,
+ * all of them to that same server. Replies go to the waiting query by ID and its `accept` checks
+ * the rest; anything else is counted and dropped. An idle socket is unref'd: it never keeps the
+ * process alive, and closes after `idleMs`.
  */
-export function sendUdp<T>(server: ServerAddress, opts: SendOptions<T>): Promise<ExchangeOutcome<T>> {
-  return new Promise((resolve) => {
-    let ignored = 0;
-    let done = false;
-    let timer: NodeJS.Timeout | undefined;
-    const socket: Socket = createSocket({ type: server.family === 6 ? 'udp6' : 'udp4' });
+export class UdpPool {
+  /** The socket taking new queries, per server. */
+  private readonly current = new Map<string, Channel>();
+  /** Every open socket, retiring ones included. */
+  private readonly open = new Set<Channel>();
 
-    const finish = (outcome: Ending<T>) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      socket.removeAllListeners('message');
-      socket.on('error', () => {}); // late ICMP errors after close must not crash the process
-      try {
-        socket.close();
-      } catch {
-        // already closed
+  constructor(readonly options: UdpPoolOptions) {}
+
+  /** Sends `opts.query` (whose first two octets are its ID) and waits for an accepted reply. */
+  send<T>(server: ServerAddress, opts: SendOptions<T>): Promise<ExchangeOutcome<T>> {
+    return new Promise((resolve) => {
+      if (opts.call?.aborted) {
+        resolve({ kind: 'cancelled', ignored: 0 });
+        return;
       }
-      resolve({ ...outcome, ignored });
-    };
-    const onAbort = () => finish({ kind: 'cancelled' });
+      const id = (opts.query[0] << 8) | opts.query[1];
+      let channel = this.channelFor(server);
+      // IDs are unique among queries in flight (transaction-id.ts) unless 64 draws collided.
+      if (channel.waiting.has(id)) {
+        this.retire(channel);
+        channel = this.channelFor(server);
+      }
+      const query = new PendingQuery<T>(channel, id, opts, resolve as (o: ExchangeOutcome<unknown>) => void);
+      channel.add(query, opts.query);
+      if (channel.carried >= this.options.maxQueriesPerSocket) this.retire(channel);
+    });
+  }
 
-    if (opts.signal?.aborted) {
-      finish({ kind: 'cancelled' });
-      return;
+  /** Closes every socket that carries no query now (after cancel()). */
+  closeIdle(): void {
+    for (const channel of this.open) if (channel.waiting.size === 0) channel.close();
+  }
+
+  /** Ends every query in flight as cancelled and closes every socket. */
+  close(): void {
+    for (const channel of [...this.open]) channel.fail({ kind: 'cancelled' });
+  }
+
+  get sockets(): number {
+    return this.open.size;
+  }
+
+  private channelFor(server: ServerAddress): Channel {
+    const key = `${server.address}|${server.port}`;
+    let channel = this.current.get(key);
+    if (channel === undefined) {
+      channel = new Channel(this, key, server);
+      this.current.set(key, channel);
+      this.open.add(channel);
+      this.options.onSockets(1);
     }
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    timer = setTimeout(() => finish({ kind: 'timeout' }), opts.timeoutMs);
+    return channel;
+  }
 
-    socket.on('error', (err: NodeJS.ErrnoException) => finish({ kind: 'error', code: err.code ?? 'EIO' }));
-    socket.on('message', (packet: Buffer) => {
-      if (done) return;
-      const reply = opts.accept(packet);
-      if (reply === undefined) ignored += 1;
-      else finish({ kind: 'reply', reply, size: packet.length });
-    });
-    socket.connect(server.port, server.address, () => {
-      if (done) return;
-      socket.send(opts.query, (err) => {
-        if (err) finish({ kind: 'error', code: (err as NodeJS.ErrnoException).code ?? 'EIO' });
-      });
-    });
-  });
+  /** Takes a socket out of service for new queries; it closes when its last query ends. */
+  retire(channel: Channel): void {
+    if (this.current.get(channel.key) === channel) this.current.delete(channel.key);
+    channel.retired = true;
+    if (channel.waiting.size === 0) channel.close();
+  }
+
+  /** Called once per socket, by Channel.close(). */
+  closed(channel: Channel): void {
+    if (this.current.get(channel.key) === channel) this.current.delete(channel.key);
+    if (this.open.delete(channel)) this.options.onSockets(-1);
+  }
+}
+
+/** One connected socket and the queries waiting on it, by ID. */
+class Channel {
+  readonly socket: Socket;
+  readonly waiting = new Map<number, PendingQuery<unknown>>();
+  /** Queries handed to this socket so far. */
+  carried = 0;
+  retired = false;
+  private connected = false;
+  private isClosed = false;
+  /** Queries given before connect() completed. */
+  private backlog: Uint8Array[] = [];
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly pool: UdpPool,
+    readonly key: string,
+    server: ServerAddress,
+  ) {
+    this.socket = createSocket({ type: server.family === 6 ? 'udp6' : 'udp4' });
+    this.socket.unref();
+    this.socket.on('message', (packet: Buffer) => this.onMessage(packet));
+    this.socket.on('error', (err: NodeJS.ErrnoException) => this.fail({ kind: 'error', code: err.code ?? 'EIO' }));
+    this.socket.connect(server.port, server.address, () => this.onConnect());
+  }
+
+  add(query: PendingQuery<unknown>, bytes: Uint8Array): void {
+    if (this.idleTimer !== undefined) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = undefined;
+    }
+    if (this.waiting.size === 0) this.socket.ref();
+    this.waiting.set(query.id, query);
+    this.carried += 1;
+    if (this.connected) this.socket.send(bytes, this.onSent);
+    else this.backlog.push(bytes);
+  }
+
+  /** A query ended (reply, timeout, abort): forget it; close or idle the socket when it was the last. */
+  remove(query: PendingQuery<unknown>): void {
+    if (this.waiting.get(query.id) === query) this.waiting.delete(query.id);
+    if (this.waiting.size > 0 || this.isClosed) return;
+    if (this.retired) return this.close();
+    this.socket.unref();
+    this.idleTimer = setTimeout(closeChannel, this.pool.options.idleMs, this).unref();
+  }
+
+  /** Ends every query on this socket the same way (a socket error, or the pool closing) and closes it. */
+  fail(ending: Ending<unknown>): void {
+    this.retired = true;
+    for (const query of [...this.waiting.values()]) query.finish(ending);
+    this.close();
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.retired = true;
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+    this.socket.removeAllListeners('message');
+    try {
+      this.socket.close();
+    } catch {
+      // already closed
+    }
+    this.pool.closed(this);
+  }
+
+  private onConnect(): void {
+    if (this.isClosed) return;
+    this.connected = true;
+    for (const bytes of this.backlog) this.socket.send(bytes, this.onSent);
+    this.backlog = [];
+  }
+
+  private readonly onSent = (err: Error | null): void => {
+    if (err) this.fail({ kind: 'error', code: (err as NodeJS.ErrnoException).code ?? 'EIO' });
+  };
+
+  private onMessage(packet: Buffer): void {
+    const query = packet.length >= 2 ? this.waiting.get((packet[0] << 8) | packet[1]) : undefined;
+    if (query === undefined) this.pool.options.onStray();
+    else query.deliver(packet);
+  }
+}
+
+function closeChannel(channel: Channel): void {
+  if (channel.waiting.size === 0) channel.close();
+}
+
+/** One query waiting on a Channel; a plain object with methods, so no closures per query. */
+class PendingQuery<T> {
+  private done = false;
+  private ignored = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly channel: Channel,
+    readonly id: number,
+    private readonly opts: SendOptions<T>,
+    private readonly resolve: (outcome: ExchangeOutcome<unknown>) => void,
+  ) {
+    this.timer = setTimeout(timeOut, opts.timeoutMs, this);
+    opts.call?.hold(this);
+  }
+
+  /** A datagram with our ID: true when `accept` took it (and the wait is over). */
+  deliver(packet: Buffer): boolean {
+    const reply = this.opts.accept(packet);
+    if (reply === undefined) {
+      this.ignored += 1;
+      return false;
+    }
+    this.finish({ kind: 'reply', reply, size: packet.length });
+    return true;
+  }
+
+  finish(ending: Ending<unknown>): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.timer);
+    this.opts.call?.release(this);
+    this.channel.remove(this as PendingQuery<unknown>);
+    this.resolve({ ...ending, ignored: this.ignored });
+  }
+
+  cancel(): void {
+    this.finish({ kind: 'cancelled' });
+  }
+}
+
+function timeOut(query: PendingQuery<unknown>): void {
+  query.finish({ kind: 'timeout' });
 }
