@@ -143,6 +143,41 @@ async function digViews(digPath: string, port: number, asks: Ask[]): Promise<Rep
   return views;
 }
 
+/** The node:dns-style method for a type, its results as dig prints the rdata (names without the final dot). */
+const METHODS: Record<string, (r: Resolver, name: string) => Promise<string[]>> = {
+  A: (r, n) => r.resolve4(n),
+  AAAA: async (r, n) => (await r.resolve6(n)).map(hexAddress),
+  NS: (r, n) => r.resolveNs(n),
+  PTR: (r, n) => r.resolvePtr(n),
+  CNAME: (r, n) => r.resolveCname(n),
+  MX: async (r, n) => (await r.resolveMx(n)).map((m) => `${m.priority} ${m.exchange}`),
+  SRV: async (r, n) => (await r.resolveSrv(n)).map((s) => `${s.priority} ${s.weight} ${s.port} ${s.name}`),
+};
+
+function hexAddress(a: string): string {
+  return new URL(`http://[${a}]/`).hostname.slice(1, -1);
+}
+
+/** node:dns error codes for the statuses dig shows (NOERROR without the records is ENODATA). */
+const STATUS_CODES: Record<string, string> = { NXDOMAIN: 'ENOTFOUND', REFUSED: 'EREFUSED', SERVFAIL: 'ESERVFAIL', FORMERR: 'EFORMERR', NOTIMP: 'ENOTIMP' };
+
+/**
+ * What a node:dns method should return, from dig's (lower-cased) answer: the records of the type
+ * owned by the end of the CNAME chain from the name (for CNAME, the name's own CNAME), or an error code.
+ */
+function expectedFromDig(dig: ReplyView, name: string, type: string): string[] | string {
+  if (dig.status !== 'NOERROR') return STATUS_CODES[dig.status] ?? dig.status;
+  const rows = dig.answer.map((line) => /^(\S+) \d+ in (\S+) (.*)$/.exec(line)!).map(([, owner, t, rdata]) => ({ owner, type: t.toUpperCase(), rdata }));
+  let owner = `${name.toLowerCase().replace(/\.$/, '')}.`;
+  for (let hops = 0; type !== 'CNAME' && hops < 16; hops++) {
+    const cname = rows.find((r) => r.owner === owner && r.type === 'CNAME');
+    if (!cname) break;
+    owner = cname.rdata;
+  }
+  const found = rows.filter((r) => r.owner === owner && r.type === type).map((r) => r.rdata.replace(/\.$/, ''));
+  return found.length ? found.sort() : 'ENODATA';
+}
+
 // What is compared: the rcode and the three record sections (flags differ by design: dig sets AD).
 const FIELDS = ['status', 'answer', 'authority', 'additional', 'edns'] as const;
 
@@ -151,7 +186,7 @@ describeWithTools('resolver: Resolver and resolve --json vs dig, against NSD and
   let ours: Server;
   let asks: Ask[] = [];
   let battery = 0;
-  const compared = { resolver: 0, cli: 0 };
+  const compared = { resolver: 0, methods: 0, cli: 0 };
 
   beforeAll(async () => {
     const specs = servedZoneSpecs();
@@ -164,13 +199,19 @@ describeWithTools('resolver: Resolver and resolve --json vs dig, against NSD and
 
   afterAll(async () => {
     await Promise.all([nsd?.stop(), ours?.close()]);
-    process.stdout.write(`resolver interop: ${compared.resolver} probes compared against NSD and port53d (of a battery of ${battery}), ${compared.cli} through resolve --json\n`);
+    process.stdout.write(`resolver interop: ${compared.resolver} probes compared against NSD and port53d (of a battery of ${battery}), ${compared.methods} through the node:dns-style methods, ${compared.cli} through resolve --json\n`);
   });
 
   const servers = () => [
     { name: 'port53d', port: ours.port },
     { name: 'NSD', port: nsd.port },
   ];
+  // dig's view of every ask, once per server (the node:dns-style test reuses it).
+  const digCache = new Map<number, Promise<ReplyView[]>>();
+  const digsFor = (port: number) => {
+    if (!digCache.has(port)) digCache.set(port, digViews(tools.dig, port, asks));
+    return digCache.get(port)!;
+  };
 
   test('the battery leaves most probes for the resolver, of every transport and EDNS setting', () => {
     expect(asks.length).toBeGreaterThanOrEqual(200);
@@ -193,7 +234,7 @@ describeWithTools('resolver: Resolver and resolve --json vs dig, against NSD and
         }
         return r;
       };
-      const digs = await digViews(tools.dig, server.port, asks);
+      const digs = await digsFor(server.port);
       await pooled(asks, 8, async (a, i) => {
         let mine: ReplyView | string;
         try {
@@ -210,6 +251,35 @@ describeWithTools('resolver: Resolver and resolve --json vs dig, against NSD and
       compared.resolver += asks.length;
     }
     if (failures.length) process.stdout.write(`resolver vs dig: ${failures.length} differ:\n  ${failures.slice(0, 40).join('\n  ')}\n`);
+    expect(failures).toEqual([]);
+  }, 60_000);
+
+  test('the node:dns-style methods return the records dig shows, or the error code its status means', async () => {
+    // The probes asked as the methods ask: UDP, EDNS with the default payload, no DO.
+    const plain = asks.filter((a) => METHODS[a.type] && !a.tcp && a.edns && a.payload === 1232 && !a.dnssecOk);
+    expect(plain.length).toBeGreaterThanOrEqual(100);
+    const failures: string[] = [];
+    const outcomes = new Set<string>();
+    for (const server of servers()) {
+      const resolver = new Resolver({ servers: [`127.0.0.1:${server.port}`], timeout: 2000, tries: 1, resolvConf: false, search: false });
+      const digs = await digsFor(server.port);
+      await pooled(plain, 8, async (a) => {
+        const dig = digs[asks.indexOf(a)];
+        const want = expectedFromDig(dig, a.name, a.type);
+        outcomes.add(typeof want === 'string' ? want : 'records');
+        let got: string[] | string;
+        try {
+          got = (await METHODS[a.type](resolver, a.name)).map((x) => x.toLowerCase()).sort();
+        } catch (err) {
+          got = (err as { code?: string }).code ?? String(err);
+        }
+        if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`${server.name} ${a.label}: ${JSON.stringify(got)} ≠ dig's ${JSON.stringify(want)}`);
+      });
+      compared.methods += plain.length;
+    }
+    // Answers, NODATA, NXDOMAIN and refusals all occur, so each mapping is exercised.
+    expect([...outcomes].sort()).toEqual(['ENODATA', 'ENOTFOUND', 'EREFUSED', 'records']);
+    if (failures.length) process.stdout.write(`node:dns-style methods vs dig: ${failures.length} differ:\n  ${failures.join('\n  ')}\n`);
     expect(failures).toEqual([]);
   }, 60_000);
 
