@@ -12,6 +12,8 @@ const encoder = new TextEncoder();
 
 /** Octets written with a backslash before them in presentation format, as dig and NSD do. */
 const SPECIAL = new Set([0x2e, 0x3b, 0x5c, 0x28, 0x29, 0x40, 0x24, 0x22]); // . ; \ ( ) @ $ "
+/** 1 for the octets a label holds unescaped in presentation format (printable ASCII but SPECIAL). */
+const PLAIN = Uint8Array.from({ length: 128 }, (_, b) => (b > 0x20 && b < 0x7f && !SPECIAL.has(b) ? 1 : 0));
 
 /**
  * Splits presentation text into binary labels (RFC 1035 §5.1: `\X` is X, `\DDD` is the octet
@@ -113,6 +115,13 @@ export function parseName(text: string, origin?: Name): Name {
     if (origin === undefined) throw new TextError('BAD_NAME', '"@" needs an origin');
     return origin;
   }
+  const plain = plainWireLength(text);
+  if (plain > 0) {
+    // Fast path (zone loading): text that needs no escape is its own normal form.
+    if (text.charCodeAt(text.length - 1) === DOT) return text.slice(0, -1);
+    if (origin === undefined || origin === ROOT) return text;
+    if (plain - 1 + plainOriginLength(origin) <= MAX_NAME_LENGTH) return `${text}.${origin}`;
+  }
   if (origin === undefined || isAbsoluteText(text)) return formatLabels(parseLabels(text));
   const labels = parseLabels(text);
   if (origin === ROOT) return formatLabels(labels);
@@ -123,6 +132,44 @@ export function parseName(text: string, origin?: Name): Name {
     throw new TextError('NAME_TOO_LONG', `name of ${total} octets (max ${MAX_NAME_LENGTH}): "${text}" in ${origin}`);
   }
   return formatLabels(joined);
+}
+
+/**
+ * Wire length (with the root octet) of text made only of printable ASCII that formatLabel writes
+ * unescaped, in valid labels, with or without a final dot; 0 for anything else (escapes, other
+ * octets, empty or long labels, the root), which the general path then handles or rejects.
+ */
+function plainWireLength(text: string): number {
+  const n = text.length;
+  let label = 0;
+  let total = 1;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === DOT) {
+      if (label === 0) return 0;
+      total += label + 1;
+      label = 0;
+    } else if (c < 0x80 && PLAIN[c] === 1) {
+      if (++label > MAX_LABEL_LENGTH) return 0;
+    } else {
+      return 0;
+    }
+  }
+  total += label === 0 ? 0 : label + 1;
+  return total > 1 && total <= MAX_NAME_LENGTH ? total : 0;
+}
+
+let lastOrigin: Name | undefined;
+let lastOriginLength = Infinity;
+
+/** Wire length of a plain normalized origin (no final dot), else Infinity; the last one is cached. */
+function plainOriginLength(origin: Name): number {
+  if (origin !== lastOrigin) {
+    const length = origin.charCodeAt(origin.length - 1) === DOT ? 0 : plainWireLength(origin);
+    lastOrigin = origin;
+    lastOriginLength = length === 0 ? Infinity : length;
+  }
+  return lastOriginLength;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { WireReader } from '../compress.js';
 import { RRType } from '../constants.js';
 import { typedCodecs } from '../rdata/index.js';
-import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../address.js';
+import { formatIPv6, isCanonicalIPv4, parseIPv6 } from '../address.js';
 import { TextError } from '../errors.js';
 import { fqdn } from '../name.js';
 import type { Name, RData, ResourceRecord, TypeName, TypedRData, TypedTypeName } from '../types.js';
@@ -15,9 +15,9 @@ type Parser<T extends TypedTypeName> = (r: Reader) => TypedRData[T];
 const parsers: { [T in TypedTypeName]: Parser<T> } = {
   A: (r) =>
     r.field('address', (s) => {
-      const b = parseIPv4(s);
-      if (!b) throw new TextError('BAD_ADDRESS', `"${s}" is not an IPv4 address`);
-      return formatIPv4(b);
+      // Accepted text is already in the form formatIPv4 writes.
+      if (!isCanonicalIPv4(s)) throw new TextError('BAD_ADDRESS', `"${s}" is not an IPv4 address`);
+      return s;
     }),
   AAAA: (r) =>
     r.field('address', (s) => {
