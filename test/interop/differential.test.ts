@@ -1,31 +1,13 @@
 // Issue 5 §2: the same battery of queries to port53d, NSD and Knot serving the same zone files.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createServer, type Server } from '@port53/server';
 import { decode, encode, formatRecord, rcodeToString, type Message, type ResourceRecord } from '@port53/wire';
 import { loadZone } from '../../packages/server/src/zone/index.js';
 import { buildBattery, recordKey, type Probe } from '../support/battery.js';
 import { rawExchange } from '../support/exchange.js';
-import { startKnot, startNsd, type ReferenceServer, type ZoneSpec } from '../support/reference-servers.js';
+import { servedZoneSpecs } from '../support/served-zones.js';
+import { startKnot, startNsd, type ReferenceServer } from '../support/reference-servers.js';
 import { describeWithTools } from '../support/tools.js';
-
-const zonesDir = join(import.meta.dirname, '..', '..', 'zones');
-const fixtureDir = join(import.meta.dirname, 'zones', 'served');
-
-function zoneSpecs(): ZoneSpec[] {
-  const specs: ZoneSpec[] = [];
-  for (const dir of [zonesDir, fixtureDir]) {
-    let files: string[] = [];
-    try {
-      files = readdirSync(dir).filter((f) => f.endsWith('.zone')).sort();
-    } catch {
-      continue;
-    }
-    for (const f of files) specs.push({ origin: f.slice(0, -'.zone'.length), file: join(dir, f) });
-  }
-  return specs;
-}
 
 /** What a reply says, in the fields the issue compares. */
 interface View {
@@ -69,7 +51,7 @@ describeWithTools('differential: port53d vs NSD vs Knot', ['nsd', 'knotd'], (too
   let probes: Probe[] = [];
 
   beforeAll(async () => {
-    const specs = zoneSpecs();
+    const specs = servedZoneSpecs();
     const zones = await Promise.all(specs.map((s) => loadZone({ file: s.file, origin: s.origin })));
     probes = buildBattery(zones);
     [nsd, knot, ours] = await Promise.all([
