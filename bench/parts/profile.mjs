@@ -45,8 +45,8 @@ export async function profilePart(ctx) {
     scope = 'the whole process (the load window matched no samples), start-up and zone load included';
   }
   const busy = totalMs - idleMs;
-  const t = new Table(`port53d CPU profile under dnsperf (${seconds} s, ${fmt(load.qps)} qps): top ${TOP} functions by self time`, ['function', 'where', 'self ms', '% of busy']);
-  for (const r of rows.slice(0, TOP)) t.add([r.name, r.where, fmt(r.ms, 1), `${((100 * r.ms) / busy).toFixed(1)}%`]);
+  const t = new Table(`port53d CPU profile under dnsperf (${seconds} s, ${fmt(load.qps)} qps): top ${TOP} functions by self time`, ['function', 'where', 'main caller', 'self ms', '% of busy']);
+  for (const r of rows.slice(0, TOP)) t.add([r.name, r.where, r.caller, fmt(r.ms, 1), `${((100 * r.ms) / busy).toFixed(1)}%`]);
   t.note(`profile: ${relative(REPO, file)} (open in Chrome DevTools or speedscope); busy ${fmt(busy)} ms of ${fmt(totalMs)} ms sampled over ${scope}.`);
   print(`  profile written: ${file}`);
   return [t];
@@ -55,7 +55,10 @@ export async function profilePart(ctx) {
 /** Self time per function (name, file, line) from a V8 .cpuprofile, largest first. */
 export function selfTimes(profile, window = { from: -Infinity, to: Infinity }) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n);
   const ms = new Map();
+  const callers = new Map();
   let totalMs = 0;
   let idleMs = 0;
   // DevTools' convention: sample i lasts until sample i+1.
@@ -70,12 +73,20 @@ export function selfTimes(profile, window = { from: -Infinity, to: Infinity }) {
     if (f.functionName === '(idle)') idleMs += dt;
     const key = `${f.functionName}\u0000${f.url}\u0000${f.lineNumber}`;
     ms.set(key, (ms.get(key) ?? 0) + dt);
+    const parent = parentOf.get(node.id)?.callFrame;
+    if (parent) {
+      const byCaller = callers.get(key) ?? new Map();
+      const name = parent.functionName || '(anonymous)';
+      byCaller.set(name, (byCaller.get(name) ?? 0) + dt);
+      callers.set(key, byCaller);
+    }
   }
   const rows = [...ms.entries()]
     .map(([key, t]) => {
       const [name, url, line] = key.split('\u0000');
       const label = name || '(anonymous)';
-      return { name: label.length > 60 ? `${label.slice(0, 57)}...` : label, where: url ? `${shortUrl(url)}:${Number(line) + 1}` : '', ms: t };
+      const caller = [...(callers.get(key) ?? new Map()).entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+      return { caller, name: label.length > 60 ? `${label.slice(0, 57)}...` : label, where: url ? `${shortUrl(url)}:${Number(line) + 1}` : '', ms: t };
     })
     .filter((r) => r.name !== '(idle)')
     .sort((a, b) => b.ms - a.ms);
