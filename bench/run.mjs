@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, UsageError, USAGE } from './args.mjs';
 import { writeBenchInputs } from './generate.mjs';
-import { killAll } from './processes.mjs';
+import { killAll, run } from './processes.mjs';
 import { REPO } from './servers.mjs';
 import { absent, checkTools, versions } from './tools.mjs';
 import * as server from './parts/server.mjs';
@@ -48,8 +48,9 @@ async function main() {
   const tools = checkTools(opts.parts, print);
   const machine = describeMachine();
   const vers = await versions(tools);
+  const source = await describeSource();
   const command = `pnpm bench ${process.argv.slice(2).join(' ')}`.trim();
-  print(`bench: ${command}\nmachine: ${machine}\nversions: ${Object.entries(vers).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  print(`bench: ${command}\nsource: ${source}\nmachine: ${machine}\nversions: ${Object.entries(vers).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 
   const inputs = writeBenchInputs(out);
   print(`inputs: ${inputs.records} records in ${inputs.zoneFile}, ${inputs.queries.length} queries in ${inputs.queryFile}`);
@@ -86,6 +87,7 @@ async function main() {
     '',
     `- command: \`${command}\``,
     `- date: ${new Date().toISOString()}`,
+    `- source: ${source}`,
     `- machine: ${machine}`,
     `- versions: ${Object.entries(vers).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `- duration: ${((Date.now() - started) / 1000).toFixed(0)} s`,
@@ -101,6 +103,15 @@ async function main() {
     print(`failed: ${failed.join('; ')}`);
     process.exitCode = 1;
   }
+}
+
+/** The commit measured, and whether packages/ had uncommitted changes (the build includes them). */
+async function describeSource() {
+  const head = await run('git', ['-C', REPO, 'log', '-1', '--format=%h %cI %s'], { timeoutMs: 5000 });
+  const dirty = await run('git', ['-C', REPO, 'status', '--porcelain', '--', 'packages'], { timeoutMs: 5000 });
+  if (head.code !== 0) return 'not a git checkout';
+  const changed = dirty.output.split('\n').filter(Boolean).length;
+  return `${head.output.trim().slice(0, 100)}${changed ? ` + ${changed} uncommitted file(s) in packages/` : ''}`;
 }
 
 function describeMachine() {
