@@ -20,13 +20,9 @@ export interface PlannedAttempt {
 }
 
 /**
- * The order in which servers are asked: every server once per round, `tries` rounds, starting at
- * `first` (rotation). Servers that must not be asked again are skipped by the caller.
+ * Attempt `index` of the plan: every server once per round, starting at `first` (rotation), for
+ * as many rounds as there are tries. Servers that must not be asked again are skipped by the caller.
  */
-export function attemptPlan(servers: number, tries: number, first = 0): PlannedAttempt[] {
-  const plan: PlannedAttempt[] = [];
-  for (let round = 0; round < tries; round++) {
-    for (let i = 0; i < servers; i++) plan.push({ server: (first + i) % servers, round });
-  }
-  return plan;
+export function plannedAttempt(index: number, servers: number, first = 0): PlannedAttempt {
+  return { server: (first + (index % servers)) % servers, round: Math.floor(index / servers) };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { classFromString, classToString, typeFromString, typeToString } from '@port53/wire';
-import yargs from 'yargs';
+import { parseArgs } from 'node:util';
 import { DEFAULTS } from './defaults.js';
 import { parsePort } from './server-address.js';
 
@@ -54,7 +54,7 @@ Exit status:
 export async function main(argv: string[]): Promise<void> {
   let args: Args | 'done';
   try {
-    args = await parseArgs(argv);
+    args = await parseCommandLine(argv);
   } catch (err) {
     io.err(`resolve: ${err instanceof UsageError ? err.message : String(err)} (see resolve --help)`);
     process.exitCode = EXIT.usage;
@@ -108,40 +108,81 @@ async function run(args: Args): Promise<number> {
   }
 }
 
-async function parseArgs(argv: string[]): Promise<Args | 'done'> {
+const USAGE = `resolve [@server] [-p port] [options] name [type] [class]
+
+Ask a DNS server one question and print the response, like dig.`;
+
+/** The options, with their help lines; node:util's parseArgs takes the same table. */
+const OPTIONS = {
+  server: { type: 'string', help: 'Server to ask, host[:port] or [ipv6]:port (same as @server)' },
+  port: { type: 'string', short: 'p', help: `Server port (default ${DEFAULTS.port})` },
+  type: { type: 'string', short: 't', help: 'Record type: A, MX, TYPE65, ... (default A; PTR with -x)' },
+  class: { type: 'string', short: 'c', help: 'Class: IN, CH, HS, CLASSn (default IN)' },
+  reverse: { type: 'string', short: 'x', help: 'Reverse lookup: the PTR of this IPv4 or IPv6 address' },
+  short: { type: 'boolean', help: 'Print only the answer rdata, one record per line' },
+  json: { type: 'boolean', help: 'Print the response as RFC 8427 JSON' },
+  tcp: { type: 'boolean', help: 'Query over TCP' },
+  timeout: { type: 'string', help: `Seconds the first try waits, doubled on each retry (default ${DEFAULTS.timeout / 1000}, or resolv.conf's)` },
+  tries: { type: 'string', help: `Tries per server (default ${DEFAULTS.tries}, or resolv.conf's attempts)` },
+  edns: { type: 'boolean', help: `Send EDNS(0) with a ${DEFAULTS.ednsPayload}-octet payload (--no-edns: plain DNS)`, default: true },
+  search: { type: 'boolean', help: "Apply resolv.conf's search list (with ndots)" },
+  recurse: { type: 'boolean', help: 'Set RD, recursion desired (--no-recurse: clear it)', default: true },
+  dnssec: { type: 'boolean', help: 'Set the DO bit (RFC 3225)' },
+  help: { type: 'boolean', short: 'h', help: 'Show this help' },
+  version: { type: 'boolean', short: 'v', help: 'Show the version' },
+} as const;
+
+function helpText(): string {
+  const rows = Object.entries(OPTIONS).map(([name, o]) => {
+    const flag = `${'short' in o ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ' <value>' : ''}`;
+    return `  ${flag.padEnd(26)}${o.help}${'default' in o ? ` [default: ${o.default}]` : ''}`;
+  });
+  return `${USAGE}\n\nOptions:\n${rows.join('\n')}\n\n${EPILOG}\n`;
+}
+
+/**
+ * node:util's parseArgs rather than yargs, the project's CLI library: yargs alone costs more start-up
+ * time than the whole lookup (issue 6 wants one lookup within 1.6× of `node -e 0`).
+ */
+function parseOptions(rest: string[]) {
+  const options = Object.fromEntries(
+    Object.entries(OPTIONS).map(([name, o]) => [name, { type: o.type, ...('short' in o ? { short: o.short } : {}) }]),
+  ) as { [K in keyof typeof OPTIONS]: { type: (typeof OPTIONS)[K]['type']; short?: string } };
+  try {
+    return parseArgs({ args: rest, options, allowPositionals: true, allowNegative: true, strict: true });
+  } catch (err) {
+    throw new UsageError(parseArgsMessage(err as NodeJS.ErrnoException));
+  }
+}
+
+/** parseArgs' messages are long and span lines; the CLI prints one line. */
+function parseArgsMessage(err: NodeJS.ErrnoException): string {
+  const option = /'([^']+)'/.exec(err.message)?.[1]?.replace(/^-\w, /, '').replace(/ <value>$/, '');
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option "${option}"`;
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (/does not take an argument/.test(err.message)) return `option "${option}" takes no value`;
+    if (/ambiguous/.test(err.message)) return `option "${option}" needs a value (write ${option}=VALUE for one starting with "-")`;
+    return `option "${option}" needs a value`;
+  }
+  return err.message.replace(/\s*\n\s*/g, ' ');
+}
+
+async function parseCommandLine(argv: string[]): Promise<Args | 'done'> {
   const { plus, rest } = splitPlusOptions(argv);
-  const parser = yargs(rest)
-    .scriptName('resolve')
-    .usage('$0 [@server] [-p port] [options] name [type] [class]\n\nAsk a DNS server one question and print the response, like dig.')
-    .help(false)
-    .version(false)
-    .option('server', { type: 'string', requiresArg: true, describe: 'Server to ask, host[:port] or [ipv6]:port (same as @server)' })
-    .option('port', { alias: 'p', type: 'string', requiresArg: true, describe: `Server port (default ${DEFAULTS.port})` })
-    .option('type', { alias: 't', type: 'string', requiresArg: true, describe: 'Record type: A, MX, TYPE65, ... (default A; PTR with -x)' })
-    .option('class', { alias: 'c', type: 'string', requiresArg: true, describe: 'Class: IN, CH, HS, CLASSn (default IN)' })
-    .option('reverse', { alias: 'x', type: 'string', requiresArg: true, describe: 'Reverse lookup: the PTR of this IPv4 or IPv6 address' })
-    .option('short', { type: 'boolean', default: false, describe: 'Print only the answer rdata, one record per line' })
-    .option('json', { type: 'boolean', default: false, describe: 'Print the response as RFC 8427 JSON' })
-    .option('tcp', { type: 'boolean', default: false, describe: 'Query over TCP' })
-    .option('timeout', { type: 'string', requiresArg: true, describe: `Seconds the first try waits, doubled on each retry (default ${DEFAULTS.timeout / 1000}, or resolv.conf's)` })
-    .option('tries', { type: 'string', requiresArg: true, describe: `Tries per server (default ${DEFAULTS.tries}, or resolv.conf's attempts)` })
-    .option('edns', { type: 'boolean', default: true, describe: `Send EDNS(0) with a ${DEFAULTS.ednsPayload}-octet payload (--no-edns: plain DNS)` })
-    .option('search', { type: 'boolean', default: false, describe: "Apply resolv.conf's search list (with ndots)" })
-    .option('recurse', { type: 'boolean', default: true, describe: 'Set RD, recursion desired (--no-recurse: clear it)' })
-    .option('dnssec', { type: 'boolean', default: false, describe: 'Set the DO bit (RFC 3225)' })
-    .option('help', { alias: 'h', type: 'boolean', describe: 'Show this help' })
-    .option('version', { alias: 'v', type: 'boolean', describe: 'Show the version' })
-    .epilog(EPILOG)
-    .strictOptions()
-    .exitProcess(false)
-    .parserConfiguration({ 'duplicate-arguments-array': false, 'parse-positional-numbers': false })
-    .wrap(100)
-    .fail((msg, err) => {
-      throw new UsageError((msg || err?.message || 'bad arguments').replace(/\s*\n\s*/g, ' '));
-    });
-  const parsed = await parser.parseAsync();
+  const { values, positionals } = parseOptions(rest);
+  const parsed = {
+    ...values,
+    short: values.short ?? false,
+    json: values.json ?? false,
+    tcp: values.tcp ?? false,
+    edns: values.edns ?? true,
+    search: values.search ?? false,
+    recurse: values.recurse ?? true,
+    dnssec: values.dnssec ?? false,
+    _: positionals,
+  };
   if (parsed.help) {
-    io.out(`${await parser.getHelp()}\n`);
+    io.out(helpText());
     return 'done';
   }
   if (parsed.version) {
@@ -157,7 +198,7 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
   let name: string | undefined;
   let type = parsed.type === undefined ? undefined : typeArg(parsed.type);
   let cls = parsed.class === undefined ? undefined : classArg(parsed.class);
-  for (const token of parsed._.map(String)) {
+  for (const token of parsed._) {
     if (token.startsWith('@')) {
       if (server !== undefined) throw new UsageError(`more than one server: "${token}"`);
       server = token.slice(1);

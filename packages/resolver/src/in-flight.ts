@@ -10,6 +10,13 @@ export class InFlightLimit {
 
   constructor(private readonly max: number) {}
 
+  /** A release function when a slot is free now (no Promise on the fast path), else undefined. */
+  tryAcquire(): (() => void) | undefined {
+    if (this.active >= this.max || this.waiting.length > 0) return undefined;
+    this.active += 1;
+    return this.releaser();
+  }
+
   /** Resolves with a release function, or with undefined if `call` is cancelled first. */
   acquire(call?: Cancellation): Promise<(() => void) | undefined> {
     if (call?.aborted) return Promise.resolve(undefined);

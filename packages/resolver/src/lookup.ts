@@ -1,5 +1,5 @@
 import { rcodeToString, type ClassName, type Edns, type Flags, type Message, type Question, type ResourceRecord, type TypeName } from '@port53/wire';
-import { attemptPlan, attemptTimeout } from './backoff.js';
+import { attemptTimeout, plannedAttempt } from './backoff.js';
 import { randomizeCase } from './case-0x20.js';
 import type { Cancellation } from './cancellation.js';
 import { DnsError, type Attempt, type DnsErrorCode, type Transport } from './errors.js';
@@ -49,7 +49,7 @@ export interface LookupPlan {
   dnssecOk: boolean;
   /** performance.now() value by which the lookup must be over. */
   deadlineAt: number;
-  /** Ended by cancel or when the deadline passes; `reason` says which. */
+  /** Ended by cancel (or by the deadline while queued); attempts' waits are cut to the deadline. */
   call: Cancellation;
   /** Counters the Resolver keeps. */
   onIgnored(n: number): void;
@@ -73,21 +73,29 @@ export async function lookup(name: string, type: TypeName, cls: ClassName, plan:
   const fail = (code: DnsErrorCode, detail?: string) => new DnsError(code, { hostname: name, type, attempts, detail });
   if (plan.servers.length === 0) throw fail('ECONNREFUSED', 'no servers configured');
 
-  const work: Step[] = attemptPlan(plan.servers.length, plan.tries, plan.first).map((p) => ({
-    ...p,
-    transport: plan.tcp ? 'tcp' : 'udp',
-  }));
-  const skip = new Set<number>(); // servers that refused, lack the opcode, or whose port is closed
-  const noEdns = new Set<number>(); // servers that sent FORMERR to our OPT record
+  const planned = plan.servers.length * plan.tries;
+  const transport: Transport = plan.tcp ? 'tcp' : 'udp';
+  let next = 0; // index into the attempt plan
+  let again: Step | undefined; // a step to repeat at once (over TCP, or without EDNS)
+  let skip: Set<number> | undefined; // servers that refused, lack the opcode, or whose port is closed
+  let noEdns: Set<number> | undefined; // servers that sent FORMERR to our OPT record
   let fallback: QueryResult | undefined;
 
-  while (work.length > 0) {
-    const step = work.shift()!;
-    if (skip.has(step.server)) continue;
+  for (;;) {
+    let step: Step;
+    if (again !== undefined) {
+      step = again;
+      again = undefined;
+    } else if (next < planned) {
+      step = { ...plannedAttempt(next++, plan.servers.length, plan.first), transport };
+    } else {
+      break;
+    }
+    if (skip?.has(step.server)) continue;
     const remaining = plan.deadlineAt - performance.now();
-    if (remaining <= 0 || plan.call.aborted) break;
+    if (remaining < 1 || plan.call.aborted) break; // timers fire up to 1 ms early: no 1 ms attempt at the end
     const server = plan.servers[step.server];
-    const edns = noEdns.has(step.server) ? undefined : plan.ednsPayload;
+    const edns = noEdns?.has(step.server) ? undefined : plan.ednsPayload;
     const wireName = plan.use0x20 ? randomizeCase(name) : name;
     const { attempt, message, size } = await exchange({
       server,
@@ -112,15 +120,15 @@ export async function lookup(name: string, type: TypeName, cls: ClassName, plan:
         return result!;
       case 'truncated':
         if (result) fallback = result; // better than nothing if TCP fails too
-        work.unshift({ ...step, transport: 'tcp' });
+        again = { ...step, transport: 'tcp' };
         break;
       case 'formerr':
         fallback = result;
         if (edns !== undefined) {
-          noEdns.add(step.server);
-          work.unshift(step);
+          (noEdns ??= new Set()).add(step.server);
+          again = step;
         } else {
-          skip.add(step.server);
+          (skip ??= new Set()).add(step.server);
         }
         break;
       case 'servfail':
@@ -129,10 +137,10 @@ export async function lookup(name: string, type: TypeName, cls: ClassName, plan:
       case 'refused':
       case 'notimp':
         fallback = result;
-        skip.add(step.server);
+        (skip ??= new Set()).add(step.server);
         break;
       case 'connrefused':
-        skip.add(step.server);
+        (skip ??= new Set()).add(step.server);
         break;
       case 'cancelled':
         throw fail('ECANCELLED');
@@ -145,7 +153,7 @@ export async function lookup(name: string, type: TypeName, cls: ClassName, plan:
 
   if (plan.call.reason === 'cancelled') throw fail('ECANCELLED');
   if (fallback) return { ...fallback, attempts, elapsedMs: Math.round(performance.now() - started) };
-  if (plan.call.reason === 'deadline' || performance.now() >= plan.deadlineAt) throw fail('ETIMEOUT', 'deadline reached');
+  if (plan.call.reason === 'deadline' || performance.now() >= plan.deadlineAt - 1) throw fail('ETIMEOUT', 'deadline reached');
   if (attempts.length > 0 && attempts.every((a) => a.outcome === 'connrefused')) throw fail('ECONNREFUSED');
   if (attempts.some((a) => a.outcome === 'malformed')) throw fail('EBADRESP', 'only malformed responses');
   throw fail('ETIMEOUT');

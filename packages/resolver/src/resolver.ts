@@ -153,14 +153,13 @@ export class Resolver {
     if (options.signal?.aborted) throw new DnsError('ECANCELLED', { hostname: name, type: typeName });
     const call = new Cancellation();
     options.signal?.addEventListener('abort', call, { once: true });
-    const deadlineTimer = setTimeout(deadlineReached, deadlineAt - started, call);
     this.running.add(call);
 
     try {
       let nodata: QueryResult | undefined;
       let last: QueryResult | undefined;
       for (const candidate of candidates) {
-        const release = await this.limit.acquire(call);
+        const release = this.limit.tryAcquire() ?? (await this.queue(call, deadlineAt));
         if (!release) {
           throw new DnsError(call.reason === 'deadline' ? 'ETIMEOUT' : 'ECANCELLED', {
             hostname: candidate,
@@ -181,9 +180,21 @@ export class Resolver {
       }
       return nodata ?? last!;
     } finally {
-      clearTimeout(deadlineTimer);
       options.signal?.removeEventListener('abort', call);
       this.running.delete(call);
+    }
+  }
+
+  /**
+   * Waits for a slot under maxInFlight until the deadline. Once a query holds a slot, the deadline
+   * needs no timer of its own: every attempt's wait is cut to the time left (lookup.ts).
+   */
+  private async queue(call: Cancellation, deadlineAt: number): Promise<(() => void) | undefined> {
+    const timer = setTimeout(deadlineReached, deadlineAt - performance.now(), call);
+    try {
+      return await this.limit.acquire(call);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decode, encode, parseName, type ClassName, type ResourceRecord, type TypeName } from '@port53/wire';
-import { attemptPlan, attemptTimeout } from '../src/backoff.js';
+import { attemptTimeout, plannedAttempt } from '../src/backoff.js';
 import { randomizeCase } from '../src/case-0x20.js';
 import { recordsAtChainEnd } from '../src/compat.js';
 import { buildQuery, matchReply } from '../src/exchange.js';
@@ -23,9 +23,9 @@ describe('attemptTimeout', () => {
   });
 });
 
-describe('attemptPlan', () => {
+describe('plannedAttempt', () => {
   it('asks every server once per round, starting at the rotation point', () => {
-    expect(attemptPlan(3, 2, 1)).toEqual([
+    expect(Array.from({ length: 6 }, (_, i) => plannedAttempt(i, 3, 1))).toEqual([
       { server: 1, round: 0 }, { server: 2, round: 0 }, { server: 0, round: 0 },
       { server: 1, round: 1 }, { server: 2, round: 1 }, { server: 0, round: 1 },
     ]);
