@@ -191,9 +191,10 @@ const TOTAL_WEIGHT = MUTATORS.reduce((n, [w]) => n + w, 0);
 export function packetSource(seed) {
   const r = prng(seed);
   const seeds = seedQueries();
-  let combo = 0;
+  let combos = 0;
   return {
-    combos: () => combo,
+    /** Header combinations sent so far (all 65,536 after that many). */
+    combos: () => combos,
     next() {
       let roll = r.int(TOTAL_WEIGHT);
       for (const [weight, mutate] of MUTATORS) {
@@ -201,9 +202,9 @@ export function packetSource(seed) {
         const base = r.pick(seeds);
         if (mutate) return mutate(r, base);
         const b = Uint8Array.from(base);
-        b[2] = (combo >> 8) & 0xff;
-        b[3] = combo & 0xff;
-        combo = (combo + 1) & 0xffff;
+        b[2] = (combos >> 8) & 0xff;
+        b[3] = combos & 0xff;
+        combos++;
         return b;
       }
       throw new Error('unreachable');
