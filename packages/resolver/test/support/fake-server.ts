@@ -33,6 +33,8 @@ export interface FakeServerOptions {
   tcp?: boolean;
   /** Loopback address to use (default 127.0.0.1). */
   address?: '127.0.0.1' | '::1';
+  /** Port to bind (default 0: any); a restarted server takes its old port. */
+  port?: number;
 }
 
 export async function startFakeServer(handler: Handler, opts: FakeServerOptions = {}): Promise<FakeServer> {
@@ -51,7 +53,13 @@ async function startOnce(handler: Handler, opts: FakeServerOptions): Promise<Fak
   const type = address === '::1' ? 'udp6' : 'udp4';
   const udp = createSocket(type);
   const forger = createSocket(type);
-  await new Promise<void>((resolve) => udp.bind(0, address, resolve));
+  await new Promise<void>((resolve, reject) => {
+    udp.once('error', reject);
+    udp.bind(opts.port ?? 0, address, () => {
+      udp.off('error', reject);
+      resolve();
+    });
+  });
   await new Promise<void>((resolve) => forger.bind(0, address, resolve));
   const port = (udp.address() as { port: number }).port;
   const queries: FakeServer['queries'] = [];
