@@ -1,34 +1,15 @@
-import { canonicalName, isSubdomain, RRType, typeFromString } from '@port53/wire';
-import type { Name, RecordOf, ResourceRecord, TypeName } from '@port53/wire';
+import { canonicalName, RRType, typeFromString } from '@port53/wire';
+import type { Name, RecordOf, ResourceRecord } from '@port53/wire';
+import { ZoneNode, type RRset } from './node.js';
 import { suffixKeys } from './suffixes.js';
+
+export { ZoneNode, type RRset, type RRsets } from './node.js';
 
 /** What the store needs from a loaded zone; the zone parser's `LoadedZone` satisfies it. */
 export interface ZoneContents {
   origin: Name;
   records: readonly ResourceRecord[];
   serial?: number;
-}
-
-/** All records of one owner, class and type (RFC 2181 §5). */
-export interface RRset {
-  /** The owner as written in the zone (case preserved). */
-  name: Name;
-  type: TypeName;
-  /** The type's number; the node's RRsets are ordered by it. */
-  code: number;
-  records: readonly ResourceRecord[];
-}
-
-/**
- * One name of the zone tree. A node without RRsets is an empty non-terminal (RFC 4592 §2.2.2):
- * it exists because a name below it exists.
- */
-export interface ZoneNode {
-  name: Name;
-  key: Name;
-  rrsets: Map<number, RRset>;
-  /** NS at a name other than the apex: a zone cut (RFC 1034 §4.2.1). */
-  delegation: boolean;
 }
 
 /** Where a walk from the apex towards a name stopped. */
@@ -71,27 +52,36 @@ export class Zone {
     this.key = canonicalName(contents.origin);
     this.apexLabels = suffixKeys(this.key).length - 1;
     this.nodes = new Map();
-    this.apex = this.ensureNode(this.origin, this.key);
-    const byOwnerType = new Map<ZoneNode, Map<number, ResourceRecord[]>>();
+    this.apex = this.addNode(this.origin, this.key);
+    const codes = new Map<string, number>();
+    // Nodes with more than LINEAR_TYPES RRsets (hostile zones) find them through a map.
+    const wide = new Map<ZoneNode, Map<number, RRset>>();
+    const mixed: ZoneNode[] = []; // nodes with two RRsets or more, to sort by type
+    const grown: RRset[] = []; // RRsets of two records or more, to trim
     for (const record of contents.records) {
-      if (!isSubdomain(record.name, this.origin)) {
-        throw new ZoneStoreError('OUT_OF_ZONE', this.origin, `${record.name} is outside the zone`);
+      const key = canonicalName(record.name);
+      if (!isBelow(key, this.key)) throw new ZoneStoreError('OUT_OF_ZONE', this.origin, `${record.name} is outside the zone`);
+      const node = this.nodes.get(key) ?? this.addPath(record.name, key);
+      let code = codes.get(record.type);
+      if (code === undefined) codes.set(record.type, (code = typeFromString(record.type) ?? 0));
+      const types = wide.get(node);
+      const set = types ? types.get(code) : node.find(code);
+      if (set) {
+        const records = set.records as ResourceRecord[];
+        if (records.push(record) === 2) grown.push(set);
+        continue;
       }
-      const node = this.ensurePath(record.name);
-      const code = typeFromString(record.type) ?? 0;
-      let types = byOwnerType.get(node);
-      if (!types) byOwnerType.set(node, (types = new Map()));
-      const list = types.get(code);
-      if (list) list.push(record);
-      else types.set(code, [record]);
+      const added: RRset = { name: record.name, type: record.type, code, records: [record] };
+      node.add(added);
+      const count = node.size;
+      if (count === 2) mixed.push(node);
+      if (types) types.set(code, added);
+      else if (count > LINEAR_TYPES) wide.set(node, new Map([...node.values()].map((s) => [s.code, s])));
+      if (code === RRType.NS && node !== this.apex) node.delegation = true;
     }
-    for (const [node, types] of byOwnerType) {
-      for (const code of [...types.keys()].sort((a, b) => a - b)) {
-        const records = types.get(code)!;
-        node.rrsets.set(code, { name: records[0].name, type: records[0].type, code, records });
-      }
-      node.delegation = node !== this.apex && node.rrsets.has(RRType.NS);
-    }
+    for (const node of mixed) node.seal();
+    // Arrays grown by push keep spare room; a copy is exactly as long.
+    for (const set of grown) set.records = set.records.slice();
     const soa = this.apex.rrsets.get(RRType.SOA)?.records[0];
     if (!soa || soa.type !== 'SOA') throw new ZoneStoreError('NO_SOA', this.origin, 'no SOA record at the apex');
     this.soa = soa;
@@ -120,28 +110,46 @@ export class Zone {
     return { node, exact: true };
   }
 
-  /** Adds a node for `name` and every empty non-terminal between it and the apex. */
-  private ensurePath(name: Name): ZoneNode {
-    const key = canonicalName(name);
-    const existing = this.nodes.get(key);
-    if (existing) return existing;
-    const suffixes = suffixKeys(key);
-    for (let i = suffixes.length - 2 - this.apexLabels; i >= 0; i--) {
-      const k = suffixes[i];
+  /**
+   * Adds the node of a name not yet in the tree, and every missing empty non-terminal between it
+   * and the apex: up from the name until an ancestor exists (the apex always does).
+   */
+  private addPath(name: Name, key: Name): ZoneNode {
+    const node = this.addNode(name, key);
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      if (c === BACKSLASH) {
+        i += 1; // an escaped character (or the first digit of \DDD) is never a separator
+        continue;
+      }
+      if (c !== DOT) continue;
+      const parent = key.slice(i + 1);
+      if (this.nodes.has(parent)) break;
       // Lower-casing changes only ASCII letters, so an ancestor's text sits at the same offset.
-      this.ensureNode(name.slice(name.length - k.length), k);
-    }
-    return this.nodes.get(key)!;
-  }
-
-  private ensureNode(name: Name, key: Name): ZoneNode {
-    let node = this.nodes.get(key);
-    if (!node) {
-      node = { name, key, rrsets: new Map(), delegation: false };
-      this.nodes.set(key, node);
+      this.addNode(name.slice(i + 1), parent);
     }
     return node;
   }
+
+  private addNode(name: Name, key: Name): ZoneNode {
+    const node = new ZoneNode(name, key);
+    this.nodes.set(key, node);
+    return node;
+  }
+}
+
+const BACKSLASH = 0x5c;
+const DOT = 0x2e;
+/** RRsets of one node searched one by one up to this many while building; past it, through a map. */
+const LINEAR_TYPES = 16;
+
+/** isSubdomain for canonical names: `key` is `apex` or below it, label-wise. */
+function isBelow(key: Name, apex: Name): boolean {
+  if (apex === '.' || apex === '' || key === apex) return true;
+  if (key.length <= apex.length + 1 || !key.endsWith(apex) || key.charCodeAt(key.length - apex.length - 1) !== DOT) return false;
+  let backslashes = 0;
+  for (let i = key.length - apex.length - 2; i >= 0 && key.charCodeAt(i) === BACKSLASH; i--) backslashes++;
+  return backslashes % 2 === 0;
 }
 
 export function buildZone(contents: ZoneContents): Zone {
