@@ -120,7 +120,8 @@ export function parseName(text: string, origin?: Name): Name {
     // Fast path (zone loading): text that needs no escape is its own normal form.
     if (text.charCodeAt(text.length - 1) === DOT) return text.slice(0, -1);
     if (origin === undefined || origin === ROOT) return text;
-    if (plain - 1 + plainOriginLength(origin) <= MAX_NAME_LENGTH) return `${text}.${origin}`;
+    // join makes one flat string; a template would keep a rope of three parts per name.
+    if (plain - 1 + plainOriginLength(origin) <= MAX_NAME_LENGTH) return [text, origin].join('.');
   }
   if (origin === undefined || isAbsoluteText(text)) return formatLabels(parseLabels(text));
   const labels = parseLabels(text);

@@ -22,7 +22,16 @@ interface LexState {
   open?: { line: number; column: number };
 }
 
-const DELIMITERS = ' \t\r;()"';
+const SPACE = 0x20;
+const TAB = 0x09;
+const CR = 0x0d;
+const SEMICOLON = 0x3b;
+const OPEN = 0x28;
+const CLOSE = 0x29;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+/** 1 for the characters that end an unquoted token: blank, CR, ; ( ) " */
+const DELIMITER = Uint8Array.from({ length: 128 }, (_, c) => (' \t\r;()"'.includes(String.fromCharCode(c)) ? 1 : 0));
 
 /**
  * Splits master-file text (RFC 1035 §5.1) into entries. Problems are reported and the entry they
@@ -40,19 +49,19 @@ export function* lexZone(text: string, report: LexReport): Generator<Entry> {
   while (start <= text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    const line = text.slice(start, end);
     lineNo++;
     if (!state.open) {
       tokens = [];
       broken = false;
-      blankOwner = line.startsWith(' ') || line.startsWith('\t');
+      const first = text.charCodeAt(start);
+      blankOwner = start < end && (first === SPACE || first === TAB);
       entryLine = lineNo;
     }
-    if (line.length > MAX_LINE_LENGTH) {
-      report('LINE_TOO_LONG', `line of ${line.length} characters (max ${MAX_LINE_LENGTH})`, lineNo, 1);
+    if (end - start > MAX_LINE_LENGTH) {
+      report('LINE_TOO_LONG', `line of ${end - start} characters (max ${MAX_LINE_LENGTH})`, lineNo, 1);
       broken = true;
     } else {
-      broken = lexLine(line, lineNo, tokens, state, report) || broken;
+      broken = lexLine(text, start, end, lineNo, tokens, state, report) || broken;
     }
     if (!state.open) {
       if (tokens.length > 0 && !broken) yield { tokens, blankOwner, line: entryLine };
@@ -63,25 +72,29 @@ export function* lexZone(text: string, report: LexReport): Generator<Entry> {
   if (state.open) report('UNBALANCED_PARENS', "'(' is never closed", state.open.line, state.open.column);
 }
 
-/** Appends the tokens of one physical line; returns true when the line had a lexical error. */
+/**
+ * Appends the tokens of one physical line, text[start, end); returns true when the line had a
+ * lexical error. Scans character codes and slices each token once.
+ */
 function lexLine(
-  line: string,
+  text: string,
+  start: number,
+  end: number,
   lineNo: number,
   tokens: ZoneToken[],
   state: LexState,
   report: LexReport,
 ): boolean {
   let broken = false;
-  const n = line.length;
-  let i = 0;
-  while (i < n) {
-    const c = line[i];
-    const column = i + 1;
-    if (c === ' ' || c === '\t' || c === '\r') {
+  let i = start;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    const column = i - start + 1;
+    if (c === SPACE || c === TAB || c === CR) {
       i++;
-    } else if (c === ';') {
+    } else if (c === SEMICOLON) {
       break;
-    } else if (c === '(') {
+    } else if (c === OPEN) {
       if (state.open) {
         report('NESTED_PARENS', "'(' inside parentheses (they do not nest)", lineNo, column);
         broken = true;
@@ -89,27 +102,35 @@ function lexLine(
         state.open = { line: lineNo, column };
       }
       i++;
-    } else if (c === ')') {
+    } else if (c === CLOSE) {
       if (!state.open) {
         report('UNBALANCED_PARENS', "')' without '('", lineNo, column);
         broken = true;
       }
       state.open = undefined;
       i++;
-    } else if (c === '"') {
+    } else if (c === QUOTE) {
       let j = i + 1;
-      while (j < n && line[j] !== '"') j += line[j] === '\\' ? 2 : 1;
-      if (j >= n) {
+      while (j < end) {
+        const d = text.charCodeAt(j);
+        if (d === QUOTE) break;
+        j += d === BACKSLASH ? 2 : 1;
+      }
+      if (j >= end) {
         report('UNTERMINATED_STRING', 'quoted string not closed on its line', lineNo, column);
         return true;
       }
-      tokens.push({ text: line.slice(i + 1, j), quoted: true, line: lineNo, column });
+      tokens.push({ text: text.slice(i + 1, j), quoted: true, line: lineNo, column });
       i = j + 1;
     } else {
       let j = i;
-      while (j < n && !DELIMITERS.includes(line[j])) j += line[j] === '\\' ? 2 : 1;
-      j = Math.min(j, n);
-      tokens.push({ text: line.slice(i, j), quoted: false, line: lineNo, column });
+      while (j < end) {
+        const d = text.charCodeAt(j);
+        if (d < 128 && DELIMITER[d] === 1) break;
+        j += d === BACKSLASH ? 2 : 1;
+      }
+      if (j > end) j = end;
+      tokens.push({ text: text.slice(i, j), quoted: false, line: lineNo, column });
       i = j;
     }
   }

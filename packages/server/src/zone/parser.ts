@@ -86,6 +86,10 @@ class ZoneParser {
   private lastTtl: number | undefined;
   /** Owner of the previous record; null after an owner that did not parse (its continuations are skipped). */
   private lastOwner: Name | null | undefined;
+  /** The last owner text parsed, the origin it was completed with, and the name it gave. */
+  private ownerText: string | undefined;
+  private ownerOrigin: Name | undefined;
+  private ownerName: Name | undefined;
   private readonly root: string;
   private readonly read: (file: string) => string;
   private readonly maxRecords: number;
@@ -245,7 +249,18 @@ class ZoneParser {
       if (this.lastOwner === undefined) return this.report('NO_OWNER', 'no owner: a line starting with a blank continues a previous record', place(file, entry.tokens[0]));
       owner = this.lastOwner;
     } else {
-      owner = this.name(entry.tokens[0], file, this.currentOrigin(at));
+      const first = entry.tokens[0];
+      const origin = this.currentOrigin(at);
+      // Consecutive lines often repeat an owner: one parse, and one string shared by its records.
+      if (!first.quoted && first.text === this.ownerText && origin === this.ownerOrigin) owner = this.ownerName;
+      else {
+        owner = this.name(first, file, origin);
+        if (owner !== undefined && !first.quoted) {
+          this.ownerText = first.text;
+          this.ownerOrigin = origin;
+          this.ownerName = owner;
+        }
+      }
       this.lastOwner = owner ?? null;
       if (owner === undefined) return;
       next = 1;
