@@ -1,0 +1,69 @@
+import { afterEach, expect, it } from 'vitest';
+import { Resolver, type QueryResult } from '@port53/resolver';
+import { startFakeServer, zoneAnswer, type FakeServer } from './support/fake-server.js';
+import { drive, LOOKUPS } from './support/load.js';
+import { EXAMPLE } from './support/records.js';
+
+/**
+ * Issue 7, resolver: the first server is stopped and restarted on the same port during a run of
+ * lookups. While it is down its port is closed (ICMP port unreachable, so ECONNREFUSED at once on
+ * the socket, failing the queries in flight on it) and lookups fail over to the second server;
+ * once it is back they resume on the first. The phases are counted in lookups, not in time.
+ */
+const answer = zoneAnswer(EXAMPLE);
+const CONCURRENCY = 20;
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c()));
+});
+
+it.each([1, 32])('stop and restart of the first server (maxQueriesPerSocket %i): failover meanwhile, back afterwards, nothing lost', async (maxQueriesPerSocket) => {
+  let first: FakeServer | undefined = await startFakeServer((q) => [answer(q)], { tcp: false });
+  const second = await startFakeServer((q) => [answer(q)], { tcp: false });
+  const port = first.port;
+  cleanups.push(() => second.close(), async () => first?.close());
+  const r = new Resolver({ servers: [first.server, second.server], timeout: 200, tries: 2, deadline: 5000, resolvConf: false, maxQueriesPerSocket });
+  cleanups.push(async () => r.close());
+
+  const third = Math.floor(LOOKUPS / 3);
+  let phase: 'up' | 'down' | 'back' = 'up';
+  const phaseOf: ('up' | 'down' | 'back')[] = [];
+  const run = await drive(
+    LOOKUPS,
+    CONCURRENCY,
+    (i) => {
+      phaseOf[i] = phase;
+      return r.query(`n${i}.example.test`);
+    },
+    async (finished) => {
+      if (finished === third && phase === 'up') {
+        phase = 'down';
+        const old = first!;
+        first = undefined;
+        await old.close();
+      } else if (finished === 2 * third && phase === 'down') {
+        first = await startFakeServer((q) => [answer(q)], { tcp: false, port });
+        phase = 'back';
+      }
+    },
+  );
+
+  const failed = run.results.filter((x) => x.status === 'rejected');
+  expect(failed.map((x) => String((x as PromiseRejectedResult).reason))).toEqual([]);
+  const results = run.results.map((x) => (x as PromiseFulfilledResult<QueryResult>).value);
+  const firstServer = `127.0.0.1:${port}`;
+  const count = (p: string) => phaseOf.filter((x) => x === p).length;
+  const by = (p: string, server: string) => results.filter((res, i) => phaseOf[i] === p && res.server === server).length;
+  // Each phase's lookups go to the server that is up, all but the (at most CONCURRENCY) ones that
+  // were in flight when the phase changed.
+  expect(by('up', firstServer)).toBeGreaterThanOrEqual(count('up') - CONCURRENCY);
+  expect(by('down', second.server)).toBeGreaterThanOrEqual(count('down') - CONCURRENCY);
+  expect(by('back', firstServer)).toBeGreaterThanOrEqual(count('back') - CONCURRENCY);
+  const back = count('back');
+  expect(first!.queries.length).toBeGreaterThan(0);
+  const refused = results.flatMap((res) => res.attempts).filter((a) => a.outcome === 'connrefused').length;
+  console.info(
+    `restart (maxQueriesPerSocket ${maxQueriesPerSocket}): ${LOOKUPS} lookups, all answered; down: ${by('down', second.server)} by the second server, ` +
+      `${refused} ECONNREFUSED attempts; back: ${by('back', firstServer)}/${back} by the first`,
+  );
+}, 30_000);
