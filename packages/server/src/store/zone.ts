@@ -56,32 +56,24 @@ export class Zone {
     const codes = new Map<string, number>();
     // Nodes with more than LINEAR_TYPES RRsets (hostile zones) find them through a map.
     const wide = new Map<ZoneNode, Map<number, RRset>>();
-    const mixed: ZoneNode[] = []; // nodes with two RRsets or more, to sort by type
-    const grown: RRset[] = []; // RRsets of two records or more, to trim
+    let lastName: Name | undefined;
+    let node = this.apex;
     for (const record of contents.records) {
-      const key = canonicalName(record.name);
-      if (!isBelow(key, this.key)) throw new ZoneStoreError('OUT_OF_ZONE', this.origin, `${record.name} is outside the zone`);
-      const node = this.nodes.get(key) ?? this.addPath(record.name, key);
+      if (record.name !== lastName) {
+        // Records of one owner usually follow each other and share its string: one lookup.
+        const key = canonicalName(record.name);
+        if (!isBelow(key, this.key)) throw new ZoneStoreError('OUT_OF_ZONE', this.origin, `${record.name} is outside the zone`);
+        node = this.nodes.get(key) ?? this.addPath(record.name, key);
+        lastName = record.name;
+      }
       let code = codes.get(record.type);
       if (code === undefined) codes.set(record.type, (code = typeFromString(record.type) ?? 0));
-      const types = wide.get(node);
-      const set = types ? types.get(code) : node.find(code);
-      if (set) {
-        const records = set.records as ResourceRecord[];
-        if (records.push(record) === 2) grown.push(set);
-        continue;
-      }
-      const added: RRset = { name: record.name, type: record.type, code, records: [record] };
-      node.add(added);
-      const count = node.size;
-      if (count === 2) mixed.push(node);
-      if (types) types.set(code, added);
-      else if (count > LINEAR_TYPES) wide.set(node, new Map([...node.values()].map((s) => [s.code, s])));
+      const types = wide.size > 0 ? wide.get(node) : undefined;
+      if (!node.add(code, record, types)) continue;
+      if (!types && node.size > LINEAR_TYPES) wide.set(node, node.restByCode());
       if (code === RRType.NS && node !== this.apex) node.delegation = true;
     }
-    for (const node of mixed) node.seal();
-    // Arrays grown by push keep spare room; a copy is exactly as long.
-    for (const set of grown) set.records = set.records.slice();
+    for (const n of this.nodes.values()) n.seal();
     const soa = this.apex.rrsets.get(RRType.SOA)?.records[0];
     if (!soa || soa.type !== 'SOA') throw new ZoneStoreError('NO_SOA', this.origin, 'no SOA record at the apex');
     this.soa = soa;
