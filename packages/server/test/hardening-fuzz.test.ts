@@ -8,7 +8,7 @@ import { runFuzz } from '../../../test/fuzz/fuzz.mjs';
 // The short form of `pnpm fuzz`: the same harness against the built port53d (pnpm test builds first).
 describe('fuzzing port53d (short run)', () => {
   test('20,000 random and mutated UDP packets and TCP garbage: no crash, every probe answered, memory flat', async () => {
-    const report = await runFuzz({ packets: 20_000, seconds: 12, rate: 10_000, seed: 53 });
+    const report = await runFuzz({ packets: 20_000, seconds: 15, rate: 10_000, seed: 53 });
     expect(report.failures).toEqual([]);
     expect(report.packets).toBeGreaterThanOrEqual(20_000);
     expect(report.probes).toBeGreaterThanOrEqual(3); // after 10,000, 20,000 and at the end

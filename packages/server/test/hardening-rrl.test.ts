@@ -186,13 +186,13 @@ describe('RRL on a running server', () => {
 });
 
 describe('RRL is off by default', () => {
-  test('2000 queries from one address get 2000 full replies', async () => {
+  test('1000 queries in a second from one address get 1000 full replies', async () => {
     const server = await createServer({ zonesDir, addresses: ['127.0.0.1'], port: 0 });
     try {
-      const seen = await flood(server.port, '127.0.0.1', 2000, 500);
-      // UDP may lose a datagram under load on a busy machine; none is limited.
+      const seen = await flood(server.port, '127.0.0.1', 1000, 1000);
+      // UDP may lose a datagram on a busy machine; none is limited.
       expect(seen.truncated).toBe(0);
-      expect(seen.full).toBeGreaterThan(1900);
+      expect(seen.full).toBeGreaterThan(950);
       expect(server.stats.rrl).toEqual({ limited: 0, slipped: 0, dropped: 0 });
     } finally {
       await server.close();
