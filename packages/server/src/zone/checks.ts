@@ -1,8 +1,8 @@
-import { canonicalName, fqdn, type Name } from '@port53/wire';
+import { canonicalName, fqdn, type Name, type ResourceRecord } from '@port53/wire';
 import type { ZoneErrorCode, ZoneErrorSeverity } from './errors.js';
-import type { LocatedRecord } from './parser.js';
+import type { Place, RecordPlaces } from './places.js';
 
-export type CheckReport = (code: ZoneErrorCode, reason: string, at: LocatedRecord | undefined, severity?: ZoneErrorSeverity) => void;
+export type CheckReport = (code: ZoneErrorCode, reason: string, at: Place | undefined, severity?: ZoneErrorSeverity) => void;
 
 /** Types that may sit beside a CNAME (RFC 4035 §2.5: DNSSEC's RRSIG and NSEC). */
 const BESIDE_CNAME = new Set(['RRSIG', 'NSEC']);
@@ -27,27 +27,26 @@ const enum Phase {
  * set to its lowest (RFC 2181 §5.2, with a warning). Problems are reported in file order (those
  * of the whole zone last), never thrown.
  */
-export function checkZone(origin: Name, located: readonly LocatedRecord[], report: CheckReport): LocatedRecord[] {
-  const found: { phase: Phase; args: Parameters<CheckReport> }[] = [];
-  const kept = runChecks(origin, located, (phase, ...args) => found.push({ phase, args }));
+export function checkZone(origin: Name, records: readonly ResourceRecord[], places: RecordPlaces, report: CheckReport): ResourceRecord[] {
+  const found: { phase: Phase; index: number; args: Parameters<CheckReport> }[] = [];
+  const kept = runChecks(origin, records, places, (phase, index, code, reason, severity) => {
+    found.push({ phase, index, args: [code, reason, index < 0 ? undefined : places.at(index), severity] });
+  });
   if (found.length === 0) return kept;
   // Records made by one $GENERATE share a place: they sort as the first of them.
   const order = new Map<string, number>();
-  located.forEach((r, i) => {
-    const key = placeKey(r);
+  for (let i = 0; i < records.length; i++) {
+    const key = places.key(i);
     if (!order.has(key)) order.set(key, i);
-  });
-  const sorted = found.map((f, seq) => ({ ...f, seq, order: f.args[2] ? (order.get(placeKey(f.args[2])) ?? Infinity) : Infinity }));
+  }
+  const sorted = found.map((f, seq) => ({ ...f, seq, order: f.index < 0 ? Infinity : (order.get(places.key(f.index)) as number) }));
   sorted.sort((a, b) => a.order - b.order || a.phase - b.phase || a.seq - b.seq);
   for (const f of sorted) report(...f.args);
   return kept;
 }
 
-function placeKey(r: LocatedRecord): string {
-  return `${r.file}\u0000${r.line}\u0000${r.column}`;
-}
-
-type PhaseReport = (phase: Phase, ...args: Parameters<CheckReport>) => void;
+/** A check's report about the record at `index` (-1: the whole zone). */
+type PhaseReport = (phase: Phase, index: number, code: ZoneErrorCode, reason: string, severity?: ZoneErrorSeverity) => void;
 
 /**
  * Names and RRsets numbered as they first appear, with per-RRset facts in flat arrays: a million
@@ -110,85 +109,97 @@ class RRsetIndex {
   }
 }
 
-function runChecks(origin: Name, located: readonly LocatedRecord[], report: PhaseReport): LocatedRecord[] {
+function runChecks(origin: Name, records: readonly ResourceRecord[], places: RecordPlaces, report: PhaseReport): ResourceRecord[] {
   const apexKey = canonicalName(origin);
-  const inZone: LocatedRecord[] = [];
-  for (const r of located) {
-    if (isBelow(canonicalName(r.rr.name), apexKey)) inZone.push(r);
-    else report(Phase.OutsideZone, 'OUTSIDE_ZONE', `${fqdn(r.rr.name)} is outside the zone ${fqdn(origin)}`, r);
+  // Indices of the records inside the zone.
+  const inZone = new Int32Array(records.length);
+  let n = 0;
+  for (let i = 0; i < records.length; i++) {
+    const rr = records[i];
+    if (isBelow(canonicalName(rr.name), apexKey)) inZone[n++] = i;
+    else report(Phase.OutsideZone, i, 'OUTSIDE_ZONE', `${fqdn(rr.name)} is outside the zone ${fqdn(origin)}`);
   }
 
-  const index = new RRsetIndex(inZone.length);
-  const setOf = new Int32Array(inZone.length);
-  const nameOf = new Int32Array(inZone.length);
+  const index = new RRsetIndex(n);
+  const setOf = new Int32Array(n);
+  const nameOf = new Int32Array(n);
   const hasCname = new Set<number>();
-  for (let i = 0; i < inZone.length; i++) {
-    const rr = inZone[i].rr;
-    const id = index.nameId(canonicalName(rr.name));
-    nameOf[i] = id;
-    setOf[i] = index.set(id, rr.type, i, rr.ttl);
+  let lastName: Name | undefined;
+  let id = -1;
+  for (let k = 0; k < n; k++) {
+    const rr = records[inZone[k]];
+    // Records of one owner usually follow each other and share its string: one lookup.
+    if (rr.name !== lastName) {
+      id = index.nameId(canonicalName(rr.name));
+      lastName = rr.name;
+    }
+    nameOf[k] = id;
+    setOf[k] = index.set(id, rr.type, k, rr.ttl);
     if (rr.type === 'CNAME') hasCname.add(id);
   }
 
   const apexId = index.names.get(apexKey) ?? -1;
   const warned = new Set<number>();
-  const seen = new Map<number, Map<string, LocatedRecord>>();
-  const cnameNames = new Map<number, { cnames: LocatedRecord[]; others: Set<string> }>();
-  const kept: LocatedRecord[] = [];
-  let soa: LocatedRecord | undefined;
+  const seen = new Map<number, Map<string, number>>();
+  const cnameNames = new Map<number, { cnames: number[]; others: Set<string> }>();
+  const kept: ResourceRecord[] = [];
+  let soa = -1;
   let hasNs = false;
-  for (let i = 0; i < inZone.length; i++) {
-    let r = inZone[i];
-    const s = setOf[i];
+  for (let k = 0; k < n; k++) {
+    const i = inZone[k];
+    let rr = records[i];
+    const s = setOf[k];
     // RFC 2181 §5.2: all TTLs of an RRset are equal; like NSD and Knot, warn and take the lowest.
     const ttl = index.lowest[s];
-    const firstTtl = inZone[index.first[s]].rr.ttl;
-    if (r.rr.ttl !== firstTtl && !warned.has(s)) {
+    const firstTtl = records[inZone[index.first[s]]].ttl;
+    if (rr.ttl !== firstTtl && !warned.has(s)) {
       warned.add(s);
-      report(Phase.Ttl, 'TTL_MISMATCH', `TTL ${r.rr.ttl} differs from ${firstTtl} in the ${fqdn(r.rr.name)} ${r.rr.type} RRset; all take ${ttl}`, r, 'warning');
+      report(Phase.Ttl, i, 'TTL_MISMATCH', `TTL ${rr.ttl} differs from ${firstTtl} in the ${fqdn(rr.name)} ${rr.type} RRset; all take ${ttl}`, 'warning');
     }
-    if (r.rr.ttl !== ttl) r = { ...r, rr: { ...r.rr, ttl } };
+    if (rr.ttl !== ttl) rr = { ...rr, ttl };
 
     if (index.size[s] > 1) {
       let set = seen.get(s);
       if (!set) seen.set(s, (set = new Map()));
-      const key = rdataKey(r.rr.data);
+      const key = rdataKey(rr.data);
       const earlier = set.get(key);
       if (earlier !== undefined) {
-        report(Phase.Duplicate, 'DUPLICATE', `duplicate of the record at ${earlier.file}:${earlier.line}, ignored`, r, 'warning');
+        const at = places.at(earlier);
+        report(Phase.Duplicate, i, 'DUPLICATE', `duplicate of the record at ${at.file}:${at.line}, ignored`, 'warning');
         continue;
       }
-      set.set(key, r);
+      set.set(key, i);
     }
-    kept.push(r);
+    kept.push(rr);
 
     // RFC 1035 §5.2: exactly one SOA, at the top of the zone; RFC 1034 §4.2.1: NS records there too.
-    const atApex = nameOf[i] === apexId;
-    if (r.rr.type === 'NS' && atApex) hasNs = true;
-    if (r.rr.type === 'SOA') {
-      if (!atApex) report(Phase.Apex, 'SOA_NOT_AT_APEX', `SOA at ${fqdn(r.rr.name)}, below the zone's apex ${fqdn(origin)}`, r);
-      else if (soa) report(Phase.Apex, 'MULTIPLE_SOA', `a second SOA at ${fqdn(origin)} (the first is at line ${soa.line})`, r);
-      else soa = r;
+    const atApex = nameOf[k] === apexId;
+    if (rr.type === 'NS' && atApex) hasNs = true;
+    if (rr.type === 'SOA') {
+      if (!atApex) report(Phase.Apex, i, 'SOA_NOT_AT_APEX', `SOA at ${fqdn(rr.name)}, below the zone's apex ${fqdn(origin)}`);
+      else if (soa >= 0) report(Phase.Apex, i, 'MULTIPLE_SOA', `a second SOA at ${fqdn(origin)} (the first is at line ${places.line(soa)})`);
+      else soa = i;
     }
 
-    if (hasCname.has(nameOf[i])) {
-      let at = cnameNames.get(nameOf[i]);
-      if (!at) cnameNames.set(nameOf[i], (at = { cnames: [], others: new Set() }));
-      if (r.rr.type === 'CNAME') at.cnames.push(r);
-      else if (!BESIDE_CNAME.has(r.rr.type)) at.others.add(r.rr.type);
+    if (hasCname.has(nameOf[k])) {
+      let at = cnameNames.get(nameOf[k]);
+      if (!at) cnameNames.set(nameOf[k], (at = { cnames: [], others: new Set() }));
+      if (rr.type === 'CNAME') at.cnames.push(i);
+      else if (!BESIDE_CNAME.has(rr.type)) at.others.add(rr.type);
     }
   }
-  if (!soa) report(Phase.Apex, 'NO_SOA', `no SOA record at the zone's apex ${fqdn(origin)}`, undefined);
-  if (!hasNs) report(Phase.Apex, 'NO_NS', `no NS records at the zone's apex ${fqdn(origin)}`, soa);
+  if (soa < 0) report(Phase.Apex, -1, 'NO_SOA', `no SOA record at the zone's apex ${fqdn(origin)}`);
+  if (!hasNs) report(Phase.Apex, soa, 'NO_NS', `no NS records at the zone's apex ${fqdn(origin)}`);
 
   // RFC 1034 §3.6.2 and RFC 2181 §10.1: a CNAME is the only data at its name, and there is one.
   for (const { cnames, others } of cnameNames.values()) {
     if (cnames.length === 0) continue;
+    const first = cnames[0];
     for (const extra of cnames.slice(1)) {
-      report(Phase.Cname, 'CNAME_AND_OTHER_DATA', `a second CNAME at ${fqdn(extra.rr.name)} (the first is at line ${cnames[0].line})`, extra);
+      report(Phase.Cname, extra, 'CNAME_AND_OTHER_DATA', `a second CNAME at ${fqdn(records[extra].name)} (the first is at line ${places.line(first)})`);
     }
     if (others.size > 0) {
-      report(Phase.Cname, 'CNAME_AND_OTHER_DATA', `CNAME at ${fqdn(cnames[0].rr.name)} beside other data (${[...others].join(', ')})`, cnames[0]);
+      report(Phase.Cname, first, 'CNAME_AND_OTHER_DATA', `CNAME at ${fqdn(records[first].name)} beside other data (${[...others].join(', ')})`);
     }
   }
   return kept;

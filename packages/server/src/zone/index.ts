@@ -28,7 +28,7 @@ import type { Name, ResourceRecord } from '@port53/wire';
 import { checkZone } from './checks.js';
 import { ZoneError, ZoneLoadError } from './errors.js';
 import { decodeZoneBytes } from './include.js';
-import { parseZone } from './parser.js';
+import { parseZoneRecords } from './parser.js';
 
 export { ZoneError, ZoneLoadError } from './errors.js';
 export type { ZoneErrorCode, ZoneErrorSeverity } from './errors.js';
@@ -80,12 +80,12 @@ export async function findZoneFiles(dir: string): Promise<ZoneSource[]> {
  * warning found (severity tells them apart), in file order then check order.
  */
 export function parseZoneText(text: string, options: ParseTextOptions): { origin: Name; records: ResourceRecord[]; errors: ZoneError[] } {
-  const parsed = parseZone(text, options);
+  const parsed = parseZoneRecords(text, options);
   const errors = parsed.errors;
-  const checked = checkZone(parsed.origin, parsed.records, (code, reason, at, severity) => {
+  const checked = checkZone(parsed.origin, parsed.records, parsed.places, (code, reason, at, severity) => {
     errors.push(new ZoneError(code, reason, at?.file ?? options.file, at?.line ?? 0, at?.column ?? 0, severity));
   });
-  return { origin: parsed.origin, records: checked.map((r) => r.rr), errors };
+  return { origin: parsed.origin, records: checked, errors };
 }
 
 /** Reads, parses and checks a zone; throws ZoneLoadError with all its errors rather than return part of it. */

@@ -15,6 +15,7 @@ import { ZoneError, type ZoneErrorCode, type ZoneErrorSeverity } from './errors.
 import { lexZone, type Entry, type ZoneToken } from './lexer.js';
 import { parseRange, rangeCount, substitute } from './generate.js';
 import { confinedReader, IncludeError, isInside, resolveInclude } from './include.js';
+import { RecordPlaces, type Place } from './places.js';
 import { DEFAULT_MAX_RECORDS, MAX_ERRORS, MAX_GENERATE_RECORDS, MAX_INCLUDE_DEPTH } from './limits.js';
 
 export interface ParseOptions {
@@ -29,11 +30,8 @@ export interface ParseOptions {
 }
 
 /** A parsed record and the place of its owner (or of the line, for a continued owner). */
-export interface LocatedRecord {
+export interface LocatedRecord extends Place {
   rr: ResourceRecord;
-  file: string;
-  line: number;
-  column: number;
 }
 
 export interface ParseResult {
@@ -42,10 +40,12 @@ export interface ParseResult {
   errors: ZoneError[];
 }
 
-interface Place {
-  file: string;
-  line: number;
-  column: number;
+/** Parsed records and their places side by side (index i of each is one record). */
+export interface ParsedRecords {
+  origin: Name;
+  records: ResourceRecord[];
+  places: RecordPlaces;
+  errors: ZoneError[];
 }
 
 /** The owner-less fields of a record line: [TTL] [class] type, in either order (RFC 1035 §5.1). */
@@ -62,13 +62,19 @@ const IN = 1;
 
 /** Parses master-file text (RFC 1035 §5) into located records; never throws on bad input. */
 export function parseZone(text: string, options: ParseOptions): ParseResult {
+  const { origin, records, places, errors } = parseZoneRecords(text, options);
+  return { origin, records: records.map((rr, i) => ({ rr, ...places.at(i) })), errors };
+}
+
+/** parseZone with the places kept apart from the records, as the loader wants them. */
+export function parseZoneRecords(text: string, options: ParseOptions): ParsedRecords {
   const parser = new ZoneParser(options);
   try {
     parser.parseFile(text, options.file, 0);
   } catch (e) {
     if (!(e instanceof Stop)) throw e;
   }
-  return { origin: parser.zoneOrigin(), records: parser.records, errors: parser.errors };
+  return { origin: parser.zoneOrigin(), records: parser.records, places: parser.places, errors: parser.errors };
 }
 
 /** The zone name implied by a file name: "example.test.zone" → example.test. */
@@ -77,7 +83,8 @@ export function originFromFileName(file: string): Name {
 }
 
 class ZoneParser {
-  readonly records: LocatedRecord[] = [];
+  readonly records: ResourceRecord[] = [];
+  readonly places = new RecordPlaces();
   readonly errors: ZoneError[] = [];
   private errorCount = 0;
   private apex: Name | undefined;
@@ -297,7 +304,8 @@ class ZoneParser {
       throw new Stop();
     }
     const rr = { name: owner, type, class: 'IN', ttl, data } as ResourceRecord;
-    this.records.push({ rr, file: at.file, line: at.line, column: at.column });
+    this.records.push(rr);
+    this.places.push(at.file, at.line, at.column);
     return true;
   }
 
