@@ -10,6 +10,7 @@ import {
   type MessageInit,
   type TypeName,
 } from '@port53/wire';
+import { answersAndOpt } from './answer-section.js';
 import type { Cancellation } from './cancellation.js';
 import type { Attempt, AttemptOutcome, Transport } from './errors.js';
 import { formatServer, type ServerAddress } from './server-address.js';
@@ -34,6 +35,8 @@ export interface ExchangeRequest {
   question: WireQuestion;
   /** Require the question name echoed with exactly our case (0x20 on). */
   exactCase: boolean;
+  /** Decode only header, question, answers and OPT (the node:dns-shaped methods need no more). */
+  answersOnly?: boolean;
   /** UDP payload size to advertise in OPT, or undefined for no OPT record. */
   ednsPayload: number | undefined;
   recursion: boolean;
@@ -51,7 +54,7 @@ export interface ExchangeResult {
 }
 
 /** The query message (RFC 1035 §4.1.1): one question, RD as asked, OPT when EDNS is on. */
-export function buildQuery(id: number, req: Omit<ExchangeRequest, 'server' | 'udp' | 'transport' | 'timeoutMs' | 'call'>): Uint8Array {
+export function buildQuery(id: number, req: Omit<ExchangeRequest, 'server' | 'udp' | 'transport' | 'timeoutMs' | 'call' | 'answersOnly'>): Uint8Array {
   const fast = encodeQuery({
     id,
     name: req.question.name,
@@ -124,7 +127,7 @@ export async function exchange(req: ExchangeRequest): Promise<ExchangeResult> {
     const accept = (packet: Uint8Array): Accepted | undefined => {
       let message: Message;
       try {
-        message = decode(packet);
+        message = decode(req.answersOnly ? (answersAndOpt(packet) ?? packet) : packet);
       } catch {
         return acceptUndecodable(packet, id, req.transport, () => (malformed += 1));
       }

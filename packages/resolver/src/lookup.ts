@@ -44,6 +44,8 @@ export interface LookupPlan {
   tcp: boolean;
   ednsPayload: number | undefined;
   use0x20: boolean;
+  /** Decode only what the node:dns-shaped methods read (authority and additional come back empty). */
+  answersOnly: boolean;
   recursion: boolean;
   checkingDisabled: boolean;
   dnssecOk: boolean;
@@ -87,7 +89,8 @@ export async function lookup(name: string, type: TypeName, cls: ClassName, plan:
       step = again;
       again = undefined;
     } else if (next < planned) {
-      step = { ...plannedAttempt(next++, plan.servers.length, plan.first), transport };
+      const slot = plannedAttempt(next++, plan.servers.length, plan.first);
+      step = { server: slot.server, round: slot.round, transport };
     } else {
       break;
     }
@@ -103,6 +106,7 @@ export async function lookup(name: string, type: TypeName, cls: ClassName, plan:
       transport: step.transport,
       question: { name: wireName, type, class: cls },
       exactCase: plan.use0x20,
+      answersOnly: plan.answersOnly,
       ednsPayload: edns,
       recursion: plan.recursion,
       checkingDisabled: plan.checkingDisabled,

@@ -131,7 +131,11 @@ export class Resolver {
    * ... are results). Throws DnsError only when no usable response came: ETIMEOUT, ECONNREFUSED,
    * EBADRESP, ECANCELLED; EBADNAME/EINVAL for bad arguments.
    */
-  async query(name: string, type: TypeName | string = 'A', options: QueryOptions = {}): Promise<QueryResult> {
+  query(name: string, type: TypeName | string = 'A', options: QueryOptions = {}): Promise<QueryResult> {
+    return this.run(name, type, options, false);
+  }
+
+  private async run(name: string, type: TypeName | string, options: QueryOptions, answersOnly: boolean): Promise<QueryResult> {
     const qtype = typeFromString(type);
     if (qtype === undefined) throw new DnsError('EINVAL', { hostname: name, type, detail: `unknown type "${type}"` });
     const typeName = typeToString(qtype) as TypeName;
@@ -169,7 +173,7 @@ export class Resolver {
         }
         this.stats.queries += 1;
         try {
-          last = await lookup(candidate, typeName, className, this.plan(options, deadlineAt, call));
+          last = await lookup(candidate, typeName, className, this.plan(options, deadlineAt, call, answersOnly));
         } finally {
           release();
         }
@@ -198,7 +202,7 @@ export class Resolver {
     }
   }
 
-  private plan(options: QueryOptions, deadlineAt: number, call: Cancellation): LookupPlan {
+  private plan(options: QueryOptions, deadlineAt: number, call: Cancellation, answersOnly: boolean): LookupPlan {
     const s = this.settings;
     const first = s.rotate && s.servers.length > 0 ? this.rotation++ % s.servers.length : 0;
     return {
@@ -212,6 +216,7 @@ export class Resolver {
       tcp: options.tcp ?? s.tcp,
       ednsPayload: options.edns ?? s.edns ? s.ednsPayload : undefined,
       use0x20: s.use0x20,
+      answersOnly,
       recursion: options.recursion ?? s.recursion,
       checkingDisabled: options.checkingDisabled ?? false,
       dnssecOk: options.dnssecOk ?? false,
@@ -358,7 +363,7 @@ export class Resolver {
 
   /** query() for the node:dns methods: an RCODE other than NOERROR becomes its node:dns error. */
   private async answered(hostname: string, type: string, options: CallOptions): Promise<QueryResult> {
-    const result = await this.query(hostname, type, { signal: options.signal });
+    const result = await this.run(hostname, type, { signal: options.signal }, true);
     const code = RCODE_ERRORS[result.rcode];
     if (result.rcode !== Rcode.NOERROR) {
       throw new DnsError(code ?? 'EBADRESP', {

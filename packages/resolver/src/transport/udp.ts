@@ -24,8 +24,8 @@ export interface UdpPoolOptions {
  * process alive, and closes after `idleMs`.
  */
 export class UdpPool {
-  /** The socket taking new queries, per server. */
-  private readonly current = new Map<string, Channel>();
+  /** The socket taking new queries, per server (the Resolver's ServerAddress objects, which setServers replaces). */
+  private readonly current = new Map<ServerAddress, Channel>();
   /** Every open socket, retiring ones included. */
   private readonly open = new Set<Channel>();
 
@@ -66,11 +66,10 @@ export class UdpPool {
   }
 
   private channelFor(server: ServerAddress): Channel {
-    const key = `${server.address}|${server.port}`;
-    let channel = this.current.get(key);
+    let channel = this.current.get(server);
     if (channel === undefined) {
-      channel = new Channel(this, key, server);
-      this.current.set(key, channel);
+      channel = new Channel(this, server);
+      this.current.set(server, channel);
       this.open.add(channel);
       this.options.onSockets(1);
     }
@@ -79,14 +78,14 @@ export class UdpPool {
 
   /** Takes a socket out of service for new queries; it closes when its last query ends. */
   retire(channel: Channel): void {
-    if (this.current.get(channel.key) === channel) this.current.delete(channel.key);
+    if (this.current.get(channel.server) === channel) this.current.delete(channel.server);
     channel.retired = true;
     if (channel.waiting.size === 0) channel.close();
   }
 
   /** Called once per socket, by Channel.close(). */
   closed(channel: Channel): void {
-    if (this.current.get(channel.key) === channel) this.current.delete(channel.key);
+    if (this.current.get(channel.server) === channel) this.current.delete(channel.server);
     if (this.open.delete(channel)) this.options.onSockets(-1);
   }
 }
@@ -106,8 +105,7 @@ class Channel {
 
   constructor(
     private readonly pool: UdpPool,
-    readonly key: string,
-    server: ServerAddress,
+    readonly server: ServerAddress,
   ) {
     this.socket = createSocket({ type: server.family === 6 ? 'udp6' : 'udp4' });
     this.socket.unref();
@@ -140,7 +138,7 @@ class Channel {
   /** Ends every query on this socket the same way (a socket error, or the pool closing) and closes it. */
   fail(ending: Ending<unknown>): void {
     this.retired = true;
-    for (const query of [...this.waiting.values()]) query.finish(ending);
+    for (const query of [...this.waiting.values()]) query.finish({ ...ending, ignored: 0 });
     this.close();
   }
 
@@ -196,31 +194,29 @@ class PendingQuery<T> {
     opts.call?.hold(this);
   }
 
-  /** A datagram with our ID: true when `accept` took it (and the wait is over). */
-  deliver(packet: Buffer): boolean {
+  /** A datagram with our ID: `accept` takes it (and the wait is over) or it is counted as ignored. */
+  deliver(packet: Buffer): void {
     const reply = this.opts.accept(packet);
-    if (reply === undefined) {
-      this.ignored += 1;
-      return false;
-    }
-    this.finish({ kind: 'reply', reply, size: packet.length });
-    return true;
+    if (reply === undefined) this.ignored += 1;
+    else this.finish({ kind: 'reply', reply, size: packet.length, ignored: 0 });
   }
 
-  finish(ending: Ending<unknown>): void {
+  /** Ends the wait; `ending.ignored` is filled in here. */
+  finish(ending: ExchangeOutcome<unknown>): void {
     if (this.done) return;
     this.done = true;
     clearTimeout(this.timer);
     this.opts.call?.release(this);
     this.channel.remove(this as PendingQuery<unknown>);
-    this.resolve({ ...ending, ignored: this.ignored });
+    ending.ignored = this.ignored;
+    this.resolve(ending);
   }
 
   cancel(): void {
-    this.finish({ kind: 'cancelled' });
+    this.finish({ kind: 'cancelled', ignored: 0 });
   }
 }
 
 function timeOut(query: PendingQuery<unknown>): void {
-  query.finish({ kind: 'timeout' });
+  query.finish({ kind: 'timeout', ignored: 0 });
 }
