@@ -14,6 +14,8 @@ export const DEFAULTS = {
   queryLog: false,
   /** RFC 7766 §6.2.3: servers should close idle connections after a timeout of the order of seconds. */
   tcpIdleTimeoutMs: 10_000,
+  /** Once a message's first octet arrives, the rest must follow within this (Knot's tcp-io-timeout is 500 ms). */
+  tcpMessageTimeoutMs: 5_000,
   /** Open TCP connections in total; new ones over the cap are closed at once (NSD tcp-count is 100). */
   maxTcpConnections: 100,
   /** Open TCP connections from one client address. */

@@ -31,6 +31,8 @@ export interface ServerOptions {
   queryLog?: boolean;
   /** Close a TCP connection idle this long (default 10 000 ms). */
   tcpIdleTimeoutMs?: number;
+  /** Close a TCP connection when one message takes longer than this to arrive (default 5 000 ms). */
+  tcpMessageTimeoutMs?: number;
   /** Open TCP connections in total (default 100). */
   maxTcpConnections?: number;
   /** Open TCP connections per client address (default 10). */
@@ -114,6 +116,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
       : { zonesDir: options.zonesDir, zones: options.zones };
   const limits: TcpLimits = {
     idleTimeoutMs: options.tcpIdleTimeoutMs ?? DEFAULTS.tcpIdleTimeoutMs,
+    messageTimeoutMs: options.tcpMessageTimeoutMs ?? DEFAULTS.tcpMessageTimeoutMs,
     maxConnections: options.maxTcpConnections ?? DEFAULTS.maxTcpConnections,
     maxConnectionsPerClient: options.maxTcpConnectionsPerClient ?? DEFAULTS.maxTcpConnectionsPerClient,
     maxPipelined: options.maxPipelined ?? DEFAULTS.maxPipelined,

@@ -149,3 +149,29 @@ describe('slow and idle TCP clients cannot lock others out', () => {
     expect((await ask(server.port, '127.0.0.7'))?.rcode).toBe(0);
   }, 10_000);
 });
+
+describe('a message that trickles in is cut off', () => {
+  test('a client sending one octet every 100 ms is closed after the message timeout, counted, while others are served', async () => {
+    const strict = await createServer({ zonesDir, addresses: ['127.0.0.1'], port: 0, tcpMessageTimeoutMs: 400 });
+    try {
+      const slow = await Client.open(strict.port, '127.0.0.1');
+      const started = performance.now();
+      const trickling = trickle(slow, frame(query('example.test', 'SOA')), 100);
+      // A well-behaved client on the same server meanwhile gets its answer.
+      const fast = await Client.open(strict.port, '127.0.0.2');
+      fast.socket.write(frame(query('host1.example.test', 'A')));
+      expect(await until(() => fast.replies.length === 1, 2000)).toBe(true);
+      fast.socket.destroy();
+
+      expect(await until(() => slow.closed, 2000)).toBe(true);
+      await trickling;
+      const lived = slow.closedAt! - started;
+      expect(lived).toBeGreaterThanOrEqual(350);
+      expect(lived).toBeLessThan(1500); // the whole frame would take over 3 s at this pace
+      expect(slow.replies).toHaveLength(0);
+      expect(strict.stats.tcp.slowClosed).toBe(1);
+    } finally {
+      await strict.close();
+    }
+  }, 10_000);
+});

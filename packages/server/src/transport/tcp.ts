@@ -16,14 +16,17 @@ export interface TcpCounters {
   badFrames: number;
   /** Connections closed because they buffered more input than allowed. */
   overflows: number;
+  /** Connections closed because one message took longer than the message timeout to arrive. */
+  slowClosed: number;
 }
 
 export function tcpCounters(): TcpCounters {
-  return { accepted: 0, refused: 0, active: 0, idleClosed: 0, badFrames: 0, overflows: 0 };
+  return { accepted: 0, refused: 0, active: 0, idleClosed: 0, badFrames: 0, overflows: 0, slowClosed: 0 };
 }
 
 export interface TcpLimits {
   idleTimeoutMs: number;
+  messageTimeoutMs: number;
   maxConnections: number;
   maxConnectionsPerClient: number;
   maxPipelined: number;
@@ -123,6 +126,9 @@ function serveConnection(socket: net.Socket, options: TcpOptions): void {
   let inFlight = 0;
   let paused = false;
   let ended = false;
+  // A message whose first octet has arrived must be complete within messageTimeoutMs, so a client
+  // trickling octets (never idle) cannot hold a connection slot for ever (Knot's tcp-io-timeout).
+  let messageTimer: NodeJS.Timeout | undefined;
 
   socket.setNoDelay(true);
   socket.setTimeout(limits.idleTimeoutMs, () => {
@@ -145,7 +151,10 @@ function serveConnection(socket: net.Socket, options: TcpOptions): void {
   socket.on('drain', resumeIfRoom);
   // Resets and timeouts from clients are routine; the socket is closed either way.
   socket.on('error', () => socket.destroy());
-  socket.on('close', () => table.release(socket, clientAddress));
+  socket.on('close', () => {
+    clearMessageTimer();
+    table.release(socket, clientAddress);
+  });
 
   function processFrames(): void {
     while (!socket.destroyed) {
@@ -155,6 +164,7 @@ function serveConnection(socket: net.Socket, options: TcpOptions): void {
           paused = true;
           socket.pause();
         }
+        clearMessageTimer();
         return;
       }
       if (input.length < 2) break;
@@ -167,10 +177,24 @@ function serveConnection(socket: net.Socket, options: TcpOptions): void {
       if (input.length < 2 + length) break;
       const query = input.subarray(2, 2 + length);
       input = input.subarray(2 + length);
+      clearMessageTimer();
       const reply = handler(query, client);
       if (reply) send(reply);
     }
+    if (input.length > 0 && !socket.destroyed) armMessageTimer();
     finishIfDone();
+  }
+
+  function armMessageTimer(): void {
+    messageTimer ??= setTimeout(() => {
+      counters.slowClosed++;
+      socket.destroy();
+    }, limits.messageTimeoutMs);
+  }
+
+  function clearMessageTimer(): void {
+    if (messageTimer) clearTimeout(messageTimer);
+    messageTimer = undefined;
   }
 
   function send(reply: Uint8Array): void {
