@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { classFromString, classToString, typeFromString, typeToString } from '@port53/wire';
 import { parseArgs } from 'node:util';
 import { DEFAULTS } from './defaults.js';
@@ -15,9 +15,25 @@ interface Io {
   err: (line: string) => void;
 }
 const io: Io = {
-  out: (text) => process.stdout.write(text),
-  err: (line) => process.stderr.write(`${line}\n`),
+  out: (text) => write(1, text),
+  err: (line) => write(2, `${line}\n`),
 };
+
+/**
+ * Straight to the file descriptor: touching process.stdout builds a stream and loads node:stream,
+ * a few ms of start-up for one short write. A non-blocking descriptor that is full (EAGAIN) falls
+ * back to the stream.
+ */
+function write(fd: 1 | 2, text: string): void {
+  const bytes = Buffer.from(text);
+  let done = 0;
+  try {
+    while (done < bytes.length) done += writeSync(fd, bytes, done);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+    (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(done));
+  }
+}
 
 interface Args {
   /** The command line as given, for dig's banner. */
