@@ -54,11 +54,13 @@ it.each([1, 32])('stop and restart of the first server (maxQueriesPerSocket %i):
   const firstServer = `127.0.0.1:${port}`;
   const count = (p: string) => phaseOf.filter((x) => x === p).length;
   const by = (p: string, server: string) => results.filter((res, i) => phaseOf[i] === p && res.server === server).length;
-  // Each phase's lookups go to the server that is up, all but the (at most CONCURRENCY) ones that
-  // were in flight when the phase changed.
+  // Each phase's lookups go to the server that is up, all but those in flight when the phase
+  // changed, those on a socket whose ICMP error for a query sent while the server was down came in
+  // after it was back (maxQueriesPerSocket > 1), and any that a stall of the shared machine past
+  // the 200 ms wait sent on to the second server.
   expect(by('up', firstServer)).toBeGreaterThanOrEqual(count('up') - CONCURRENCY);
   expect(by('down', second.server)).toBeGreaterThanOrEqual(count('down') - CONCURRENCY);
-  expect(by('back', firstServer)).toBeGreaterThanOrEqual(count('back') - CONCURRENCY);
+  expect(by('back', firstServer)).toBeGreaterThanOrEqual(count('back') * 0.9);
   const back = count('back');
   expect(first!.queries.length).toBeGreaterThan(0);
   const refused = results.flatMap((res) => res.attempts).filter((a) => a.outcome === 'connrefused').length;
