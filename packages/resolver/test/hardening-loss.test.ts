@@ -8,7 +8,7 @@ import { EXAMPLE } from './support/records.js';
  * Issue 7, resolver: packet loss. Timings are scaled down so the test stays bounded: a first wait
  * of 40 ms instead of resolv.conf's 5 s, 14 tries instead of 2, a 3 s deadline instead of 30 s.
  * (With the defaults, 2 tries against one server that drops half of all queries succeed 75 % of
- * the time: 99.9 % needs at least 10 tries, e.g. { timeout: 200, tries: 10 }, about 8.4 s of waits,
+ * the time: 99.9 % needs at least 10 tries, e.g. { timeout: 200, tries: 10, maxTimeout: 1000 }, 8.4 s of waits,
  * well inside the default 30 s deadline.)
  */
 const answer = zoneAnswer(EXAMPLE);
