@@ -65,5 +65,5 @@ export class Catalog {
 
 /** Builds the catalog from loaded zones (the zone parser's `LoadedZone[]`). Throws ZoneStoreError or CatalogError. */
 export function buildCatalog(zones: readonly ZoneContents[]): Catalog {
-  return new Catalog(zones.map((z) => new Zone(z)));
+  return new Catalog(zones.map((z) => z.tree ?? new Zone(z)));
 }

@@ -10,6 +10,19 @@ export interface ZoneContents {
   origin: Name;
   records: readonly ResourceRecord[];
   serial?: number;
+  /** The tree of these records when the loader built it already (buildCatalog then takes it). */
+  tree?: Zone;
+}
+
+/**
+ * The zone checker's numbering of the records' owners, so that a load hashes each name once:
+ * the tree takes `names` over as its own map of nodes (the caller must not use it afterwards).
+ */
+export interface NameIndex {
+  /** Canonical owner → id. Every id is the owner of at least one record. */
+  names: Map<Name, number>;
+  /** Per record of the contents: its owner's id. */
+  nameOf: Int32Array;
 }
 
 /** Where a walk from the apex towards a name stopped. */
@@ -47,19 +60,27 @@ export class Zone {
   /** Labels in the apex: a name's suffixes below the apex are the first (labels(name) − this) entries. */
   private readonly apexLabels: number;
 
-  constructor(contents: ZoneContents) {
+  /** Builds the tree of `contents`; with `index` (records already checked to be in the zone), from its names. */
+  constructor(contents: ZoneContents, index?: NameIndex) {
     this.origin = contents.origin;
     this.key = canonicalName(contents.origin);
     this.apexLabels = suffixKeys(this.key).length - 1;
-    this.nodes = new Map();
+    // Until every id is replaced by its node, the map holds both (see NameIndex).
+    this.nodes = index ? (index.names as Map<Name, unknown> as Map<Name, ZoneNode>) : new Map();
     this.apex = this.addNode(this.origin, this.key);
+    const byId: (ZoneNode | undefined)[] = index ? new Array<ZoneNode | undefined>(index.names.size) : [];
     const codes = new Map<string, number>();
     // Nodes with more than LINEAR_TYPES RRsets (hostile zones) find them through a map.
     const wide = new Map<ZoneNode, Map<number, RRset>>();
     let lastName: Name | undefined;
     let node = this.apex;
-    for (const record of contents.records) {
-      if (record.name !== lastName) {
+    const records = contents.records;
+    for (let j = 0; j < records.length; j++) {
+      const record = records[j];
+      if (index) {
+        const id = index.nameOf[j];
+        node = byId[id] ?? (byId[id] = this.nodeFromIndex(record.name));
+      } else if (record.name !== lastName) {
         // Records of one owner usually follow each other and share its string: one lookup.
         const key = canonicalName(record.name);
         if (!isBelow(key, this.key)) throw new ZoneStoreError('OUT_OF_ZONE', this.origin, `${record.name} is outside the zone`);
@@ -72,6 +93,10 @@ export class Zone {
       if (!node.add(code, record, types)) continue;
       if (!types && node.size > LINEAR_TYPES) wide.set(node, node.restByCode());
       if (code === RRType.NS && node !== this.apex) node.delegation = true;
+    }
+    // A name without records would leave its id in the map where a node belongs.
+    for (let id = 0; id < byId.length; id++) {
+      if (byId[id] === undefined) throw new Error(`${this.origin}: name ${id} of the index has no records`);
     }
     for (const n of this.nodes.values()) n.seal();
     const soa = this.apex.rrsets.get(RRType.SOA)?.records[0];
@@ -102,6 +127,13 @@ export class Zone {
     return { node, exact: true };
   }
 
+  /** The node of an owner numbered by a NameIndex: the apex, or made now in place of its id. */
+  private nodeFromIndex(name: Name): ZoneNode {
+    const key = canonicalName(name);
+    // Only the apex is made before its records; every other owner still has its id in the map.
+    return key === this.key ? this.apex : this.addPath(name, key);
+  }
+
   /**
    * Adds the node of a name not yet in the tree, and every missing empty non-terminal between it
    * and the apex: up from the name until an ancestor exists (the apex always does).
@@ -116,7 +148,7 @@ export class Zone {
       }
       if (c !== DOT) continue;
       const parent = key.slice(i + 1);
-      if (this.nodes.has(parent)) break;
+      if (parent === this.key || this.nodes.has(parent)) break;
       // Lower-casing changes only ASCII letters, so an ancestor's text sits at the same offset.
       this.addNode(name.slice(i + 1), parent);
     }

@@ -1,5 +1,6 @@
 import { canonicalName, fqdn, type Name, type ResourceRecord } from '@port53/wire';
 import type { ZoneErrorCode, ZoneErrorSeverity } from './errors.js';
+import type { NameIndex } from '../store/zone.js';
 import type { Place, RecordPlaces } from './places.js';
 
 export type CheckReport = (code: ZoneErrorCode, reason: string, at: Place | undefined, severity?: ZoneErrorSeverity) => void;
@@ -21,18 +22,24 @@ const enum Phase {
   Cname,
 }
 
+/** The records to serve, and their owners numbered for the zone tree (see NameIndex). */
+export interface CheckedRecords {
+  records: ResourceRecord[];
+  names: NameIndex;
+}
+
 /**
  * The zone-level checks of a parsed zone. Returns the records to serve: out-of-zone records
  * removed, exact duplicates dropped (as NSD and Knot do, with a warning), and each RRset's TTLs
  * set to its lowest (RFC 2181 §5.2, with a warning). Problems are reported in file order (those
  * of the whole zone last), never thrown.
  */
-export function checkZone(origin: Name, records: readonly ResourceRecord[], places: RecordPlaces, report: CheckReport): ResourceRecord[] {
+export function checkZone(origin: Name, records: readonly ResourceRecord[], places: RecordPlaces, report: CheckReport): CheckedRecords {
   const found: { phase: Phase; index: number; args: Parameters<CheckReport> }[] = [];
-  const kept = runChecks(origin, records, places, (phase, index, code, reason, severity) => {
+  const checked = runChecks(origin, records, places, (phase, index, code, reason, severity) => {
     found.push({ phase, index, args: [code, reason, index < 0 ? undefined : places.at(index), severity] });
   });
-  if (found.length === 0) return kept;
+  if (found.length === 0) return checked;
   // Records made by one $GENERATE share a place: they sort as the first of them.
   const order = new Map<string, number>();
   for (let i = 0; i < records.length; i++) {
@@ -42,7 +49,7 @@ export function checkZone(origin: Name, records: readonly ResourceRecord[], plac
   const sorted = found.map((f, seq) => ({ ...f, seq, order: f.index < 0 ? Infinity : (order.get(places.key(f.index)) as number) }));
   sorted.sort((a, b) => a.order - b.order || a.phase - b.phase || a.seq - b.seq);
   for (const f of sorted) report(...f.args);
-  return kept;
+  return checked;
 }
 
 /** A check's report about the record at `index` (-1: the whole zone). */
@@ -109,7 +116,7 @@ class RRsetIndex {
   }
 }
 
-function runChecks(origin: Name, records: readonly ResourceRecord[], places: RecordPlaces, report: PhaseReport): ResourceRecord[] {
+function runChecks(origin: Name, records: readonly ResourceRecord[], places: RecordPlaces, report: PhaseReport): CheckedRecords {
   const apexKey = canonicalName(origin);
   // Indices of the records inside the zone.
   const inZone = new Int32Array(records.length);
@@ -143,6 +150,7 @@ function runChecks(origin: Name, records: readonly ResourceRecord[], places: Rec
   const seen = new Map<number, Map<string, number>>();
   const cnameNames = new Map<number, { cnames: number[]; others: Set<string> }>();
   const kept: ResourceRecord[] = [];
+  const keptNames = new Int32Array(n);
   let soa = -1;
   let hasNs = false;
   for (let k = 0; k < n; k++) {
@@ -170,6 +178,7 @@ function runChecks(origin: Name, records: readonly ResourceRecord[], places: Rec
       }
       set.set(key, i);
     }
+    keptNames[kept.length] = nameOf[k];
     kept.push(rr);
 
     // RFC 1035 §5.2: exactly one SOA, at the top of the zone; RFC 1034 §4.2.1: NS records there too.
@@ -202,7 +211,7 @@ function runChecks(origin: Name, records: readonly ResourceRecord[], places: Rec
       report(Phase.Cname, first, 'CNAME_AND_OTHER_DATA', `CNAME at ${fqdn(records[first].name)} beside other data (${[...others].join(', ')})`);
     }
   }
-  return kept;
+  return { records: kept, names: { names: index.names, nameOf: keptNames.subarray(0, kept.length) } };
 }
 
 /** isSubdomain for canonical names: `key` is `apex` or below it, label-wise. */

@@ -25,7 +25,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Name, ResourceRecord } from '@port53/wire';
-import { checkZone } from './checks.js';
+import { Zone } from '../store/zone.js';
+import { checkZone, type CheckedRecords } from './checks.js';
 import { ZoneError, ZoneLoadError } from './errors.js';
 import { decodeZoneBytes } from './include.js';
 import { parseZoneRecords } from './parser.js';
@@ -48,6 +49,8 @@ export interface LoadedZone {
   records: ResourceRecord[];
   serial: number;
   warnings: ZoneError[];
+  /** The zone tree of `records` (buildCatalog serves it rather than build another). */
+  tree: Zone;
 }
 
 export interface LoadOptions {
@@ -80,12 +83,17 @@ export async function findZoneFiles(dir: string): Promise<ZoneSource[]> {
  * warning found (severity tells them apart), in file order then check order.
  */
 export function parseZoneText(text: string, options: ParseTextOptions): { origin: Name; records: ResourceRecord[]; errors: ZoneError[] } {
+  const { origin, checked, errors } = parseAndCheck(text, options);
+  return { origin, records: checked.records, errors };
+}
+
+function parseAndCheck(text: string, options: ParseTextOptions): { origin: Name; checked: CheckedRecords; errors: ZoneError[] } {
   const parsed = parseZoneRecords(text, options);
   const errors = parsed.errors;
   const checked = checkZone(parsed.origin, parsed.records, parsed.places, (code, reason, at, severity) => {
     errors.push(new ZoneError(code, reason, at?.file ?? options.file, at?.line ?? 0, at?.column ?? 0, severity));
   });
-  return { origin: parsed.origin, records: checked, errors };
+  return { origin: parsed.origin, checked, errors };
 }
 
 /** Reads, parses and checks a zone; throws ZoneLoadError with all its errors rather than return part of it. */
@@ -101,11 +109,12 @@ export async function loadZone(source: ZoneSource, options: LoadOptions = {}): P
   if (badLine !== undefined) {
     throw new ZoneLoadError(file, [new ZoneError('BAD_ENCODING', 'not UTF-8 (write such octets as \\DDD)', file, badLine, 1)]);
   }
-  const result = parseZoneText(text, { file, origin: source.origin, root: options.root ?? path.dirname(file), maxRecords: options.maxRecords });
+  const result = parseAndCheck(text, { file, origin: source.origin, root: options.root ?? path.dirname(file), maxRecords: options.maxRecords });
   const errors = result.errors.filter((e) => e.severity === 'error');
   const warnings = result.errors.filter((e) => e.severity === 'warning');
   if (errors.length > 0) throw new ZoneLoadError(file, errors, warnings);
-  const soa = result.records.find((r) => r.type === 'SOA');
-  const serial = soa?.type === 'SOA' ? soa.data.serial : 0;
-  return { origin: result.origin, file, records: result.records, serial, warnings };
+  const { records, names } = result.checked;
+  // Built here, from the checker's numbering of the names, so buildCatalog need not build it.
+  const tree = new Zone({ origin: result.origin, records }, names);
+  return { origin: result.origin, file, records, serial: tree.serial, warnings, tree };
 }
