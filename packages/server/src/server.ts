@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { rcodeToString } from '@port53/wire';
-import { respond, type Outcome } from './answer/respond.js';
+import { AnswerCache } from './answer/cache.js';
+import type { Outcome } from './answer/respond.js';
 import { DEFAULTS } from './defaults.js';
 import { silentLogger, type Logger } from './log.js';
 import { RateLimiter, responseCategory, rrlCounters, truncatedReply, type RrlCounters } from './rrl.js';
@@ -142,6 +143,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
   }
   if (served.size === 0) logger.warn({ event: 'no-zones', ...spec }, 'no zones to serve: every query will be REFUSED');
   let catalog: Catalog = buildCatalog([...served.values()]);
+  let answers = new AnswerCache(catalog);
 
   const stats: ServerStats = {
     queries: { udp: 0, tcp: 0 },
@@ -154,7 +156,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
   const handle = (query: Uint8Array, client: Client): Uint8Array | undefined => {
     stats.queries[client.transport]++;
     try {
-      const outcome = respond(query, catalog, client.transport);
+      const outcome = answers.respond(query, client.transport);
       stats.outcomes[outcome.kind]++;
       if (queryLog) logQuery(logger, outcome, client);
       else if (outcome.kind === 'dropped') logger.debug({ event: 'dropped', client: hostPort(client.address, client.port), transport: client.transport, reason: outcome.reason }, 'query dropped');
@@ -219,6 +221,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     const nextCatalog = buildCatalog([...next.values()]);
     if (closing) throw new Error('server is closed');
     catalog = nextCatalog; // the swap: queries see all the old zones or all the new ones
+    answers = new AnswerCache(nextCatalog); // and none of the old zones' encoded replies
     served.clear();
     for (const [key, zone] of next) served.set(key, zone);
     const result: ReloadResult = { ok: failed.length === 0, loaded, failed, removed, zones: served.size, ms: Math.round(performance.now() - started) };

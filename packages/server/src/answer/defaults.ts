@@ -10,3 +10,7 @@ export const UDP_SIZE_WITHOUT_EDNS = CLASSIC_UDP_SIZE;
 export const TCP_MAX_SIZE = 65535;
 /** CNAMEs followed for one query before we return what we have (BIND's limit is 16, Knot's 5 per zone). */
 export const MAX_CNAME_CHAIN = 12;
+/** Pre-encoded replies kept per catalog (answer/cache.ts); a reply is 100 octets or so, at most 64 KiB over TCP. */
+export const ANSWER_CACHE_ENTRIES = 100_000;
+/** Octets of pre-encoded replies kept per catalog at most. */
+export const ANSWER_CACHE_BYTES = 32 * 1024 * 1024;

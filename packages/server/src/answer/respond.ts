@@ -120,7 +120,7 @@ function refused(
 }
 
 /** The largest reply the client can take (RFC 1035 §4.2.1, RFC 6891 §6.2.3–6.2.5). */
-export function replySizeLimit(edns: Edns | undefined, transport: Transport): number {
+export function replySizeLimit(edns: Pick<Edns, 'udpPayloadSize'> | undefined, transport: Transport): number {
   if (transport === 'tcp') return TCP_MAX_SIZE;
   if (!edns) return UDP_SIZE_WITHOUT_EDNS;
   return Math.max(UDP_SIZE_WITHOUT_EDNS, Math.min(edns.udpPayloadSize, OUR_UDP_PAYLOAD));

@@ -1,0 +1,189 @@
+/**
+ * Pre-encoded replies: a query of the plain shape whose answer was encoded before is answered by
+ * copying those octets and patching in its ID, its RD bit and its question's case. A cache
+ * belongs to one catalog: a reload makes a new catalog and with it an empty cache.
+ */
+import { questionName, questionScan, RRType, scanQuestion } from '@port53/wire';
+import type { QuestionScan } from '@port53/wire';
+import type { Catalog } from '../store/catalog.js';
+import { ANSWER_CACHE_BYTES, ANSWER_CACHE_ENTRIES, HEADER_SIZE } from './defaults.js';
+import { replySizeLimit, respond } from './respond.js';
+import type { Outcome, Transport } from './respond.js';
+
+export interface AnswerCacheLimits {
+  /** Replies kept at most (default ANSWER_CACHE_ENTRIES). */
+  entries: number;
+  /** Octets of replies kept at most (default ANSWER_CACHE_BYTES). */
+  bytes: number;
+}
+
+interface CachedReply {
+  /** The reply as encoded for the query that filled the entry. */
+  bytes: Uint8Array;
+  /** End of the question's name (it starts at octet 12 in both query and reply). */
+  nameEnd: number;
+  /** The reply holds no name but its owners that point at the question: any case of it gives these octets. */
+  caseNeutral: boolean;
+  rcode: number;
+  qname: string;
+  qtype: string;
+}
+
+/** Octets of a key: the name (at most 255), type, class, transport, EDNS shape, size limit. */
+const KEY_CAPACITY = 255 + 2 + 2 + 1 + 1 + 2;
+
+/**
+ * Two generations of entries: new ones go into the young map; when it is full it becomes the old
+ * one and the previous old one is dropped; a hit in the old one moves the entry back to the young.
+ * So at most twice the per-generation bound is kept, and what is asked for often stays.
+ */
+export class AnswerCache {
+  private young = new Map<string, CachedReply>();
+  private old = new Map<string, CachedReply>();
+  private youngBytes = 0;
+  private readonly perGeneration: AnswerCacheLimits;
+  private readonly scan: QuestionScan = questionScan();
+  private readonly key = Buffer.alloc(KEY_CAPACITY);
+  /** Replies answered from the cache, and queries of the plain shape that had to be answered afresh. */
+  readonly counters = { hits: 0, misses: 0 };
+
+  constructor(
+    readonly catalog: Catalog,
+    limits: Partial<AnswerCacheLimits> = {},
+  ) {
+    const entries = limits.entries ?? ANSWER_CACHE_ENTRIES;
+    const bytes = limits.bytes ?? ANSWER_CACHE_BYTES;
+    this.perGeneration = { entries: Math.max(1, Math.floor(entries / 2)), bytes: Math.max(1, Math.floor(bytes / 2)) };
+  }
+
+  /** Replies held now. */
+  get size(): number {
+    return this.young.size + this.old.size;
+  }
+
+  /** respond() over this cache's catalog, from a pre-encoded reply when there is one. */
+  respond(query: Uint8Array, transport: Transport): Outcome {
+    const scan = this.scan;
+    // RFC 1035 §4.1.1: only a QUERY (opcode 0, QR clear) is answered from the cache.
+    if (query.length < HEADER_SIZE || (query[2] & 0xf8) !== 0 || !scanQuestion(query, scan) || (scan.edns && scan.ednsVersion !== 0)) {
+      return respond(query, this.catalog, transport);
+    }
+    const key = this.keyOf(query, scan, transport);
+    const entry = this.find(key);
+    if (entry) {
+      const outcome = patched(entry, query, scan.nameEnd);
+      if (outcome) {
+        this.counters.hits++;
+        return outcome;
+      }
+    }
+    this.counters.misses++;
+    const outcome = respond(query, this.catalog, transport);
+    if (!entry && outcome.kind === 'answered' && outcome.reply) this.add(key, outcome, scan.nameEnd);
+    return outcome;
+  }
+
+  /** The name in lower case (ASCII only, RFC 4343 §3), then everything else the reply depends on. */
+  private keyOf(query: Uint8Array, scan: QuestionScan, transport: Transport): string {
+    const k = this.key;
+    let n = 0;
+    for (let i = HEADER_SIZE; i < scan.nameEnd; i++) {
+      const c = query[i];
+      k[n++] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+    }
+    k[n++] = scan.qtype >> 8;
+    k[n++] = scan.qtype;
+    k[n++] = scan.qclass >> 8;
+    k[n++] = scan.qclass;
+    k[n++] = transport === 'udp' ? 0 : 1;
+    k[n++] = scan.edns ? (scan.do ? 3 : 1) : 0;
+    const limit = replySizeLimit(scan.edns ? { udpPayloadSize: scan.udpPayloadSize } : undefined, transport);
+    k[n++] = limit >> 8;
+    k[n++] = limit;
+    return k.toString('latin1', 0, n);
+  }
+
+  private find(key: string): CachedReply | undefined {
+    const young = this.young.get(key);
+    if (young) return young;
+    const old = this.old.get(key);
+    if (old) {
+      this.old.delete(key);
+      this.store(key, old);
+    }
+    return old;
+  }
+
+  private add(key: string, outcome: Outcome, nameEnd: number): void {
+    const bytes = outcome.reply!;
+    this.store(key, {
+      bytes,
+      nameEnd,
+      caseNeutral: isCaseNeutral(bytes, nameEnd),
+      rcode: outcome.rcode!,
+      qname: outcome.qname!,
+      qtype: outcome.qtype!,
+    });
+  }
+
+  private store(key: string, entry: CachedReply): void {
+    const size = entry.bytes.length;
+    if (size > this.perGeneration.bytes) return;
+    if (this.young.size >= this.perGeneration.entries || this.youngBytes + size > this.perGeneration.bytes) {
+      this.old = this.young;
+      this.young = new Map();
+      this.youngBytes = 0;
+    }
+    this.young.set(key, entry);
+    this.youngBytes += size;
+  }
+}
+
+/** The cached reply for this query, or undefined when its question's case would change the octets. */
+function patched(entry: CachedReply, query: Uint8Array, nameEnd: number): Outcome | undefined {
+  const cached = entry.bytes;
+  let sameCase = true;
+  for (let i = HEADER_SIZE; i < nameEnd; i++) {
+    if (query[i] !== cached[i]) {
+      sameCase = false;
+      break;
+    }
+  }
+  if (!sameCase && !entry.caseNeutral) return undefined;
+  const reply = Buffer.allocUnsafe(cached.length);
+  reply.set(cached);
+  reply[0] = query[0]; // ID (RFC 1035 §4.1.1)
+  reply[1] = query[1];
+  reply[2] = (cached[2] & 0xfe) | (query[2] & 0x01); // RD copied; QR, opcode, AA, TC as encoded
+  if (!sameCase) reply.set(query.subarray(HEADER_SIZE, nameEnd), HEADER_SIZE); // 0x20 case echoed (RFC 4343)
+  return { kind: 'answered', rcode: entry.rcode, reply, qname: sameCase ? entry.qname : questionName(query), qtype: entry.qtype };
+}
+
+/** Record types whose rdata holds no domain name, so no compression pointer. */
+const NAMELESS = new Set<number>([RRType.A, RRType.AAAA, RRType.TXT, RRType.HINFO, RRType.SSHFP, RRType.TLSA, RRType.CAA, RRType.DS, RRType.DNSKEY]);
+const OPT = 41;
+
+/**
+ * True when every record is owned by a pointer to the question's name (0xC00C) and holds no name,
+ * and the authority section is empty: then the encoder makes the same octets for any case of the
+ * question. Otherwise a zone name may share a suffix with the question only in one case of it.
+ */
+function isCaseNeutral(reply: Uint8Array, nameEnd: number): boolean {
+  const ancount = (reply[6] << 8) | reply[7];
+  const nscount = (reply[8] << 8) | reply[9];
+  const arcount = (reply[10] << 8) | reply[11];
+  if (nscount !== 0) return false;
+  let pos = nameEnd + 4;
+  for (let i = 0; i < ancount + arcount; i++) {
+    if (pos + 11 > reply.length) return false;
+    if (reply[pos] === 0 && ((reply[pos + 1] << 8) | reply[pos + 2]) === OPT) {
+      pos += 11 + ((reply[pos + 9] << 8) | reply[pos + 10]);
+      continue;
+    }
+    if (pos + 12 > reply.length) return false;
+    if (reply[pos] !== 0xc0 || reply[pos + 1] !== HEADER_SIZE) return false;
+    if (!NAMELESS.has((reply[pos + 2] << 8) | reply[pos + 3])) return false;
+    pos += 12 + ((reply[pos + 10] << 8) | reply[pos + 11]);
+  }
+  return true;
+}
