@@ -61,26 +61,29 @@ type PhaseReport = (phase: Phase, index: number, code: ZoneErrorCode, reason: st
  */
 class RRsetIndex {
   readonly names = new Map<Name, number>();
-  /** Per name: its first RRset (-1 none); per RRset: the name's next one. */
+  /** Per name: its first RRset (-1 none), and how many it has (counted up to 255). */
   private readonly firstSet: Int32Array;
+  private readonly setCount: Uint8Array;
+  /** Per RRset: the next RRset of its name, and its type (numbered in `typeIds`). */
   private readonly nextSet: Int32Array;
-  private readonly setCount: Int32Array;
-  /** Names with more than LINEAR_TYPES RRsets: `${name id} type` → RRset id. */
+  private readonly setType: Uint16Array;
+  private readonly typeIds = new Map<string, number>();
+  /** Names with more than LINEAR_TYPES RRsets: `${name id} ${type id}` → RRset id. */
   private readonly wide = new Map<string, number>();
-  readonly types: string[] = [];
-  /** Per RRset: lowest TTL, index of its first record, records in it. */
-  readonly lowest: Float64Array;
+  /** Per RRset: lowest TTL, index of its first record, and whether it has more than one. */
+  readonly lowest: Uint32Array;
   readonly first: Int32Array;
-  readonly size: Int32Array;
+  readonly several: Uint8Array;
   sets = 0;
 
   constructor(capacity: number) {
     this.firstSet = new Int32Array(capacity).fill(-1);
+    this.setCount = new Uint8Array(capacity);
     this.nextSet = new Int32Array(capacity);
-    this.setCount = new Int32Array(capacity);
-    this.lowest = new Float64Array(capacity);
+    this.setType = new Uint16Array(capacity);
+    this.lowest = new Uint32Array(capacity);
     this.first = new Int32Array(capacity);
-    this.size = new Int32Array(capacity);
+    this.several = new Uint8Array(capacity);
   }
 
   nameId(key: Name): number {
@@ -89,28 +92,37 @@ class RRsetIndex {
     return id;
   }
 
-  /** The RRset of (name, type), added with record `index` when new. */
+  /** The RRset of (name, type), added with record `index` when new. TTLs are RFC 2181 §8 31-bit values. */
   set(nameId: number, type: string, index: number, ttl: number): number {
+    let typeId = this.typeIds.get(type);
+    if (typeId === undefined) this.typeIds.set(type, (typeId = this.typeIds.size));
     let s = -1;
-    if (this.setCount[nameId] > LINEAR_TYPES) s = this.wide.get(`${nameId} ${type}`) ?? -1;
-    else for (let t = this.firstSet[nameId]; t >= 0; t = this.nextSet[t]) if (this.types[t] === type) { s = t; break; }
+    if (this.setCount[nameId] > LINEAR_TYPES) s = this.wide.get(`${nameId} ${typeId}`) ?? -1;
+    else {
+      for (let t = this.firstSet[nameId]; t >= 0; t = this.nextSet[t]) {
+        if (this.setType[t] === typeId) {
+          s = t;
+          break;
+        }
+      }
+    }
     if (s >= 0) {
-      this.size[s]++;
+      this.several[s] = 1;
       if (ttl < this.lowest[s]) this.lowest[s] = ttl;
       return s;
     }
     s = this.sets++;
-    this.types.push(type);
+    this.setType[s] = typeId;
     this.lowest[s] = ttl;
     this.first[s] = index;
-    this.size[s] = 1;
     this.nextSet[s] = this.firstSet[nameId];
     this.firstSet[nameId] = s;
-    const count = ++this.setCount[nameId];
+    const count = this.setCount[nameId] + 1;
+    if (count <= 255) this.setCount[nameId] = count;
     if (count === LINEAR_TYPES + 1) {
-      for (let t = this.firstSet[nameId]; t >= 0; t = this.nextSet[t]) this.wide.set(`${nameId} ${this.types[t]}`, t);
+      for (let t = this.firstSet[nameId]; t >= 0; t = this.nextSet[t]) this.wide.set(`${nameId} ${this.setType[t]}`, t);
     } else if (count > LINEAR_TYPES + 1) {
-      this.wide.set(`${nameId} ${type}`, s);
+      this.wide.set(`${nameId} ${typeId}`, s);
     }
     return s;
   }
@@ -118,13 +130,18 @@ class RRsetIndex {
 
 function runChecks(origin: Name, records: readonly ResourceRecord[], places: RecordPlaces, report: PhaseReport): CheckedRecords {
   const apexKey = canonicalName(origin);
-  // Indices of the records inside the zone.
-  const inZone = new Int32Array(records.length);
+  // Indices of the records inside the zone, made once one is not (else record k is the k-th).
+  let inZone: Int32Array | undefined;
   let n = 0;
   for (let i = 0; i < records.length; i++) {
     const rr = records[i];
-    if (isBelow(canonicalName(rr.name), apexKey)) inZone[n++] = i;
-    else report(Phase.OutsideZone, i, 'OUTSIDE_ZONE', `${fqdn(rr.name)} is outside the zone ${fqdn(origin)}`);
+    if (isBelow(canonicalName(rr.name), apexKey)) {
+      if (inZone) inZone[n] = i;
+      n++;
+      continue;
+    }
+    if (!inZone) inZone = Int32Array.from({ length: records.length }, (_, j) => j);
+    report(Phase.OutsideZone, i, 'OUTSIDE_ZONE', `${fqdn(rr.name)} is outside the zone ${fqdn(origin)}`);
   }
 
   const index = new RRsetIndex(n);
@@ -134,7 +151,7 @@ function runChecks(origin: Name, records: readonly ResourceRecord[], places: Rec
   let lastName: Name | undefined;
   let id = -1;
   for (let k = 0; k < n; k++) {
-    const rr = records[inZone[k]];
+    const rr = records[inZone ? inZone[k] : k];
     // Records of one owner usually follow each other and share its string: one lookup.
     if (rr.name !== lastName) {
       id = index.nameId(canonicalName(rr.name));
@@ -150,23 +167,25 @@ function runChecks(origin: Name, records: readonly ResourceRecord[], places: Rec
   const seen = new Map<number, Map<string, number>>();
   const cnameNames = new Map<number, { cnames: number[]; others: Set<string> }>();
   const kept: ResourceRecord[] = [];
-  const keptNames = new Int32Array(n);
+  // nameOf[j] for the j-th kept record, written over nameOf (j <= k, so nothing unread is lost).
+  const keptNames = nameOf;
   let soa = -1;
   let hasNs = false;
   for (let k = 0; k < n; k++) {
-    const i = inZone[k];
+    const i = inZone ? inZone[k] : k;
     let rr = records[i];
     const s = setOf[k];
+    const nameId = nameOf[k];
     // RFC 2181 §5.2: all TTLs of an RRset are equal; like NSD and Knot, warn and take the lowest.
     const ttl = index.lowest[s];
-    const firstTtl = records[inZone[index.first[s]]].ttl;
+    const firstTtl = records[inZone ? inZone[index.first[s]] : index.first[s]].ttl;
     if (rr.ttl !== firstTtl && !warned.has(s)) {
       warned.add(s);
       report(Phase.Ttl, i, 'TTL_MISMATCH', `TTL ${rr.ttl} differs from ${firstTtl} in the ${fqdn(rr.name)} ${rr.type} RRset; all take ${ttl}`, 'warning');
     }
     if (rr.ttl !== ttl) rr = { ...rr, ttl };
 
-    if (index.size[s] > 1) {
+    if (index.several[s] === 1) {
       let set = seen.get(s);
       if (!set) seen.set(s, (set = new Map()));
       const key = rdataKey(rr.data);
@@ -178,11 +197,11 @@ function runChecks(origin: Name, records: readonly ResourceRecord[], places: Rec
       }
       set.set(key, i);
     }
-    keptNames[kept.length] = nameOf[k];
+    keptNames[kept.length] = nameId;
     kept.push(rr);
 
     // RFC 1035 §5.2: exactly one SOA, at the top of the zone; RFC 1034 §4.2.1: NS records there too.
-    const atApex = nameOf[k] === apexId;
+    const atApex = nameId === apexId;
     if (rr.type === 'NS' && atApex) hasNs = true;
     if (rr.type === 'SOA') {
       if (!atApex) report(Phase.Apex, i, 'SOA_NOT_AT_APEX', `SOA at ${fqdn(rr.name)}, below the zone's apex ${fqdn(origin)}`);
@@ -190,9 +209,9 @@ function runChecks(origin: Name, records: readonly ResourceRecord[], places: Rec
       else soa = i;
     }
 
-    if (hasCname.has(nameOf[k])) {
-      let at = cnameNames.get(nameOf[k]);
-      if (!at) cnameNames.set(nameOf[k], (at = { cnames: [], others: new Set() }));
+    if (hasCname.has(nameId)) {
+      let at = cnameNames.get(nameId);
+      if (!at) cnameNames.set(nameId, (at = { cnames: [], others: new Set() }));
       if (rr.type === 'CNAME') at.cnames.push(i);
       else if (!BESIDE_CNAME.has(rr.type)) at.others.add(rr.type);
     }

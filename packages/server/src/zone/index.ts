@@ -29,7 +29,7 @@ import { Zone } from '../store/zone.js';
 import { checkZone, type CheckedRecords } from './checks.js';
 import { ZoneError, ZoneLoadError } from './errors.js';
 import { decodeZoneBytes } from './include.js';
-import { parseZoneRecords } from './parser.js';
+import { parseZoneRecords, type ParsedRecords } from './parser.js';
 
 export { ZoneError, ZoneLoadError } from './errors.js';
 export type { ZoneErrorCode, ZoneErrorSeverity } from './errors.js';
@@ -83,15 +83,15 @@ export async function findZoneFiles(dir: string): Promise<ZoneSource[]> {
  * warning found (severity tells them apart), in file order then check order.
  */
 export function parseZoneText(text: string, options: ParseTextOptions): { origin: Name; records: ResourceRecord[]; errors: ZoneError[] } {
-  const { origin, checked, errors } = parseAndCheck(text, options);
+  const { origin, checked, errors } = check(parseZoneRecords(text, options), options.file);
   return { origin, records: checked.records, errors };
 }
 
-function parseAndCheck(text: string, options: ParseTextOptions): { origin: Name; checked: CheckedRecords; errors: ZoneError[] } {
-  const parsed = parseZoneRecords(text, options);
+/** The zone checks of parsed records; their errors join the parser's. */
+function check(parsed: ParsedRecords, file: string): { origin: Name; checked: CheckedRecords; errors: ZoneError[] } {
   const errors = parsed.errors;
   const checked = checkZone(parsed.origin, parsed.records, parsed.places, (code, reason, at, severity) => {
-    errors.push(new ZoneError(code, reason, at?.file ?? options.file, at?.line ?? 0, at?.column ?? 0, severity));
+    errors.push(new ZoneError(code, reason, at?.file ?? file, at?.line ?? 0, at?.column ?? 0, severity));
   });
   return { origin: parsed.origin, checked, errors };
 }
@@ -99,6 +99,19 @@ function parseAndCheck(text: string, options: ParseTextOptions): { origin: Name;
 /** Reads, parses and checks a zone; throws ZoneLoadError with all its errors rather than return part of it. */
 export async function loadZone(source: ZoneSource, options: LoadOptions = {}): Promise<LoadedZone> {
   const { file } = source;
+  // The file's octets and text (as large as the zone file each) are dropped once parsed.
+  const parsed = parseZoneRecords(await readZoneText(file), { file, origin: source.origin, root: options.root ?? path.dirname(file), maxRecords: options.maxRecords });
+  const result = check(parsed, file);
+  const errors = result.errors.filter((e) => e.severity === 'error');
+  const warnings = result.errors.filter((e) => e.severity === 'warning');
+  if (errors.length > 0) throw new ZoneLoadError(file, errors, warnings);
+  const { records, names } = result.checked;
+  // Built here, from the checker's numbering of the names, so buildCatalog need not build it.
+  const tree = new Zone({ origin: result.origin, records }, names);
+  return { origin: result.origin, file, records, serial: tree.serial, warnings, tree };
+}
+
+async function readZoneText(file: string): Promise<string> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(file);
@@ -109,12 +122,5 @@ export async function loadZone(source: ZoneSource, options: LoadOptions = {}): P
   if (badLine !== undefined) {
     throw new ZoneLoadError(file, [new ZoneError('BAD_ENCODING', 'not UTF-8 (write such octets as \\DDD)', file, badLine, 1)]);
   }
-  const result = parseAndCheck(text, { file, origin: source.origin, root: options.root ?? path.dirname(file), maxRecords: options.maxRecords });
-  const errors = result.errors.filter((e) => e.severity === 'error');
-  const warnings = result.errors.filter((e) => e.severity === 'warning');
-  if (errors.length > 0) throw new ZoneLoadError(file, errors, warnings);
-  const { records, names } = result.checked;
-  // Built here, from the checker's numbering of the names, so buildCatalog need not build it.
-  const tree = new Zone({ origin: result.origin, records }, names);
-  return { origin: result.origin, file, records, serial: tree.serial, warnings, tree };
+  return text;
 }
