@@ -93,6 +93,8 @@ class ZoneParser {
   private lastTtl: number | undefined;
   /** Owner of the previous record; null after an owner that did not parse (its continuations are skipped). */
   private lastOwner: Name | null | undefined;
+  /** Type tokens already read (as written) → the type they name; a few dozen at most. */
+  private readonly types = new Map<string, TypeName>();
   /** The last owner text parsed, the origin it was completed with, and the name it gave. */
   private ownerText: string | undefined;
   private ownerOrigin: Name | undefined;
@@ -317,12 +319,12 @@ class ZoneParser {
     for (; i < tokens.length && i < start + 2; i++) {
       const t = tokens[i];
       if (t.quoted) break;
-      if (ttl === undefined && /^\d/.test(t.text)) {
+      if (ttl === undefined && startsWithDigit(t.text)) {
         ttl = parseTtl(t.text);
         if (ttl === undefined) return this.badTtl(t, file);
         continue;
       }
-      const cls = classSeen ? undefined : classFromString(t.text);
+      const cls = classSeen ? undefined : t.text === 'IN' ? IN : classFromString(t.text);
       if (cls === undefined) break;
       if (cls !== IN) {
         this.report('WRONG_CLASS', `class ${t.text} in an IN zone (every record of a zone has the zone's class)`, place(file, t));
@@ -335,6 +337,8 @@ class ZoneParser {
       this.report('MISSING_FIELD', 'no type', place(file, tokens[tokens.length - 1]));
       return undefined;
     }
+    const known = typeToken.quoted ? undefined : this.types.get(typeToken.text);
+    if (known !== undefined) return { ttl, type: known, typeToken, next: i + 1 };
     const code = typeToken.quoted ? undefined : typeFromString(typeToken.text);
     if (code === undefined) {
       const what = /^\d/.test(typeToken.text) ? 'a second TTL' : `unknown type "${typeToken.text}"`;
@@ -346,7 +350,9 @@ class ZoneParser {
       this.report('BAD_TYPE', `${typeToString(code)} is not a record type that can be in a zone`, place(file, typeToken));
       return undefined;
     }
-    return { ttl, type: typeToString(code) as TypeName, typeToken, next: i + 1 };
+    const type = typeToString(code) as TypeName;
+    if (this.types.size < 64) this.types.set(typeToken.text, type);
+    return { ttl, type, typeToken, next: i + 1 };
   }
 
   private name(token: ZoneToken, file: string, origin: Name | undefined): Name | undefined {
@@ -364,6 +370,11 @@ class ZoneParser {
     this.report('BAD_TTL', `bad TTL "${token.text}" (seconds up to 2147483647, or units like 1w2d3h4m5s)`, place(file, token));
     return undefined;
   }
+}
+
+function startsWithDigit(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return c >= 0x30 && c <= 0x39;
 }
 
 function place(file: string, token: ZoneToken): Place {
