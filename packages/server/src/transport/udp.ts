@@ -1,5 +1,6 @@
 import dgram from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
+import { isIP, isIPv6 } from 'node:net';
 import { toBindError, type Transport } from './bind-error.js';
 
 /** Where a query came from. */
@@ -33,7 +34,7 @@ export function listenUdp(options: UdpOptions): Promise<Listener> {
   const { address, port, handler, onError } = options;
   const v6 = isIPv6(address);
   // ipv6Only: '::' must not also take the IPv4 port, which 0.0.0.0 may want to bind.
-  const socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: v6, reuseAddr: false });
+  const socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: v6, reuseAddr: false, lookup: literalLookup });
 
   return new Promise<Listener>((resolve, reject) => {
     const onBindError = (err: Error) => {
@@ -44,13 +45,14 @@ export function listenUdp(options: UdpOptions): Promise<Listener> {
     socket.bind({ address, port, exclusive: true }, () => {
       socket.off('error', onBindError);
       socket.on('error', onError);
+      const onSent = (err: Error | null) => {
+        if (err) onError(err);
+      };
       socket.on('message', (msg, rinfo) => {
         const reply = handler(msg, { address: rinfo.address, port: rinfo.port, transport: 'udp' });
         if (!reply) return;
         try {
-          socket.send(reply, rinfo.port, rinfo.address, (err) => {
-            if (err) onError(err);
-          });
+          socket.send(reply, rinfo.port, rinfo.address, onSent);
         } catch (err) {
           onError(err as Error); // the socket was closed between receive and send
         }
@@ -73,4 +75,14 @@ export function listenUdp(options: UdpOptions): Promise<Listener> {
       });
     });
   });
+}
+
+/**
+ * node:dgram resolves the address of every send with dns.lookup, which answers an IP literal on
+ * the next tick; the client's address always is one, so answer at once and send without the wait.
+ */
+function literalLookup(address: string, options: LookupOneOptions | number, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  const family = isIP(address);
+  if (family !== 0) callback(null, address, family);
+  else dnsLookup(address, typeof options === 'number' ? { family: options } : options, callback);
 }
