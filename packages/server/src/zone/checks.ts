@@ -29,12 +29,13 @@ export interface CheckedRecords {
 }
 
 /**
- * The zone-level checks of a parsed zone. Returns the records to serve: out-of-zone records
+ * The zone-level checks of a parsed zone. Returns the records to serve, in `records` itself
+ * (compacted in place: a million records need no second array): out-of-zone records
  * removed, exact duplicates dropped (as NSD and Knot do, with a warning), and each RRset's TTLs
  * set to its lowest (RFC 2181 §5.2, with a warning). Problems are reported in file order (those
  * of the whole zone last), never thrown.
  */
-export function checkZone(origin: Name, records: readonly ResourceRecord[], places: RecordPlaces, report: CheckReport): CheckedRecords {
+export function checkZone(origin: Name, records: ResourceRecord[], places: RecordPlaces, report: CheckReport): CheckedRecords {
   const found: { phase: Phase; index: number; args: Parameters<CheckReport> }[] = [];
   const checked = runChecks(origin, records, places, (phase, index, code, reason, severity) => {
     found.push({ phase, index, args: [code, reason, index < 0 ? undefined : places.at(index), severity] });
@@ -42,7 +43,7 @@ export function checkZone(origin: Name, records: readonly ResourceRecord[], plac
   if (found.length === 0) return checked;
   // Records made by one $GENERATE share a place: they sort as the first of them.
   const order = new Map<string, number>();
-  for (let i = 0; i < records.length; i++) {
+  for (let i = 0; i < places.length; i++) {
     const key = places.key(i);
     if (!order.has(key)) order.set(key, i);
   }
@@ -70,9 +71,9 @@ class RRsetIndex {
   private readonly typeIds = new Map<string, number>();
   /** Names with more than LINEAR_TYPES RRsets: `${name id} ${type id}` → RRset id. */
   private readonly wide = new Map<string, number>();
-  /** Per RRset: lowest TTL, index of its first record, and whether it has more than one. */
+  /** Per RRset: lowest TTL, its first record's TTL, and whether it has more than one record. */
   readonly lowest: Uint32Array;
-  readonly first: Int32Array;
+  readonly firstTtl: Uint32Array;
   readonly several: Uint8Array;
   sets = 0;
 
@@ -82,7 +83,7 @@ class RRsetIndex {
     this.nextSet = new Int32Array(capacity);
     this.setType = new Uint16Array(capacity);
     this.lowest = new Uint32Array(capacity);
-    this.first = new Int32Array(capacity);
+    this.firstTtl = new Uint32Array(capacity);
     this.several = new Uint8Array(capacity);
   }
 
@@ -92,8 +93,8 @@ class RRsetIndex {
     return id;
   }
 
-  /** The RRset of (name, type), added with record `index` when new. TTLs are RFC 2181 §8 31-bit values. */
-  set(nameId: number, type: string, index: number, ttl: number): number {
+  /** The RRset of (name, type), added when new. TTLs are RFC 2181 §8 31-bit values. */
+  set(nameId: number, type: string, ttl: number): number {
     let typeId = this.typeIds.get(type);
     if (typeId === undefined) this.typeIds.set(type, (typeId = this.typeIds.size));
     let s = -1;
@@ -114,7 +115,7 @@ class RRsetIndex {
     s = this.sets++;
     this.setType[s] = typeId;
     this.lowest[s] = ttl;
-    this.first[s] = index;
+    this.firstTtl[s] = ttl;
     this.nextSet[s] = this.firstSet[nameId];
     this.firstSet[nameId] = s;
     const count = this.setCount[nameId] + 1;
@@ -128,7 +129,7 @@ class RRsetIndex {
   }
 }
 
-function runChecks(origin: Name, records: readonly ResourceRecord[], places: RecordPlaces, report: PhaseReport): CheckedRecords {
+function runChecks(origin: Name, records: ResourceRecord[], places: RecordPlaces, report: PhaseReport): CheckedRecords {
   const apexKey = canonicalName(origin);
   // Indices of the records inside the zone, made once one is not (else record k is the k-th).
   let inZone: Int32Array | undefined;
@@ -158,15 +159,16 @@ function runChecks(origin: Name, records: readonly ResourceRecord[], places: Rec
       lastName = rr.name;
     }
     nameOf[k] = id;
-    setOf[k] = index.set(id, rr.type, k, rr.ttl);
+    setOf[k] = index.set(id, rr.type, rr.ttl);
     if (rr.type === 'CNAME') hasCname.add(id);
   }
 
   const apexId = index.names.get(apexKey) ?? -1;
   const warned = new Set<number>();
   const seen = new Map<number, Map<string, number>>();
-  const cnameNames = new Map<number, { cnames: number[]; others: Set<string> }>();
-  const kept: ResourceRecord[] = [];
+  const cnameNames = new Map<number, { cnames: number[]; names: Name[]; others: Set<string> }>();
+  // The kept records are written over `records` from its start (kept <= k: nothing unread is lost).
+  let kept = 0;
   // nameOf[j] for the j-th kept record, written over nameOf (j <= k, so nothing unread is lost).
   const keptNames = nameOf;
   let soa = -1;
@@ -178,7 +180,7 @@ function runChecks(origin: Name, records: readonly ResourceRecord[], places: Rec
     const nameId = nameOf[k];
     // RFC 2181 §5.2: all TTLs of an RRset are equal; like NSD and Knot, warn and take the lowest.
     const ttl = index.lowest[s];
-    const firstTtl = records[inZone ? inZone[index.first[s]] : index.first[s]].ttl;
+    const firstTtl = index.firstTtl[s];
     if (rr.ttl !== firstTtl && !warned.has(s)) {
       warned.add(s);
       report(Phase.Ttl, i, 'TTL_MISMATCH', `TTL ${rr.ttl} differs from ${firstTtl} in the ${fqdn(rr.name)} ${rr.type} RRset; all take ${ttl}`, 'warning');
@@ -197,8 +199,8 @@ function runChecks(origin: Name, records: readonly ResourceRecord[], places: Rec
       }
       set.set(key, i);
     }
-    keptNames[kept.length] = nameId;
-    kept.push(rr);
+    keptNames[kept] = nameId;
+    records[kept++] = rr;
 
     // RFC 1035 §5.2: exactly one SOA, at the top of the zone; RFC 1034 §4.2.1: NS records there too.
     const atApex = nameId === apexId;
@@ -211,8 +213,11 @@ function runChecks(origin: Name, records: readonly ResourceRecord[], places: Rec
 
     if (hasCname.has(nameId)) {
       let at = cnameNames.get(nameId);
-      if (!at) cnameNames.set(nameId, (at = { cnames: [], others: new Set() }));
-      if (rr.type === 'CNAME') at.cnames.push(i);
+      if (!at) cnameNames.set(nameId, (at = { cnames: [], names: [], others: new Set() }));
+      if (rr.type === 'CNAME') {
+        at.cnames.push(i);
+        at.names.push(rr.name);
+      }
       else if (!BESIDE_CNAME.has(rr.type)) at.others.add(rr.type);
     }
   }
@@ -220,17 +225,18 @@ function runChecks(origin: Name, records: readonly ResourceRecord[], places: Rec
   if (!hasNs) report(Phase.Apex, soa, 'NO_NS', `no NS records at the zone's apex ${fqdn(origin)}`);
 
   // RFC 1034 §3.6.2 and RFC 2181 §10.1: a CNAME is the only data at its name, and there is one.
-  for (const { cnames, others } of cnameNames.values()) {
+  for (const { cnames, names, others } of cnameNames.values()) {
     if (cnames.length === 0) continue;
     const first = cnames[0];
-    for (const extra of cnames.slice(1)) {
-      report(Phase.Cname, extra, 'CNAME_AND_OTHER_DATA', `a second CNAME at ${fqdn(records[extra].name)} (the first is at line ${places.line(first)})`);
+    for (let c = 1; c < cnames.length; c++) {
+      report(Phase.Cname, cnames[c], 'CNAME_AND_OTHER_DATA', `a second CNAME at ${fqdn(names[c])} (the first is at line ${places.line(first)})`);
     }
     if (others.size > 0) {
-      report(Phase.Cname, first, 'CNAME_AND_OTHER_DATA', `CNAME at ${fqdn(records[first].name)} beside other data (${[...others].join(', ')})`);
+      report(Phase.Cname, first, 'CNAME_AND_OTHER_DATA', `CNAME at ${fqdn(names[0])} beside other data (${[...others].join(', ')})`);
     }
   }
-  return { records: kept, names: { names: index.names, nameOf: keptNames.subarray(0, kept.length) } };
+  records.length = kept;
+  return { records, names: { names: index.names, nameOf: keptNames.subarray(0, kept) } };
 }
 
 /** isSubdomain for canonical names: `key` is `apex` or below it, label-wise. */
