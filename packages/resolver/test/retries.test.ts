@@ -18,7 +18,7 @@ const resolverFor = (servers: string[], extra: ConstructorParameters<typeof Reso
   new Resolver({ servers, timeout: 1000, maxTimeout: 2000, tries: 3, deadline: 10_000, resolvConf: false, ...extra });
 
 describe('retries', () => {
-  it('retries on the same server after dropped queries, each from a fresh port', async () => {
+  it('retries on the same server after dropped queries, each with its own ID', async () => {
     const s = await server((q, ctx) => (ctx.count <= 2 ? [] : [answer(q)]));
     const r = resolverFor([s.server], { timeout: 100, maxTimeout: 400 });
     const result = await r.query('example.test');

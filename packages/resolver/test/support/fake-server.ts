@@ -22,8 +22,8 @@ export interface FakeServer {
   port: number;
   /** 'address:port', ready for Resolver's servers. */
   server: string;
-  /** Every query decoded, with the transport it came over. */
-  queries: { message: Message; transport: Transport }[];
+  /** Every query decoded, with the transport it came over and (UDP) the client's source port. */
+  queries: { message: Message; transport: Transport; sourcePort?: number }[];
   close(): Promise<void>;
 }
 
@@ -74,7 +74,7 @@ async function startOnce(handler: Handler, opts: FakeServerOptions): Promise<Fak
     } catch {
       return;
     }
-    queries.push({ message: query, transport });
+    queries.push({ message: query, transport, ...(rinfo ? { sourcePort: rinfo.port } : {}) });
     const ctx: HandlerContext = {
       transport,
       count: queries.length,
