@@ -16,7 +16,7 @@ export interface ZoneContents {
 
 /**
  * The zone checker's numbering of the records' owners, so that a load hashes each name once:
- * the tree takes `names` over as its own map of nodes (the caller must not use it afterwards).
+ * the tree takes `names` over as its own map (the caller must not use it afterwards).
  */
 export interface NameIndex {
   /** Canonical owner → id. Every id is the owner of at least one record. */
@@ -56,7 +56,9 @@ export class Zone {
   readonly soa: RecordOf<'SOA'>;
   readonly apex: ZoneNode;
   readonly recordCount: number;
-  private readonly nodes: Map<Name, ZoneNode>;
+  /** Canonical name → the node's index in `list` (a NameIndex's ids first, when built from one). */
+  private readonly ids: Map<Name, number>;
+  private readonly list: ZoneNode[];
   /** Labels in the apex: a name's suffixes below the apex are the first (labels(name) − this) entries. */
   private readonly apexLabels: number;
 
@@ -65,10 +67,14 @@ export class Zone {
     this.origin = contents.origin;
     this.key = canonicalName(contents.origin);
     this.apexLabels = suffixKeys(this.key).length - 1;
-    // Until every id is replaced by its node, the map holds both (see NameIndex).
-    this.nodes = index ? (index.names as Map<Name, unknown> as Map<Name, ZoneNode>) : new Map();
-    this.apex = this.addNode(this.origin, this.key);
-    const byId: (ZoneNode | undefined)[] = index ? new Array<ZoneNode | undefined>(index.names.size) : [];
+    // The index's ids become the nodes' places in the list; other names are added after them.
+    this.ids = index ? index.names : new Map();
+    const named = index ? index.names.size : 0;
+    this.list = index ? new Array<ZoneNode>(named) : [];
+    this.apex = new ZoneNode(this.origin, this.key);
+    const apexId = this.ids.get(this.key);
+    if (apexId === undefined) this.addNode(this.apex);
+    else this.list[apexId] = this.apex;
     const codes = new Map<string, number>();
     // Nodes with more than LINEAR_TYPES RRsets (hostile zones) find them through a map.
     const wide = new Map<ZoneNode, Map<number, RRset>>();
@@ -79,12 +85,12 @@ export class Zone {
       const record = records[j];
       if (index) {
         const id = index.nameOf[j];
-        node = byId[id] ?? (byId[id] = this.nodeFromIndex(record.name));
+        node = this.list[id] ?? this.nodeFromIndex(id, record.name);
       } else if (record.name !== lastName) {
         // Records of one owner usually follow each other and share its string: one lookup.
         const key = canonicalName(record.name);
         if (!isBelow(key, this.key)) throw new ZoneStoreError('OUT_OF_ZONE', this.origin, `${record.name} is outside the zone`);
-        node = this.nodes.get(key) ?? this.addPath(record.name, key);
+        node = this.node(key) ?? this.addPath(this.addNode(new ZoneNode(record.name, key)));
         lastName = record.name;
       }
       let code = codes.get(record.type);
@@ -94,11 +100,11 @@ export class Zone {
       if (!types && node.size > LINEAR_TYPES) wide.set(node, node.restByCode());
       if (code === RRType.NS && node !== this.apex) node.delegation = true;
     }
-    // A name without records would leave its id in the map where a node belongs.
-    for (let id = 0; id < byId.length; id++) {
-      if (byId[id] === undefined) throw new Error(`${this.origin}: name ${id} of the index has no records`);
+    // Every name of an index owns a record, so each of its ids now has a node.
+    for (let id = 0; id < named; id++) {
+      if (this.list[id] === undefined) throw new Error(`${this.origin}: name ${id} of the index has no records`);
     }
-    for (const n of this.nodes.values()) n.seal();
+    for (const n of this.list) n.seal();
     const soa = this.apex.rrsets.get(RRType.SOA)?.records[0];
     if (!soa || soa.type !== 'SOA') throw new ZoneStoreError('NO_SOA', this.origin, 'no SOA record at the apex');
     this.soa = soa;
@@ -108,7 +114,8 @@ export class Zone {
 
   /** The node of a canonical name, including empty non-terminals and names below cuts (glue). */
   node(key: Name): ZoneNode | undefined {
-    return this.nodes.get(key);
+    const id = this.ids.get(key);
+    return id === undefined ? undefined : this.list[id];
   }
 
   /**
@@ -119,27 +126,27 @@ export class Zone {
   walk(suffixes: readonly Name[]): ZoneWalk {
     let node = this.apex;
     for (let i = suffixes.length - 2 - this.apexLabels; i >= 0; i--) {
-      const next = this.nodes.get(suffixes[i]);
-      if (!next) return { node, exact: false };
-      node = next;
+      const id = this.ids.get(suffixes[i]);
+      if (id === undefined) return { node, exact: false };
+      node = this.list[id];
       if (node.delegation) return { node, exact: i === 0, cut: node };
     }
     return { node, exact: true };
   }
 
-  /** The node of an owner numbered by a NameIndex: the apex, or made now in place of its id. */
-  private nodeFromIndex(name: Name): ZoneNode {
-    const key = canonicalName(name);
-    // Only the apex is made before its records; every other owner still has its id in the map.
-    return key === this.key ? this.apex : this.addPath(name, key);
+  /** The node of the index's name `id`, made at its first record (the apex exists already). */
+  private nodeFromIndex(id: number, name: Name): ZoneNode {
+    const node = new ZoneNode(name, canonicalName(name));
+    this.list[id] = node;
+    return this.addPath(node);
   }
 
   /**
-   * Adds the node of a name not yet in the tree, and every missing empty non-terminal between it
-   * and the apex: up from the name until an ancestor exists (the apex always does).
+   * Adds every missing empty non-terminal between a new node and the apex: up from the name
+   * until an ancestor is known (the apex always is; so is every name of an index).
    */
-  private addPath(name: Name, key: Name): ZoneNode {
-    const node = this.addNode(name, key);
+  private addPath(node: ZoneNode): ZoneNode {
+    const { name, key } = node;
     for (let i = 0; i < key.length; i++) {
       const c = key.charCodeAt(i);
       if (c === BACKSLASH) {
@@ -148,16 +155,17 @@ export class Zone {
       }
       if (c !== DOT) continue;
       const parent = key.slice(i + 1);
-      if (parent === this.key || this.nodes.has(parent)) break;
+      if (parent === this.key || this.ids.has(parent)) break;
       // Lower-casing changes only ASCII letters, so an ancestor's text sits at the same offset.
-      this.addNode(name.slice(i + 1), parent);
+      this.addNode(new ZoneNode(name.slice(i + 1), parent));
     }
     return node;
   }
 
-  private addNode(name: Name, key: Name): ZoneNode {
-    const node = new ZoneNode(name, key);
-    this.nodes.set(key, node);
+  /** Appends a node to the list under its key. */
+  private addNode(node: ZoneNode): ZoneNode {
+    this.ids.set(node.key, this.list.length);
+    this.list.push(node);
     return node;
   }
 }
