@@ -43,8 +43,8 @@ export function formatIPv4(bytes: Uint8Array, offset = 0): string {
 
 /** Any RFC 4291 text form (including an embedded IPv4 tail) → 16 octets; undefined if invalid. */
 export function parseIPv6(text: string): Uint8Array | undefined {
-  const fast = scanIPv6(text);
-  if (fast !== undefined) return fast;
+  const fast = new Uint8Array(16);
+  if (scanIPv6(text, fast)) return fast;
   if (!isIPv6(text) || text.includes('%')) return undefined;
   let groups: number[] = [];
   let tail = text;
@@ -76,20 +76,34 @@ export function parseIPv6(text: string): Uint8Array | undefined {
   return out;
 }
 
+/** Octets of the address being normalized, and the hex groups of the one being scanned. */
+const scratch = new Uint8Array(16);
+const groups = new Uint16Array(8);
+
 /**
- * Hex groups with at most one "::" (no IPv4 tail, no zone) → 16 octets; undefined for anything
- * else, which parseIPv6's general path then accepts or rejects.
+ * Any RFC 4291 text form → its RFC 5952 text (what formatIPv6 of parseIPv6 gives); undefined if
+ * invalid. Hex forms go through one reused buffer: zone files hold many AAAA records.
  */
-function scanIPv6(text: string): Uint8Array | undefined {
+export function normalizeIPv6(text: string): string | undefined {
+  scratch.fill(0);
+  if (scanIPv6(text, scratch)) return formatIPv6(scratch);
+  const bytes = parseIPv6(text);
+  return bytes && formatIPv6(bytes);
+}
+
+/**
+ * Hex groups with at most one "::" (no IPv4 tail, no zone) → octets written into `out` (all
+ * zero beforehand); false for anything else, which parseIPv6's general path accepts or rejects.
+ */
+function scanIPv6(text: string, out: Uint8Array): boolean {
   const n = text.length;
-  const groups = new Uint16Array(8);
   let count = 0;
   let gap = -1; // index in groups where "::" stands
   let i = 0;
   if (n >= 2 && text.charCodeAt(0) === 0x3a && text.charCodeAt(1) === 0x3a) {
     gap = 0;
     i = 2;
-    if (i === n) return new Uint8Array(16);
+    if (i === n) return true;
   }
   for (;;) {
     let value = 0;
@@ -101,29 +115,28 @@ function scanIPv6(text: string): Uint8Array | undefined {
       value = value * 16 + d;
       i++;
     }
-    if (i === first || i - first > 4 || count === 8) return undefined;
+    if (i === first || i - first > 4 || count === 8) return false;
     groups[count++] = value;
     if (i === n) break;
-    if (text.charCodeAt(i) !== 0x3a) return undefined;
+    if (text.charCodeAt(i) !== 0x3a) return false;
     i++;
     if (i < n && text.charCodeAt(i) === 0x3a) {
-      if (gap >= 0) return undefined;
+      if (gap >= 0) return false;
       gap = count;
       i++;
       if (i === n) break;
     } else if (i === n) {
-      return undefined;
+      return false;
     }
   }
-  if (gap < 0 ? count !== 8 : count > 7) return undefined;
-  const out = new Uint8Array(16);
+  if (gap < 0 ? count !== 8 : count > 7) return false;
   const shift = gap < 0 ? 0 : 8 - count;
   for (let g = 0; g < count; g++) {
     const at = (g < gap || gap < 0 ? g : g + shift) * 2;
     out[at] = groups[g] >> 8;
     out[at + 1] = groups[g] & 0xff;
   }
-  return out;
+  return true;
 }
 
 const HEX = '0123456789abcdef';

@@ -1,8 +1,8 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatLabels, parseIPv4, parseIPv6, parseLabels, parseName, TextError } from '@port53/wire';
-import { isCanonicalIPv4 } from '../src/address.js';
+import { formatIPv6, formatLabels, parseIPv4, parseIPv6, parseLabels, parseName, TextError } from '@port53/wire';
+import { isCanonicalIPv4, normalizeIPv6 } from '../src/address.js';
 
 // The zone loader's fast paths (plain names, hand-scanned addresses) must agree with the general
 // code on every input, valid or not: these properties pin them to reference implementations.
@@ -95,8 +95,17 @@ describe('text fast paths agree with the general code', () => {
       fc.property(v6, (text) => {
         const bytes = parseIPv6(text);
         expect(bytes && [...bytes]).toEqual(referenceIPv6(text));
+        expect(normalizeIPv6(text)).toBe(bytes && formatIPv6(bytes));
       }),
       { numRuns: 5000 },
     );
+  });
+
+  it('normalizeIPv6 with an IPv4 tail or a zone goes the general way', () => {
+    for (const text of ['::ffff:192.0.2.1', '64:ff9b::192.0.2.33', '::192.0.2.1', 'fe80::1%eth0', '::ffff:192.0.2.256', '1:2:3:4:5:6:1.2.3.4']) {
+      const bytes = parseIPv6(text);
+      expect(normalizeIPv6(text)).toBe(bytes && formatIPv6(bytes));
+    }
+    expect(normalizeIPv6('::ffff:192.0.2.1')).toBe('::ffff:c000:201');
   });
 });

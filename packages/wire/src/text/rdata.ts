@@ -1,7 +1,7 @@
 import { WireReader } from '../compress.js';
 import { RRType } from '../constants.js';
 import { typedCodecs } from '../rdata/index.js';
-import { formatIPv6, isCanonicalIPv4, parseIPv6 } from '../address.js';
+import { isCanonicalIPv4, normalizeIPv6 } from '../address.js';
 import { TextError } from '../errors.js';
 import { fqdn } from '../name.js';
 import type { Name, RData, ResourceRecord, TypeName, TypedRData, TypedTypeName } from '../types.js';
@@ -21,9 +21,9 @@ const parsers: { [T in TypedTypeName]: Parser<T> } = {
     }),
   AAAA: (r) =>
     r.field('address', (s) => {
-      const b = parseIPv6(s);
-      if (!b) throw new TextError('BAD_ADDRESS', `"${s}" is not an IPv6 address`);
-      return formatIPv6(b);
+      const text = normalizeIPv6(s);
+      if (text === undefined) throw new TextError('BAD_ADDRESS', `"${s}" is not an IPv6 address`);
+      return text;
     }),
   NS: (r) => r.name('name server'),
   CNAME: (r) => r.name('target'),
