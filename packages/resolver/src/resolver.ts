@@ -68,6 +68,11 @@ export interface ResolverStats {
   queries: number;
   /** Datagrams and TCP frames turned down: wrong ID or question, undecodable, late. */
   ignored: number;
+  /**
+   * Datagrams from another address or port than the server's: they reached a socket between its
+   * bind and its connect (afterwards the kernel drops them). Counted, never read.
+   */
+  wrongSource: number;
   /** UDP sockets open now (each carries up to maxQueriesPerSocket queries; idle ones close soon). */
   sockets: number;
 }
@@ -82,7 +87,7 @@ type ResolveType = (typeof RESOLVE_TYPES)[number];
  * AbortSignal), plus query() for the whole response.
  */
 export class Resolver {
-  readonly stats: ResolverStats = { queries: 0, ignored: 0, sockets: 0 };
+  readonly stats: ResolverStats = { queries: 0, ignored: 0, wrongSource: 0, sockets: 0 };
   private settings: Settings;
   private readonly limit: InFlightLimit;
   private readonly udp: UdpPool;
@@ -97,6 +102,7 @@ export class Resolver {
       maxQueriesPerSocket: this.settings.maxQueriesPerSocket,
       idleMs: DEFAULTS.idleSocketMs,
       onStray: () => (this.stats.ignored += 1),
+      onWrongSource: () => (this.stats.wrongSource += 1),
       onSockets: (delta) => (this.stats.sockets += delta),
     });
   }

@@ -1,4 +1,4 @@
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { ServerAddress } from '../server-address.js';
 import type { Ending, ExchangeOutcome, SendOptions } from './outcome.js';
 
@@ -9,6 +9,8 @@ export interface UdpPoolOptions {
   idleMs: number;
   /** A datagram arrived that no query on its socket was waiting for (wrong ID, late, undecodable). */
   onStray(): void;
+  /** A datagram from another address or port than the server's (see Channel.onMessage). */
+  onWrongSource(): void;
   /** Sockets opened (+1) and closed (-1). */
   onSockets(delta: number): void;
 }
@@ -98,6 +100,8 @@ class Channel {
   carried = 0;
   retired = false;
   private connected = false;
+  /** The server's address as the socket reports it (the same text as a datagram's source). */
+  private remote: { address: string; port: number } | undefined;
   private isClosed = false;
   /** Queries given before connect() completed. */
   private backlog: Uint8Array[] = [];
@@ -109,7 +113,7 @@ class Channel {
   ) {
     this.socket = createSocket({ type: server.family === 6 ? 'udp6' : 'udp4' });
     this.socket.unref();
-    this.socket.on('message', (packet: Buffer) => this.onMessage(packet));
+    this.socket.on('message', (packet: Buffer, from: RemoteInfo) => this.onMessage(packet, from));
     this.socket.on('error', (err: NodeJS.ErrnoException) => this.fail({ kind: 'error', code: err.code ?? 'EIO' }));
     this.socket.connect(server.port, server.address, () => this.onConnect());
   }
@@ -159,6 +163,7 @@ class Channel {
   private onConnect(): void {
     if (this.isClosed) return;
     this.connected = true;
+    this.remote = this.socket.remoteAddress();
     for (const bytes of this.backlog) this.socket.send(bytes, this.onSent);
     this.backlog = [];
   }
@@ -167,7 +172,16 @@ class Channel {
     if (err) this.fail({ kind: 'error', code: (err as NodeJS.ErrnoException).code ?? 'EIO' });
   };
 
-  private onMessage(packet: Buffer): void {
+  /**
+   * The kernel drops datagrams from other sources once the socket is connected, but connect()
+   * follows the implicit bind: a datagram that reached the port in between stays queued. So the
+   * source is checked here too (RFC 5452 §9.1).
+   */
+  private onMessage(packet: Buffer, from: RemoteInfo): void {
+    if (from.port !== this.remote?.port || from.address !== this.remote.address) {
+      this.pool.options.onWrongSource();
+      return;
+    }
     const query = packet.length >= 2 ? this.waiting.get((packet[0] << 8) | packet[1]) : undefined;
     if (query === undefined) this.pool.options.onStray();
     else query.deliver(packet);
