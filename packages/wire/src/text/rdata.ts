@@ -101,6 +101,15 @@ function fromWire(type: TypedTypeName, bytes: Uint8Array): RData {
  * Throws TextError whose `token` is the index of the offending token.
  */
 export function parseRdata(type: TypeName, tokens: readonly Token[], origin?: Name): RData {
+  // Fast path for the bulk of large zones: one valid address token, the same result as below.
+  if (tokens.length === 1 && !tokens[0].quoted) {
+    const text = tokens[0].text;
+    if (type === 'A' && isCanonicalIPv4(text)) return text;
+    if (type === 'AAAA') {
+      const normal = normalizeIPv6(text);
+      if (normal !== undefined) return normal;
+    }
+  }
   const generic = parseGeneric(tokens);
   if (generic !== undefined) {
     // RFC 1035 §3.3.14: at least one character-string (received packets still decode leniently).
