@@ -69,12 +69,13 @@ export function parseZone(text: string, options: ParseOptions): ParseResult {
 /** parseZone with the places kept apart from the records, as the loader wants them. */
 export function parseZoneRecords(text: string, options: ParseOptions): ParsedRecords {
   const parser = new ZoneParser(options);
+  parser.reserve(lineCount(text));
   try {
     parser.parseFile(text, options.file, 0);
   } catch (e) {
     if (!(e instanceof Stop)) throw e;
   }
-  return { origin: parser.zoneOrigin(), records: parser.records, places: parser.places, errors: parser.errors };
+  return { origin: parser.zoneOrigin(), records: parser.takeRecords(), places: parser.places, errors: parser.errors };
 }
 
 /** The zone name implied by a file name: "example.test.zone" → example.test. */
@@ -83,7 +84,9 @@ export function originFromFileName(file: string): Name {
 }
 
 class ZoneParser {
-  readonly records: ResourceRecord[] = [];
+  /** Records parsed so far: the first `count` entries (the array is sized before parsing). */
+  private records: ResourceRecord[] = [];
+  private count = 0;
   readonly places = new RecordPlaces();
   readonly errors: ZoneError[] = [];
   private errorCount = 0;
@@ -108,6 +111,20 @@ class ZoneParser {
     this.read = options.readInclude ?? confinedReader(this.root);
     this.maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
     if (options.origin !== undefined) this.apex = this.origin = parseName(options.origin);
+  }
+
+  /**
+   * Room for about `records` records up front: a million pushes would leave a trail of ever
+   * larger copies of the array for the garbage collector.
+   */
+  reserve(records: number): void {
+    this.records = new Array<ResourceRecord>(Math.min(records, this.maxRecords));
+  }
+
+  /** The parsed records, the array trimmed to their number. */
+  takeRecords(): ResourceRecord[] {
+    this.records.length = this.count;
+    return this.records;
   }
 
   zoneOrigin(): Name {
@@ -301,12 +318,12 @@ class ZoneParser {
       this.report('NO_TTL', `no TTL and no $TTL: the SOA takes its MINIMUM, ${ttl}`, place(at.file, typeToken), 'warning');
     }
     this.lastTtl = ttl;
-    if (this.records.length >= this.maxRecords) {
+    if (this.count >= this.maxRecords) {
       this.report('TOO_MANY_RECORDS', `more than ${this.maxRecords} records in the zone`, at);
       throw new Stop();
     }
     const rr = { name: owner, type, class: 'IN', ttl, data } as ResourceRecord;
-    this.records.push(rr);
+    this.records[this.count++] = rr;
     this.places.push(at.file, at.line, at.column);
     return true;
   }
@@ -370,6 +387,13 @@ class ZoneParser {
     this.report('BAD_TTL', `bad TTL "${token.text}" (seconds up to 2147483647, or units like 1w2d3h4m5s)`, place(file, token));
     return undefined;
   }
+}
+
+/** Lines in the text: at most one record each, unless $GENERATE or $INCLUDE add more. */
+function lineCount(text: string): number {
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
 }
 
 function startsWithDigit(text: string): boolean {
