@@ -87,7 +87,7 @@ class ZoneParser {
   /** Records parsed so far: the first `count` entries (the array is sized before parsing). */
   private records: ResourceRecord[] = [];
   private count = 0;
-  readonly places = new RecordPlaces();
+  places = new RecordPlaces();
   readonly errors: ZoneError[] = [];
   private errorCount = 0;
   private apex: Name | undefined;
@@ -118,7 +118,9 @@ class ZoneParser {
    * larger copies of the array for the garbage collector.
    */
   reserve(records: number): void {
-    this.records = new Array<ResourceRecord>(Math.min(records, this.maxRecords));
+    const expected = Math.min(records, this.maxRecords);
+    this.records = new Array<ResourceRecord>(expected);
+    this.places = new RecordPlaces(expected);
   }
 
   /** The parsed records, the array trimmed to their number. */

@@ -12,10 +12,15 @@ export interface Place {
  */
 export class RecordPlaces {
   private readonly files: string[] = [];
-  private lines = new Int32Array(1024);
+  private lines: Int32Array;
   private fileIds: Int32Array | undefined;
   private columns: Int32Array | undefined;
   length = 0;
+
+  /** `capacity`: the records expected (the arrays double past it). */
+  constructor(capacity = 1024) {
+    this.lines = new Int32Array(Math.max(capacity, 16));
+  }
 
   push(file: string, line: number, column: number): void {
     if (this.length === this.lines.length) this.grow();
