@@ -1,6 +1,5 @@
 /** The external programs the bench drives, where they are, and their versions. */
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findTool } from '../test/support/find-tool.mjs';
 import { run } from './processes.mjs';
 
 /** name -> [Debian package, the parts that need it] */
@@ -12,22 +11,6 @@ export const NEEDED = {
   taskset: ['util-linux', ['server', 'resolver', 'profile']],
   dig: ['bind9-dnsutils', ['cli']],
 };
-
-/** The absolute path of an executable on PATH or in the sbin directories, or undefined. */
-export function findTool(name) {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/sbin'];
-  for (const dir of dirs) {
-    if (!dir) continue;
-    const path = join(dir, name);
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 /** Paths of the tools found; prints what is missing, which parts it skips and how to install it. */
 export function checkTools(parts, print) {

@@ -1,22 +1,5 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { describe, test } from 'vitest';
-
-/** The absolute path of an executable on PATH (or in the sbin directories where nsd and knotd live). */
-export function findTool(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/sbin'];
-  for (const dir of dirs) {
-    if (!dir) continue;
-    const path = join(dir, name);
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
+import { findTool } from './find-tool.mjs';
 
 /** True in CI (.ci/run sets it): a missing tool is a failure, not a skip. */
 export const toolsRequired = process.env.PORT53_REQUIRE_TOOLS === '1';
