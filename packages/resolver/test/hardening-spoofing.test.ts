@@ -100,7 +100,7 @@ describe.each([1, 32])('spoofing, maxQueriesPerSocket %i', (maxQueriesPerSocket)
     const onPath = inPathForgeries - before;
     const queries = onPath / FORGERIES_PER_QUERY;
     expect(queries).toBeGreaterThanOrEqual(lookups);
-    expect(offPath).toBeGreaterThan(high - low);
+    expect(offPath).toBeGreaterThan((high - low) * 0.9); // a sweep, less the ports of servers
     // The on-path forgeries reached the resolver's checks and were turned down and counted (a few
     // may be lost to a full socket buffer, as may a genuine answer, which a retry then replaces);
     // no off-path one reached them, or the count would exceed onPath: the kernel drops them, and

@@ -1,6 +1,7 @@
 /**
- * The attacker of the spoofing test, in its own process: floods every port of the local ephemeral
- * range on 127.0.0.1 with forged responses (random IDs, questions the resolver is really asking,
+ * The attacker of the spoofing test, in its own process: floods every client port of the local
+ * ephemeral range on 127.0.0.1 (servers' ports are skipped, see serverPorts) with forged
+ * responses (random IDs, questions the resolver is really asking,
  * a forged address) from its own port, until told to stop or a bound is reached. Plain JS, so the
  * test can fork it without a TypeScript loader. argv[2]: JSON { names, low, high, maxDatagrams, maxMs, forged }, the
  * questions being h0.spoof.test ... h<names - 1>.spoof.test.
@@ -8,6 +9,7 @@
  */
 import { createSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 const spec = JSON.parse(process.argv[2]);
 const socket = createSocket('udp4');
@@ -24,6 +26,30 @@ function forgedResponse(id, name) {
   return Buffer.concat([header, qname, tail, answer]);
 }
 
+/**
+ * Ports of unconnected UDP sockets (servers: this test's, and whatever else runs on the machine,
+ * NSD, port53d, other tests' fakes), read from /proc at the start of each sweep and skipped: the
+ * attack is on clients, whose sockets are connected, and must not disturb anything else.
+ */
+function serverPorts() {
+  const ports = new Set();
+  for (const file of ['/proc/net/udp', '/proc/net/udp6']) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const [, local, remote] = line.trim().split(/\s+/);
+      if (!local || !remote) continue;
+      if (remote.endsWith(':0000')) ports.add(parseInt(local.split(':')[1], 16));
+    }
+  }
+  return ports;
+}
+
+let skip = serverPorts();
 let sent = 0;
 let sweeps = 0;
 let stopped = false;
@@ -44,10 +70,13 @@ function burst() {
   for (let i = 0; i < 256; i++) {
     const id = random.readUInt16BE(4 * i);
     const name = `h${random.readUInt16BE(4 * i + 2) % spec.names}.spoof.test`;
-    socket.send(forgedResponse(id, name), port, '127.0.0.1');
-    sent += 1;
+    if (!skip.has(port)) {
+      socket.send(forgedResponse(id, name), port, '127.0.0.1');
+      sent += 1;
+    }
     if (port >= spec.high) {
       port = spec.low;
+      skip = serverPorts();
       process.send({ swept: ++sweeps });
     } else {
       port += 1;
