@@ -6,7 +6,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitUntilServing } from './exchange.mjs';
+import { freePort } from '../test/support/loopback.mjs';
+import { waitUntilServing } from './exchange.mjs';
 import { start, stop } from './processes.mjs';
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url));

@@ -7,12 +7,12 @@ import { createSocket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildQuery, questionOf, readHeader, TYPES } from '../dns-message.mjs';
-import { udpExchange } from '../exchange.mjs';
 import { BENCH_ORIGIN, queryLine } from '../generate.mjs';
 import { run } from '../processes.mjs';
 import { startKnot, startNsd, startPort53d } from '../servers.mjs';
 import { fmt } from '../stats.mjs';
 import { Table } from '../table.mjs';
+import { udpExchange } from '../../test/support/loopback.mjs';
 
 export const needs = ['dnsperf', 'nsd', 'knotd'];
 
@@ -50,7 +50,7 @@ export async function sizesPart(ctx) {
       for (let i = 0; i < queries.length; i++) {
         const replies = {};
         for (const s of servers) {
-          const reply = await udpExchange(s.port, queries[i], 2000);
+          const reply = await udpExchange(s.port, queries[i], { timeoutMs: 2000, sameId: true });
           replies[s.name] = reply;
           totals[s.name] += reply ? reply.length : 0;
         }

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { decode, encode } from '@port53/wire';
+import { tcpExchange, udpExchange } from '../support/loopback.mjs';
 import { packetSource } from './packets.mjs';
 
 const PORT53D = fileURLToPath(new URL('../../packages/server/bin/port53d.js', import.meta.url));
@@ -230,9 +231,9 @@ async function probe(port, n, fail) {
   const id = (n * 7919) & 0xffff;
   const query = encode({ id, flags: { rd: false }, questions: [{ name: PROBE.name, type: PROBE.type, class: 'IN' }] });
   let reply = null;
-  for (let attempt = 0; attempt < 3 && !reply; attempt++) reply = await udpExchange(port, query, 1000);
+  for (let attempt = 0; attempt < 3 && !reply; attempt++) reply = await udpExchange(port, query, { timeoutMs: 1000 });
   check('UDP', reply);
-  check('TCP', await tcpExchange(port, query, 2000));
+  check('TCP', await tcpExchange(port, query));
 
   function check(transport, bytes) {
     if (!bytes) return fail(`probe ${n} over ${transport}: no reply`);
@@ -247,44 +248,6 @@ async function probe(port, n, fail) {
       fail(`probe ${n} over ${transport}: wrong answer (id ${m.id}, rcode ${m.rcode}, answers ${got.join(' ')})`);
     }
   }
-}
-
-function udpExchange(port, query, timeoutMs) {
-  return new Promise((resolve) => {
-    const s = createSocket('udp4');
-    const finish = (v) => {
-      clearTimeout(timer);
-      s.close();
-      resolve(v);
-    };
-    const timer = setTimeout(() => finish(null), timeoutMs);
-    s.on('error', () => finish(null));
-    s.on('message', (msg) => finish(msg));
-    s.send(query, port, '127.0.0.1');
-  });
-}
-
-function tcpExchange(port, query, timeoutMs) {
-  return new Promise((resolve) => {
-    const sock = connect(port, '127.0.0.1');
-    let buf = Buffer.alloc(0);
-    let done = false;
-    const finish = (v) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      sock.destroy();
-      resolve(v);
-    };
-    const timer = setTimeout(() => finish(null), timeoutMs);
-    sock.on('error', () => finish(null));
-    sock.on('connect', () => sock.write(Buffer.concat([Buffer.from([query.length >> 8, query.length & 0xff]), query])));
-    sock.on('data', (d) => {
-      buf = Buffer.concat([buf, d]);
-      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) finish(buf.subarray(2, 2 + buf.readUInt16BE(0)));
-    });
-    sock.on('end', () => finish(null));
-  });
 }
 
 /** One TCP connection playing a scenario, closed by us after at most 300 ms (the server may close first). */

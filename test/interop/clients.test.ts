@@ -10,8 +10,8 @@ import { canonicalName, encode, fqdn, isSubdomain, type MessageInit, type Resour
 import { loadZone } from '../../packages/server/src/zone/index.js';
 import type { DigResult } from '../support/dig.js';
 import { digBatch } from '../support/dig-batch.js';
-import { rawExchange } from '../support/exchange.js';
 import { kdigMany } from '../support/kdig.js';
+import { tcpExchange, udpExchange } from '../support/loopback.mjs';
 import { presentRecord, sameAddressForm, viewDifferences, viewOfDig, viewOfReply } from '../support/reply-view.js';
 import { describeWithTools } from '../support/tools.js';
 
@@ -295,10 +295,10 @@ describeWithTools('clients: dig and kdig against port53d', ['dig', 'kdig'], (too
       const problems: string[] = [];
       // The transport dig ended on: a UDP query whose reply was truncated is retried over TCP.
       const transport = r.transport ?? 'UDP';
-      const mine = viewOfReply(await rawExchange(server.port, rawQuery(q, v.tool), transport === 'TCP'));
+      const mine = viewOfReply(await (transport === 'TCP' ? tcpExchange : udpExchange)(server.port, rawQuery(q, v.tool)));
       if (v.tcp && transport !== 'TCP') problems.push(`sent over ${transport}, not TCP`);
       if (!v.tcp && transport === 'TCP') {
-        const udp = viewOfReply(await rawExchange(server.port, rawQuery(q, v.tool), false));
+        const udp = viewOfReply(await udpExchange(server.port, rawQuery(q, v.tool)));
         if (typeof udp === 'string' || !udp.flags.includes('tc')) problems.push('retried over TCP without a truncated UDP reply');
       }
       problems.push(...viewDifferences(viewOfDig(r), mine));

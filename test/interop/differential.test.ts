@@ -4,7 +4,7 @@ import { createServer, type Server } from '@port53/server';
 import { decode, encode, formatRecord, rcodeToString, type Message, type ResourceRecord } from '@port53/wire';
 import { loadZone } from '../../packages/server/src/zone/index.js';
 import { buildBattery, recordKey, type Probe } from '../support/battery.js';
-import { rawExchange } from '../support/exchange.js';
+import { tcpExchange, udpExchange } from '../support/loopback.mjs';
 import { servedZoneSpecs } from '../support/served-zones.js';
 import { startKnot, startNsd, type ReferenceServer } from '../support/reference-servers.js';
 import { describeWithTools } from '../support/tools.js';
@@ -73,7 +73,7 @@ describeWithTools('differential: port53d vs NSD vs Knot', ['nsd', 'knotd'], (too
     for (const probe of probes) {
       const bytes = encode(probe.message);
       const [a, b, c] = await Promise.all(
-        [ours.port, nsd.port, knot.port].map((port) => rawExchange(port, bytes, probe.tcp)),
+        [ours.port, nsd.port, knot.port].map((port) => (probe.tcp ? tcpExchange : udpExchange)(port, bytes)),
       );
       const [mine, n, k] = [view(a), view(b), view(c)];
       // ANY's selection is policy (RFC 8482): its records are not compared.

@@ -11,7 +11,7 @@ import {
   canonicalName, decode, encode, isSubdomain, parentName, formatRecord, rcodeToString, type MessageInit, type ResourceRecord, type TypeName,
 } from '@port53/wire';
 import { loadZone, parseZoneText, ZoneLoadError, type LoadedZone } from '../../packages/server/src/zone/index.js';
-import { rawExchange } from '../support/exchange.js';
+import { udpExchange } from '../support/loopback.mjs';
 import { startKnot, startNsd, type ReferenceServer, type ZoneSpec } from '../support/reference-servers.js';
 import { describeWithTools } from '../support/tools.js';
 
@@ -240,7 +240,7 @@ describeWithTools('zone corpus: port53d answers the valid files as NSD (or Knot)
     ]);
     for (const [name, ref] of [['nsd', nsd], ['knot', knot]] as const) {
       for (const z of zones) {
-        const reply = view(await rawExchange(ref.port, encode(question(z.origin, 'SOA')), false));
+        const reply = view(await udpExchange(ref.port, encode(question(z.origin, 'SOA'))));
         if (typeof reply !== 'string' && reply.rcode === 'NOERROR' && reply.aa) serves[name].add(z.origin);
       }
     }
@@ -263,7 +263,7 @@ describeWithTools('zone corpus: port53d answers the valid files as NSD (or Knot)
       const apexNs = recordSet(zone.records.filter((r) => r.type === 'NS' && canonicalName(r.name) === canonicalName(zone.origin)));
       for (const q of queriesFor(zone)) {
         const bytes = encode(question(q.name, q.type));
-        const [a, n, k] = await Promise.all([server.port, nsd.port, knot.port].map((port) => rawExchange(port, bytes, false)));
+        const [a, n, k] = await Promise.all([server.port, nsd.port, knot.port].map((port) => udpExchange(port, bytes)));
         const mine = view(a);
         const fromNsd = serves.nsd.has(zone.origin) ? view(n) : undefined;
         const fromKnot = serves.knot.has(zone.origin) ? view(k) : undefined;

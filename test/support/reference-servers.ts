@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
-import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { decode, encode } from '@port53/wire';
+import { freePort } from './loopback.mjs';
 
 /** A reference server (NSD or Knot) started by a test on 127.0.0.1 with the given zones. */
 export interface ReferenceServer {
@@ -16,25 +16,6 @@ export interface ReferenceServer {
 export interface ZoneSpec {
   origin: string;
   file: string;
-}
-
-/** A port free for both UDP and TCP on 127.0.0.1 (probed, then released). */
-export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const udp = createSocket('udp4');
-    const port = await new Promise<number>((ok, fail) => {
-      udp.once('error', fail);
-      udp.bind(0, '127.0.0.1', () => ok(udp.address().port));
-    });
-    const tcpFree = await new Promise<boolean>((ok) => {
-      const srv = createTcpServer();
-      srv.once('error', () => ok(false));
-      srv.listen(port, '127.0.0.1', () => srv.close(() => ok(true)));
-    });
-    udp.close();
-    if (tcpFree) return port;
-  }
-  throw new Error('no free port on 127.0.0.1');
 }
 
 /** Resolves once `port` answers an SOA query for `origin` over UDP, or rejects after `ms`. */

@@ -8,7 +8,7 @@ import { AnswerCache } from '../src/answer/cache.js';
 import { respond, type Outcome, type Transport } from '../src/answer/respond.js';
 import { createServer } from '../src/index.js';
 import { buildCatalog } from '../src/store/catalog.js';
-import { udpQuery } from '../../../test/support/udp-query.js';
+import { udpExchange } from '../../../test/support/loopback.mjs';
 import { CHILD, EXAMPLE, LONG_CHAIN, OTHER } from './fixtures/answer-zones.js';
 import { flagList, query, type QueryInit } from './fixtures/query.js';
 
@@ -196,7 +196,7 @@ describe('a reload', () => {
     await writeFile(path.join(dir, 'one.test.zone'), zone('192.0.2.1'));
     const server = await createServer({ zonesDir: dir, addresses: ['127.0.0.1'], port: 0, tcp: false });
     try {
-      const www = async () => decode((await udpQuery(server.port, query('www.one.test', 'A')))!).answers.map((r) => r.data);
+      const www = async () => decode((await udpExchange(server.port, query('www.one.test', 'A')))!).answers.map((r) => r.data);
       expect([await www(), await www()]).toEqual([['192.0.2.1'], ['192.0.2.1']]); // the second from the cache
       await writeFile(path.join(dir, 'one.test.zone'), zone('192.0.2.2'));
       expect((await server.reload()).ok).toBe(true);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { RunningPort53d } from '../../../test/support/port53d.js';
 import { TcpStream } from '../../../test/support/tcp-stream.js';
-import { udpQuery } from '../../../test/support/udp-query.js';
+import { udpExchange } from '../../../test/support/loopback.mjs';
 import { query, summarize } from './fixtures/query.js';
 
 function zoneText(serial: number, address: string): string {
@@ -33,7 +33,7 @@ test('port53d --port 0: logs the bound port, serves, reloads on SIGHUP keeping o
   expect(port).toBeGreaterThan(0);
   expect(tcp.port).toBe(port);
 
-  const ask = async () => summarize((await udpQuery(port, query('www.cli.test', 'A')))!).answer;
+  const ask = async () => summarize((await udpExchange(port, query('www.cli.test', 'A')))!).answer;
   expect(await ask()).toEqual(['www.cli.test 300 A 192.0.2.1']);
   expect(await running.waitLog((l) => l.event === 'query')).toMatchObject({ qname: 'www.cli.test', qtype: 'A', rcode: 'NOERROR', transport: 'udp' });
 

@@ -6,7 +6,7 @@ import { createServer, type Server } from '../src/index.js';
 import { buildCatalog, type Catalog } from '../src/store/catalog.js';
 import { loadZone, type LoadedZone } from '../src/zone/index.js';
 import { TcpStream } from '../../../test/support/tcp-stream.js';
-import { udpQuery } from '../../../test/support/udp-query.js';
+import { udpExchange } from '../../../test/support/loopback.mjs';
 
 const zonesDir = fileURLToPath(new URL('../../../zones/', import.meta.url));
 
@@ -37,7 +37,7 @@ describe('ANY over UDP (RFC 8482)', () => {
 
   test('gets one RRset over UDP, every RRset over TCP', async () => {
     const q = minimalQuery('example.test', 'ANY', true);
-    const udp = decode((await udpQuery(server.port, q))!);
+    const udp = decode((await udpExchange(server.port, q))!);
     expect(udp.rcode).toBe(0);
     expect(udp.flags.tc).toBe(false);
     expect(new Set(udp.answers.map((r) => r.type)).size).toBe(1);

@@ -4,7 +4,7 @@ import { decode } from '@port53/wire';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createServer, type Server } from '../src/index.js';
 import { query } from './fixtures/query.js';
-import { udpQuery } from '../../../test/support/udp-query.js';
+import { udpExchange } from '../../../test/support/loopback.mjs';
 
 const zonesDir = fileURLToPath(new URL('../../../zones/', import.meta.url));
 const IDLE_MS = 800;
@@ -115,7 +115,7 @@ describe('slow and idle TCP clients cannot lock others out', () => {
       const reply = await ask(server.port, from);
       expect(reply?.answers.map((a) => a.data).sort()).toEqual(['192.0.2.10', '192.0.2.11', '192.0.2.12']);
     }
-    expect(decode((await udpQuery(server.port, query('host1.example.test', 'A')))!).answers).toHaveLength(3);
+    expect(decode((await udpExchange(server.port, query('host1.example.test', 'A')))!).answers).toHaveLength(3);
 
     // The idle connections are closed after the idle timeout, not before; the slow ones are still open.
     expect(await until(() => idle.every((c) => c.closed), IDLE_MS + 1500)).toBe(true);
@@ -141,7 +141,7 @@ describe('slow and idle TCP clients cannot lock others out', () => {
     expect(await ask(server.port, '127.0.0.7')).toBeUndefined();
     expect(server.stats.tcp.refused).toBe(refusedBefore + 1);
     // UDP does not share the TCP caps.
-    expect(await udpQuery(server.port, query('host1.example.test', 'A'))).not.toBeNull();
+    expect(await udpExchange(server.port, query('host1.example.test', 'A'))).not.toBeNull();
 
     const idleClosedBefore = server.stats.tcp.idleClosed;
     expect(await until(() => idle.every((c) => c.closed), IDLE_MS + 1500)).toBe(true);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createServer } from '../src/index.js';
 import { loadZone, ZoneLoadError } from '../src/zone/index.js';
-import { udpQuery } from '../../../test/support/udp-query.js';
+import { udpExchange } from '../../../test/support/loopback.mjs';
 import { query, summarize } from './fixtures/query.js';
 
 // What zone-include, zone-generate and zone-lexer tests do not already cover: hostile files
@@ -122,7 +122,7 @@ describe('a hostile file on reload', () => {
         const result = await server.reload();
         expect(result.ok).toBe(false);
         expect(result.failed[0].errors[0].message).toMatch(/hostile\.test\.zone:7:\d+: /);
-        expect(summarize((await udpQuery(server.port, query('www.hostile.test', 'A')))!).answer).toEqual(['www.hostile.test 60 A 192.0.2.80']);
+        expect(summarize((await udpExchange(server.port, query('www.hostile.test', 'A')))!).answer).toEqual(['www.hostile.test 60 A 192.0.2.80']);
       }
     } finally {
       await server.close();

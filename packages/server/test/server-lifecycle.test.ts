@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { describe, expect, test } from 'vitest';
 import { BindError, createServer } from '../src/index.js';
 import { TcpStream } from '../../../test/support/tcp-stream.js';
-import { udpQuery } from '../../../test/support/udp-query.js';
+import { udpExchange } from '../../../test/support/loopback.mjs';
 import { query, summarize } from './fixtures/query.js';
 
 const zonesDir = fileURLToPath(new URL('./fixtures/server/', import.meta.url));
@@ -126,7 +126,7 @@ describe('logging', () => {
     const logger = pino({ level: 'info' }, sink);
     const server = await createServer({ zonesDir, addresses: ['127.0.0.1'], port: 0, logger, queryLog: true, tcp: false });
     try {
-      expect(summarize((await udpQuery(server.port, query('www.server.test', 'A')))!).rcode).toBe('NOERROR');
+      expect(summarize((await udpExchange(server.port, query('www.server.test', 'A')))!).rcode).toBe('NOERROR');
       await server.reload();
     } finally {
       await server.close();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createServer, ZoneLoadError, type Server } from '../src/index.js';
-import { udpQuery } from '../../../test/support/udp-query.js';
+import { udpExchange } from '../../../test/support/loopback.mjs';
 import { query, summarize } from './fixtures/query.js';
 
 /** A minimal valid zone for `origin` whose www has `address`. */
@@ -35,7 +35,7 @@ async function start(): Promise<Server> {
   return server;
 }
 async function ask(name: string, type = 'A') {
-  const reply = await udpQuery(server!.port, query(name, type));
+  const reply = await udpExchange(server!.port, query(name, type));
   expect(reply).not.toBeNull();
   return summarize(reply!);
 }

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { decode, encode } from '@port53/wire';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createServer, type Server } from '../src/index.js';
-import { udpQuery } from '../../../test/support/udp-query.js';
+import { udpExchange } from '../../../test/support/loopback.mjs';
 import { query, summarize } from './fixtures/query.js';
 
 const zonesDir = fileURLToPath(new URL('./fixtures/server/', import.meta.url));
@@ -33,7 +33,7 @@ describe('UDP answers', () => {
     { q: ['www.elsewhere.test', 'A'], rcode: 'REFUSED', flags: 'qr', answer: [] },
   ];
   test.each(rows)('$q.0 $q.1 → $rcode', async ({ q, rcode, flags, answer, authority }) => {
-    const reply = await udpQuery(server.port, query(q[0], q[1]));
+    const reply = await udpExchange(server.port, query(q[0], q[1]));
     expect(reply).not.toBeNull();
     const s = summarize(reply!);
     expect(s.rcode).toBe(rcode);
@@ -43,15 +43,15 @@ describe('UDP answers', () => {
   });
 
   test('the reply carries the query ID and echoes the question case', async () => {
-    const reply = decode((await udpQuery(server.port, query('Www.Server.Test', 'A', 'IN', { id: 0xbeef })))!);
+    const reply = decode((await udpExchange(server.port, query('Www.Server.Test', 'A', 'IN', { id: 0xbeef })))!);
     expect(reply.id).toBe(0xbeef);
     expect(reply.questions[0].name).toBe('Www.Server.Test');
   });
 
   test('a large RRset is truncated (TC) without EDNS and fits with EDNS 1232', async () => {
-    const plain = decode((await udpQuery(server.port, query('big.server.test', 'TXT')))!);
+    const plain = decode((await udpExchange(server.port, query('big.server.test', 'TXT')))!);
     expect(plain.flags.tc).toBe(true);
-    const withEdns = decode((await udpQuery(server.port, query('big.server.test', 'TXT', 'IN', { edns: {} })))!);
+    const withEdns = decode((await udpExchange(server.port, query('big.server.test', 'TXT', 'IN', { edns: {} })))!);
     expect(withEdns.flags.tc).toBe(false);
     expect(withEdns.answers).toHaveLength(9);
   });
@@ -61,17 +61,17 @@ describe('malformed datagrams', () => {
   test('are dropped or get FORMERR, are counted, and the server keeps answering', async () => {
     const before = structuredClone(server.stats);
     // Shorter than a header: nothing to answer.
-    expect(await udpQuery(server.port, Uint8Array.from([1, 2, 3]), '127.0.0.1', 300)).toBeNull();
+    expect(await udpExchange(server.port, Uint8Array.from([1, 2, 3]), { timeoutMs: 300 })).toBeNull();
     // A response (QR=1): dropped, never answered (RFC 1035 §7.3).
     const response = encode({ id: 7, flags: { qr: true }, questions: [{ name: 'www.server.test', type: 'A', class: 'IN' }] });
-    expect(await udpQuery(server.port, response, '127.0.0.1', 300)).toBeNull();
+    expect(await udpExchange(server.port, response, { timeoutMs: 300 })).toBeNull();
     // A readable header claiming a question that is not there: FORMERR with the same ID.
     const header = Uint8Array.from([0xab, 0xcd, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0]);
-    const formerr = decode((await udpQuery(server.port, header))!);
+    const formerr = decode((await udpExchange(server.port, header))!);
     expect(formerr.id).toBe(0xabcd);
     expect(formerr.rcode).toBe(1);
 
-    const ok = summarize((await udpQuery(server.port, query('www.server.test', 'A')))!);
+    const ok = summarize((await udpExchange(server.port, query('www.server.test', 'A')))!);
     expect(ok.rcode).toBe('NOERROR');
     expect(server.stats.queries.udp - before.queries.udp).toBe(4);
     expect(server.stats.outcomes.dropped - before.outcomes.dropped).toBe(2);
@@ -87,10 +87,10 @@ describe('malformed datagrams', () => {
     for (let i = 0; i < 200; i++) {
       const packet = Uint8Array.from({ length: 1 + (i % 60) }, random);
       packet[2] &= 0x7f; // mostly queries, so most reach the decoder
-      sends.push(udpQuery(server.port, packet, '127.0.0.1', 300));
+      sends.push(udpExchange(server.port, packet, { timeoutMs: 300 }));
     }
     await Promise.all(sends);
     expect(server.stats.errors).toBe(0);
-    expect(summarize((await udpQuery(server.port, query('www.server.test', 'A')))!).rcode).toBe('NOERROR');
+    expect(summarize((await udpExchange(server.port, query('www.server.test', 'A')))!).rcode).toBe('NOERROR');
   });
 });
