@@ -1,4 +1,5 @@
 import { TextError } from './errors.js';
+import { detach } from './text/detach.js';
 import type { Name } from './types.js';
 
 export const MAX_LABEL_LENGTH = 63;
@@ -118,8 +119,8 @@ export function parseName(text: string, origin?: Name): Name {
   const plain = plainWireLength(text);
   if (plain > 0) {
     // Fast path (zone loading): text that needs no escape is its own normal form.
-    if (text.charCodeAt(text.length - 1) === DOT) return text.slice(0, -1);
-    if (origin === undefined || origin === ROOT) return text;
+    if (text.charCodeAt(text.length - 1) === DOT) return detach(text.slice(0, -1));
+    if (origin === undefined || origin === ROOT) return detach(text);
     // join makes one flat string; a template would keep a rope of three parts per name.
     if (plain - 1 + plainOriginLength(origin) <= MAX_NAME_LENGTH) return [text, origin].join('.');
   }

@@ -6,6 +6,7 @@ import { TextError } from '../errors.js';
 import { fqdn } from '../name.js';
 import type { Name, RData, ResourceRecord, TypeName, TypedRData, TypedTypeName } from '../types.js';
 import { formatCharacterString } from './charstring.js';
+import { detach } from './detach.js';
 import { formatOpaqueRdata, hasOpaqueLayout, parseOpaqueRdata } from './opaque-rdata.js';
 import { Reader } from './reader.js';
 import type { Token } from './tokenizer.js';
@@ -17,7 +18,7 @@ const parsers: { [T in TypedTypeName]: Parser<T> } = {
     r.field('address', (s) => {
       // Accepted text is already in the form formatIPv4 writes.
       if (!isCanonicalIPv4(s)) throw new TextError('BAD_ADDRESS', `"${s}" is not an IPv4 address`);
-      return s;
+      return detach(s);
     }),
   AAAA: (r) =>
     r.field('address', (s) => {
@@ -104,7 +105,7 @@ export function parseRdata(type: TypeName, tokens: readonly Token[], origin?: Na
   // Fast path for the bulk of large zones: one valid address token, the same result as below.
   if (tokens.length === 1 && !tokens[0].quoted) {
     const text = tokens[0].text;
-    if (type === 'A' && isCanonicalIPv4(text)) return text;
+    if (type === 'A' && isCanonicalIPv4(text)) return detach(text);
     if (type === 'AAAA') {
       const normal = normalizeIPv6(text);
       if (normal !== undefined) return normal;
