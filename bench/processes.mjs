@@ -1,32 +1,12 @@
 /**
- * Every child the bench starts goes through here, so that all are killed when the bench ends,
- * fails, or is interrupted.
+ * The bench's children: started and stopped through test/support/child-processes.mjs (killed
+ * when the bench exits); here also on SIGINT, SIGTERM and SIGHUP, and their CPU and memory.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { killAll, processTree, readStat, start, stop } from '../test/support/child-processes.mjs';
 
-const live = new Set();
-
-/** spawn() whose child is killed (SIGKILL) when the bench exits, whatever the reason. */
-export function start(command, args, options = {}) {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
-  live.add(child);
-  child.output = '';
-  child.stdout?.on('data', (d) => (child.output += d));
-  child.stderr?.on('data', (d) => (child.output += d));
-  child.exited = new Promise((resolve) => {
-    child.once('error', (err) => {
-      live.delete(child);
-      child.output += `\nspawn error: ${err.message}`;
-      resolve({ code: -1, signal: null });
-    });
-    child.once('exit', (code, signal) => {
-      live.delete(child);
-      resolve({ code, signal });
-    });
-  });
-  return child;
-}
+export { killAll, start, stop };
 
 /** Runs to completion (killed after timeoutMs); resolves { code, signal, output }. */
 export async function run(command, args, { timeoutMs = 120_000, ...options } = {}) {
@@ -37,73 +17,12 @@ export async function run(command, args, { timeoutMs = 120_000, ...options } = {
   return { code, signal, output: child.output, stdout: child.stdout };
 }
 
-/** SIGTERM, then SIGKILL after graceMs; resolves once the child is gone. */
-export async function stop(child, graceMs = 3000) {
-  if (!live.has(child)) return;
-  const descendants = processTree(child.pid);
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await child.exited;
-  clearTimeout(timer);
-  // NSD's server child normally follows its parent; make sure no orphan keeps the port.
-  for (const pid of descendants) if (pid !== child.pid) killQuietly(pid);
-}
-
-export function killAll() {
-  for (const child of live) {
-    for (const pid of processTree(child.pid).reverse()) killQuietly(pid);
-  }
-}
-
-function killQuietly(pid) {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
-
-process.on('exit', killAll);
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
     killAll();
     process.stderr.write(`bench: ${sig}, children killed\n`);
     process.exit(130);
   });
-}
-
-/** `pid` and all its descendants, read from /proc (parents before children). */
-export function processTree(pid) {
-  const children = new Map();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = readStat(Number(entry));
-    if (!stat) continue;
-    const list = children.get(stat.ppid) ?? [];
-    list.push(Number(entry));
-    children.set(stat.ppid, list);
-  }
-  const out = [];
-  const queue = [pid];
-  while (queue.length > 0 && out.length < 1000) {
-    const p = queue.shift();
-    out.push(p);
-    queue.push(...(children.get(p) ?? []));
-  }
-  return out;
-}
-
-/** Fields of /proc/PID/stat we need (utime and stime in clock ticks, all threads), or undefined. */
-export function readStat(pid) {
-  let text;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  // comm may hold spaces and parentheses: fields start after the last ')'.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { ppid: Number(fields[1]), utime: Number(fields[11]), stime: Number(fields[12]) };
 }
 
 /** Peak and current resident set of one process in KiB (VmHWM, VmRSS), or undefined. */

@@ -6,7 +6,7 @@
 import { createSocket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildQuery, questionOf, readHeader, TYPES } from '../dns-message.mjs';
+import { buildQuery, questionOf, readHeader, TYPES } from '../../test/support/dns-message.mjs';
 import { BENCH_ORIGIN, queryLine } from '../generate.mjs';
 import { run } from '../processes.mjs';
 import { startKnot, startNsd, startPort53d } from '../servers.mjs';

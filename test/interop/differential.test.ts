@@ -6,7 +6,7 @@ import { loadZone } from '../../packages/server/src/zone/index.js';
 import { buildBattery, recordKey, type Probe } from '../support/battery.js';
 import { tcpExchange, udpExchange } from '../support/loopback.mjs';
 import { servedZoneSpecs } from '../support/served-zones.js';
-import { startKnot, startNsd, type ReferenceServer } from '../support/reference-servers.js';
+import { startKnot, startNsd, type ReferenceServer } from '../support/reference-servers.mjs';
 import { describeWithTools } from '../support/tools.js';
 
 /** What a reply says, in the fields the issue compares. */

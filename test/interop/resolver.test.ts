@@ -11,7 +11,7 @@ import { rcodeToString } from '@port53/wire';
 import { loadZone } from '../../packages/server/src/zone/index.js';
 import { buildBattery, type Probe } from '../support/battery.js';
 import { digBatch } from '../support/dig-batch.js';
-import { startNsd, type ReferenceServer } from '../support/reference-servers.js';
+import { startNsd, type ReferenceServer } from '../support/reference-servers.mjs';
 import { lowerCased, presentRecord, sameAddressForm, viewDifferences, viewOfDig, type ReplyView } from '../support/reply-view.js';
 import { servedZoneSpecs } from '../support/served-zones.js';
 import { describeWithTools } from '../support/tools.js';

@@ -12,7 +12,7 @@ import {
 } from '@port53/wire';
 import { loadZone, parseZoneText, ZoneLoadError, type LoadedZone } from '../../packages/server/src/zone/index.js';
 import { udpExchange } from '../support/loopback.mjs';
-import { startKnot, startNsd, type ReferenceServer, type ZoneSpec } from '../support/reference-servers.js';
+import { startKnot, startNsd, type ReferenceServer, type ZoneSpec } from '../support/reference-servers.mjs';
 import { describeWithTools } from '../support/tools.js';
 
 const corpusDir = join(import.meta.dirname, 'zones', 'corpus');

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ZoneSpec } from './reference-servers.js';
+import type { ZoneSpec } from './reference-servers.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 

@@ -1,6 +1,7 @@
 /**
- * The few DNS octets the bench writes and reads itself (RFC 1035 §4.1), kept apart from
- * @port53/wire so the instrument does not depend on the code it measures.
+ * The few DNS octets the bench and the reference servers' readiness probe write and read
+ * (RFC 1035 §4.1), kept apart from @port53/wire so the instrument does not depend on the code
+ * it measures.
  */
 
 export const TYPES = { A: 1, NS: 2, SOA: 6, MX: 15, TXT: 16, AAAA: 28 };
