@@ -12,6 +12,7 @@ import type { DigResult } from '../support/dig.js';
 import { digBatch } from '../support/dig-batch.js';
 import { kdigMany } from '../support/kdig.js';
 import { tcpExchange, udpExchange } from '../support/loopback.mjs';
+import { pooled } from '../support/pooled.js';
 import { presentRecord, sameAddressForm, viewDifferences, viewOfDig, viewOfReply } from '../support/reply-view.js';
 import { describeWithTools } from '../support/tools.js';
 
@@ -171,21 +172,6 @@ function rawQuery(q: ClientQuery, tool: 'dig' | 'kdig', bufsize = 1232): Uint8Ar
     edns: q.edns ? { version: 0, udpPayloadSize: bufsize, do: false, flags: 0, options: [] } : undefined,
   };
   return encode(message);
-}
-
-/** Runs `work` over `items` with at most `width` in flight. */
-async function pooled<T, R>(items: T[], width: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await work(items[i], i);
-      }
-    }),
-  );
-  return out;
 }
 
 describeWithTools('clients: dig and kdig against port53d', ['dig', 'kdig'], (tools) => {

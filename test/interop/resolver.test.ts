@@ -11,6 +11,7 @@ import { rcodeToString } from '@port53/wire';
 import { loadZone } from '../../packages/server/src/zone/index.js';
 import { buildBattery, type Probe } from '../support/battery.js';
 import { digBatch } from '../support/dig-batch.js';
+import { pooled } from '../support/pooled.js';
 import { startNsd, type ReferenceServer } from '../support/reference-servers.mjs';
 import { lowerCased, presentRecord, sameAddressForm, viewDifferences, viewOfDig, type ReplyView } from '../support/reply-view.js';
 import { servedZoneSpecs } from '../support/served-zones.js';
@@ -114,21 +115,6 @@ function resolveCli(port: number, a: Ask): Promise<Record<string, unknown> | str
       }
     });
   });
-}
-
-/** Runs `work` over `items` with at most `width` in flight (port53d allows 10 TCP connections per client). */
-async function pooled<T, R>(items: T[], width: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await work(items[i], i);
-      }
-    }),
-  );
-  return out;
 }
 
 /** dig's view of every ask against `port`: one dig process per transport. */
