@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { TextError, formatRdata, formatRecord, parseRdata, parseTtl, tokenize, type ResourceRecord, type TypeName } from '@port53/wire';
+import { expectTextError } from './wire-fixtures.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const origin = 'example.test';
@@ -68,14 +69,7 @@ describe('rdata text errors name the token', () => {
       expect(() => parseRdata(type, tokenize(text), origin)).not.toThrow();
       return;
     }
-    try {
-      parseRdata(type, tokenize(text), origin);
-      expect.unreachable();
-    } catch (err) {
-      expect(err).toBeInstanceOf(TextError);
-      expect((err as TextError).code).toBe(code);
-      expect((err as TextError).token).toBe(token);
-    }
+    expectTextError(() => parseRdata(type, tokenize(text), origin), code, token);
   });
 });
 

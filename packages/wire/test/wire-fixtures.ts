@@ -1,4 +1,5 @@
-import type { Message, MessageInit, ResourceRecord } from '@port53/wire';
+import { expect } from 'vitest';
+import { TextError, type Message, type MessageInit, type ResourceRecord } from '@port53/wire';
 
 /** Hex with optional spaces and newlines → octets. */
 export function hex(text: string): Uint8Array {
@@ -7,6 +8,19 @@ export function hex(text: string): Uint8Array {
 
 export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
+}
+
+/** Asserts that `parse` throws a TextError with `code` and, when given, at token index `token`. */
+export function expectTextError(parse: () => unknown, code: string, token?: number): void {
+  try {
+    parse();
+  } catch (err) {
+    expect(err).toBeInstanceOf(TextError);
+    expect((err as TextError).code).toBe(code);
+    if (token !== undefined) expect((err as TextError).token).toBe(token);
+    return;
+  }
+  expect.unreachable(`no TextError ${code}`);
 }
 
 export const ascii = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'latin1'));
