@@ -27,7 +27,7 @@ export function presentRecord(rr: ResourceRecord): string {
 /**
  * An AAAA line with its address in one spelling. Presentation of IPv4-mapped and -compatible
  * addresses is a choice (RFC 5952 §5): dig prints ::ffff:192.0.2.1 and ::255.255.0.1 (glibc's
- * inet_ntop), kdig ::ffff:192.0.2.1 and ::ffff:1, port53 ::ffff:c000:201 and ::ffff:1. The
+ * inet_ntop), kdig ::ffff:192.0.2.1 and ::ffff:1, port53 ::ffff:192.0.2.1 (as kdig) and ::ffff:1. The
  * comparison is of addresses, so every side is rewritten in WHATWG URL's all-hex form.
  */
 export function sameAddressForm(line: string): string {

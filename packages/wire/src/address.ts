@@ -145,6 +145,8 @@ const chars = new Uint8Array(39);
 
 /** 16 octets → RFC 5952 text: lower case, no leading zeros, the longest run of ≥2 zero groups as "::". */
 export function formatIPv6(bytes: Uint8Array, offset = 0): string {
+  // RFC 5952 §5: an IPv4-mapped address keeps its dotted-quad tail (::ffff:192.0.2.1), as dig prints it.
+  if (isMapped(bytes, offset)) return `::ffff:${formatIPv4(bytes, offset + 12)}`;
   let bestStart = -1;
   let bestLen = 1;
   let runStart = -1;
@@ -179,4 +181,9 @@ export function formatIPv6(bytes: Uint8Array, offset = 0): string {
     }
   }
   return String.fromCharCode.apply(null, chars.subarray(0, n) as unknown as number[]);
+}
+
+function isMapped(bytes: Uint8Array, offset: number): boolean {
+  for (let i = 0; i < 10; i++) if (bytes[offset + i] !== 0) return false;
+  return bytes[offset + 10] === 0xff && bytes[offset + 11] === 0xff;
 }

@@ -9,7 +9,8 @@ const origin = 'example.test';
 const rows: [TypeName, string, unknown, string][] = [
   ['A', '192.0.2.1', '192.0.2.1', '192.0.2.1'],
   ['AAAA', '2001:DB8:0:0::1', '2001:db8::1', '2001:db8::1'],
-  ['AAAA', '::ffff:192.0.2.1', '::ffff:c000:201', '::ffff:c000:201'],
+  ['AAAA', '::ffff:192.0.2.1', '::ffff:192.0.2.1', '::ffff:192.0.2.1'], // RFC 5952 §5
+  ['AAAA', '::ffff:c000:201', '::ffff:192.0.2.1', '::ffff:192.0.2.1'],
   ['NS', 'ns1', 'ns1.example.test', 'ns1.example.test.'],
   ['CNAME', 'host.other.test.', 'host.other.test', 'host.other.test.'],
   ['PTR', '@', 'example.test', 'example.test.'],
