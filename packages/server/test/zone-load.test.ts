@@ -142,6 +142,15 @@ describe('loading zones', () => {
       await expect(loadZone({ file })).rejects.toMatchObject({ errors: [expect.objectContaining({ code: 'FILE_UNREADABLE' })] });
     });
 
+    test('a file over the size limit is refused before it is read', async () => {
+      const file = path.join(tmp, 'huge.test.zone');
+      await writeFile(file, `$TTL 60\n@ SOA ns1 h 1 2 3 4 5\n  NS ns1\n${'; padding\n'.repeat(200)}`);
+      await expect(loadZone({ file }, { maxFileBytes: 1000 })).rejects.toMatchObject({
+        errors: [expect.objectContaining({ code: 'FILE_TOO_LARGE', line: 0 })],
+      });
+      await expect(loadZone({ file }, { maxFileBytes: 10_000 })).resolves.toMatchObject({ origin: 'huge.test' });
+    });
+
     test('the record limit', async () => {
       const file = path.join(tmp, 'big.test.zone');
       const hosts = Array.from({ length: 50 }, (_, i) => `h${i} A 192.0.2.1`).join('\n');

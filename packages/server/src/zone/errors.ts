@@ -5,6 +5,7 @@ export type ZoneErrorCode =
   | TextErrorCode // a name, TTL, type or rdata that does not parse (from @port53/wire)
   | 'BAD_ENCODING' // bytes that are not UTF-8 (write other octets as \DDD)
   | 'FILE_UNREADABLE'
+  | 'FILE_TOO_LARGE' // over MAX_FILE_BYTES: refused before reading
   | 'LINE_TOO_LONG'
   | 'UNBALANCED_PARENS' // a ')' without '(' or a '(' never closed
   | 'NESTED_PARENS' // RFC 1035 §5.1: parentheses group lines, they do not nest

@@ -1,5 +1,6 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { MAX_FILE_BYTES } from './limits.js';
 
 /** Why an $INCLUDE file could not be read; the parser reports it at the file-name token. */
 export class IncludeError extends Error {
@@ -38,6 +39,8 @@ export function confinedReader(root: string): (file: string) => string {
     }
     let bytes: Uint8Array;
     try {
+      const { size } = statSync(real);
+      if (size > MAX_FILE_BYTES) throw new IncludeError('INCLUDE_UNREADABLE', `"${file}" has ${size} octets, over the limit of ${MAX_FILE_BYTES}`);
       bytes = readFileSync(real);
     } catch (e) {
       throw new IncludeError('INCLUDE_UNREADABLE', `cannot read "${file}": ${(e as Error).message}`);

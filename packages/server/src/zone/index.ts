@@ -22,13 +22,14 @@
  *   Files are UTF-8; other bytes are an error rather than silently replaced (write them \DDD).
  * - Whole-zone problems (no SOA, unreadable file) have line and column 0.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Name, ResourceRecord } from '@port53/wire';
 import { Zone } from '../store/zone.js';
 import { checkZone, type CheckedRecords } from './checks.js';
 import { ZoneError, ZoneLoadError } from './errors.js';
 import { decodeZoneBytes } from './include.js';
+import { MAX_FILE_BYTES } from './limits.js';
 import { parseZoneRecords, type ParsedRecords } from './parser.js';
 
 export { ZoneError, ZoneLoadError } from './errors.js';
@@ -58,6 +59,8 @@ export interface LoadOptions {
   root?: string;
   /** Records allowed in one zone (default DEFAULT_MAX_RECORDS). */
   maxRecords?: number;
+  /** Octets the zone file may have, checked before reading (default MAX_FILE_BYTES, 256 MiB). */
+  maxFileBytes?: number;
 }
 
 export interface ParseTextOptions extends LoadOptions {
@@ -100,7 +103,7 @@ function check(parsed: ParsedRecords, file: string): { origin: Name; checked: Ch
 export async function loadZone(source: ZoneSource, options: LoadOptions = {}): Promise<LoadedZone> {
   const { file } = source;
   // The file's octets and text (as large as the zone file each) are dropped once parsed.
-  const parsed = parseZoneRecords(await readZoneText(file), { file, origin: source.origin, root: options.root ?? path.dirname(file), maxRecords: options.maxRecords });
+  const parsed = parseZoneRecords(await readZoneText(file, options.maxFileBytes ?? MAX_FILE_BYTES), { file, origin: source.origin, root: options.root ?? path.dirname(file), maxRecords: options.maxRecords });
   const result = check(parsed, file);
   const errors = result.errors.filter((e) => e.severity === 'error');
   const warnings = result.errors.filter((e) => e.severity === 'warning');
@@ -111,11 +114,16 @@ export async function loadZone(source: ZoneSource, options: LoadOptions = {}): P
   return { origin: result.origin, file, records, serial: tree.serial, warnings, tree };
 }
 
-async function readZoneText(file: string): Promise<string> {
+async function readZoneText(file: string, maxBytes: number): Promise<string> {
   let bytes: Uint8Array;
   try {
+    const { size } = await stat(file);
+    if (size > maxBytes) {
+      throw new ZoneLoadError(file, [new ZoneError('FILE_TOO_LARGE', `${size} octets, over the limit of ${maxBytes}`, file, 0, 0)]);
+    }
     bytes = await readFile(file);
   } catch (e) {
+    if (e instanceof ZoneLoadError) throw e;
     throw new ZoneLoadError(file, [new ZoneError('FILE_UNREADABLE', `cannot read: ${(e as Error).message}`, file, 0, 0)]);
   }
   const { text, badLine } = decodeZoneBytes(bytes);

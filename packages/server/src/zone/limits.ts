@@ -10,3 +10,5 @@ export const MAX_GENERATE_RECORDS = 65_536;
 export const DEFAULT_MAX_RECORDS = 1_000_000;
 /** Errors collected per zone before giving up on the file. */
 export const MAX_ERRORS = 100;
+/** Octets one zone file (or $INCLUDE file) may have; checked before it is read (a 1M-record zone is ~28 MiB). */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
