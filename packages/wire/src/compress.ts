@@ -12,8 +12,15 @@ const MAX_POINTER_TARGET = 0x3fff;
  */
 const MAX_HOPS = 127;
 
-/** Each octet as formatLabel writes it ("a", "\\.", "\\000"), so decoding builds names without subarrays. */
-const OCTET_TEXT = Array.from({ length: 256 }, (_, c) => formatLabel(Uint8Array.of(c)));
+/**
+ * Each octet as formatLabel writes it ("a", "\\.", "\\000"), as ASCII codes: readName writes a
+ * name's text into one scratch buffer and makes one flat string of it (a string per octet, joined
+ * with +=, made a rope of ~20 pieces per name: a sixth of a resolver lookup's garbage).
+ */
+const OCTET_TEXT = Array.from({ length: 256 }, (_, c) => Buffer.from(formatLabel(Uint8Array.of(c)), 'latin1'));
+const PLAIN_OCTET = Uint8Array.from(OCTET_TEXT, (t) => (t.length === 1 ? 1 : 0));
+/** Room for the longest name's text: 254 label octets as "\\DDD" plus dots. */
+const nameText = Buffer.allocUnsafe(4 * MAX_NAME_LENGTH);
 
 /** A cursor over a received message. */
 export class WireReader {
@@ -37,7 +44,8 @@ export function readName(r: WireReader, end: number, inRdata = true): Name {
   let jumped = false;
   let hops = 0;
   let wireLength = 1;
-  let out = '';
+  const text = nameText;
+  let n = 0; // characters of text written
   for (;;) {
     if (pos >= limit) throw past(overrun, pos, 'name');
     const len = b[pos];
@@ -70,12 +78,21 @@ export function readName(r: WireReader, end: number, inRdata = true): Name {
       throw new WireError('NAME_TOO_LONG', pos, `name longer than ${MAX_NAME_LENGTH} octets`);
     }
     if (pos + 1 + len > limit) throw past(overrun, pos, 'label');
-    if (out !== '') out += '.';
-    for (let i = pos + 1, stop = pos + 1 + len; i < stop; i++) out += OCTET_TEXT[b[i]];
+    if (n !== 0) text[n++] = 0x2e;
+    for (let i = pos + 1, stop = pos + 1 + len; i < stop; i++) {
+      const c = b[i];
+      if (PLAIN_OCTET[c] === 1) {
+        text[n++] = c;
+      } else {
+        const escaped = OCTET_TEXT[c];
+        for (let j = 0; j < escaped.length; j++) text[n++] = escaped[j];
+      }
+    }
     pos += 1 + len;
   }
   if (!jumped) r.pos = pos;
-  return out === '' ? '.' : out;
+  // Labels are never empty, so no text means the root.
+  return n === 0 ? '.' : text.toString('latin1', 0, n);
 }
 
 function past(code: 'BAD_RDATA' | 'TRUNCATED', pos: number, what: string): WireError {
