@@ -17,7 +17,7 @@ import { formatServer, type ServerAddress } from './server-address.js';
 import { encodeQuery } from './query-encoder.js';
 import { releaseId, takeId } from './transaction-id.js';
 import { sendTcp } from './transport/tcp.js';
-import type { ExchangeOutcome } from './transport/outcome.js';
+import type { ExchangeOutcome, SendOptions } from './transport/outcome.js';
 import type { UdpPool } from './transport/udp.js';
 
 /** The question as it goes on the wire (with 0x20 case already applied). */
@@ -116,65 +116,100 @@ export function classifyResponse(message: Message, transport: Transport): Attemp
 
 type Accepted = { kind: 'message'; message: Message } | { kind: 'truncated-undecodable' };
 
-/** One query to one server over one transport, with a fresh ID; never throws for network trouble. */
-export async function exchange(req: ExchangeRequest): Promise<ExchangeResult> {
-  const started = performance.now();
-  const id = takeId();
-  let malformed = 0;
-  let outcome: ExchangeOutcome<Accepted>;
-  try {
-    const query = buildQuery(id, req);
-    const accept = (packet: Uint8Array): Accepted | undefined => {
-      let message: Message;
-      try {
-        message = decode(req.answersOnly ? (answersAndOpt(packet) ?? packet) : packet);
-      } catch {
-        return acceptUndecodable(packet, id, req.transport, () => (malformed += 1));
-      }
-      return matchReply(message, id, req.question, req.exactCase) === undefined ? { kind: 'message', message } : undefined;
-    };
-    const opts = { query, timeoutMs: req.timeoutMs, call: req.call, accept };
-    outcome = await (req.transport === 'tcp' ? sendTcp(req.server, opts) : req.udp.send(req.server, opts));
-  } finally {
-    releaseId(id);
+/** One query to one server over one transport, with a fresh ID; never rejects for network trouble. */
+export function exchange(req: ExchangeRequest): Promise<ExchangeResult> {
+  // One promise per exchange: the transport reports to Exchange.done() (no promise of its own, no async layer).
+  return new Promise((resolve) => new Exchange(req, resolve).send());
+}
+
+/** The state of one exchange; the transport calls its accept() and done(), so it needs no closures. */
+class Exchange implements SendOptions<Accepted> {
+  readonly query: Uint8Array;
+  readonly timeoutMs: number;
+  readonly call: Cancellation | undefined;
+  private readonly id = takeId();
+  private readonly started = performance.now();
+  private malformed = 0;
+
+  constructor(
+    private readonly req: ExchangeRequest,
+    private readonly resolve: (result: ExchangeResult) => void,
+  ) {
+    try {
+      this.query = buildQuery(this.id, req);
+    } catch (err) {
+      releaseId(this.id);
+      throw err;
+    }
+    this.timeoutMs = req.timeoutMs;
+    this.call = req.call;
   }
 
-  const attempt: Attempt = {
-    server: formatServer(req.server),
-    transport: req.transport,
-    outcome: 'timeout',
-    edns: req.ednsPayload !== undefined,
-    elapsedMs: Math.round(performance.now() - started),
-    ignored: outcome.ignored,
-  };
-  switch (outcome.kind) {
-    case 'reply':
-      if (outcome.reply.kind === 'truncated-undecodable') return { attempt: { ...attempt, outcome: 'truncated' } };
-      return {
-        attempt: { ...attempt, outcome: classifyResponse(outcome.reply.message, req.transport) },
-        message: outcome.reply.message,
-        size: outcome.size,
-      };
-    case 'timeout':
-      return { attempt: { ...attempt, outcome: malformed > 0 ? 'malformed' : 'timeout' } };
-    case 'cancelled':
-      return { attempt: { ...attempt, outcome: 'cancelled' } };
-    case 'error':
-      return {
-        attempt: {
-          ...attempt,
-          outcome: outcome.code === 'ECONNREFUSED' ? 'connrefused' : 'network-error',
-          errorCode: outcome.code,
-        },
-      };
+  send(): void {
+    try {
+      if (this.req.transport === 'tcp') sendTcp(this.req.server, this);
+      else this.req.udp.send(this.req.server, this);
+    } catch (err) {
+      releaseId(this.id);
+      throw err;
+    }
+  }
+
+  accept(packet: Uint8Array): Accepted | undefined {
+    const req = this.req;
+    let message: Message;
+    try {
+      message = decode(req.answersOnly ? (answersAndOpt(packet) ?? packet) : packet);
+    } catch {
+      const undecodable = acceptUndecodable(packet, this.id, req.transport);
+      if (undecodable === 'malformed') this.malformed += 1;
+      return undecodable === 'malformed' ? undefined : undecodable;
+    }
+    return matchReply(message, this.id, req.question, req.exactCase) === undefined ? { kind: 'message', message } : undefined;
+  }
+
+  done(outcome: ExchangeOutcome<Accepted>): void {
+    releaseId(this.id);
+    this.resolve(this.result(outcome));
+  }
+
+  private result(outcome: ExchangeOutcome<Accepted>): ExchangeResult {
+    const req = this.req;
+    const attempt: Attempt = {
+      server: formatServer(req.server),
+      transport: req.transport,
+      outcome: 'timeout',
+      edns: req.ednsPayload !== undefined,
+      elapsedMs: Math.round(performance.now() - this.started),
+      ignored: outcome.ignored,
+    };
+    switch (outcome.kind) {
+      case 'reply':
+        if (outcome.reply.kind === 'truncated-undecodable') {
+          attempt.outcome = 'truncated';
+          return { attempt };
+        }
+        attempt.outcome = classifyResponse(outcome.reply.message, req.transport);
+        return { attempt, message: outcome.reply.message, size: outcome.size };
+      case 'timeout':
+        attempt.outcome = this.malformed > 0 ? 'malformed' : 'timeout';
+        return { attempt };
+      case 'cancelled':
+        attempt.outcome = 'cancelled';
+        return { attempt };
+      case 'error':
+        attempt.outcome = outcome.code === 'ECONNREFUSED' ? 'connrefused' : 'network-error';
+        attempt.errorCode = outcome.code;
+        return { attempt };
+    }
   }
 }
 
 /**
  * An undecodable packet is ignored, but one whose header is ours and says TC=1 still tells us to
- * use TCP (some servers cut a truncated reply mid-record); one that is ours otherwise is counted.
+ * use TCP (some servers cut a truncated reply mid-record); one that is ours otherwise is 'malformed'.
  */
-function acceptUndecodable(packet: Uint8Array, id: number, transport: Transport, countMalformed: () => void): Accepted | undefined {
+function acceptUndecodable(packet: Uint8Array, id: number, transport: Transport): Accepted | 'malformed' | undefined {
   let header;
   try {
     header = decodeHeader(packet);
@@ -183,6 +218,5 @@ function acceptUndecodable(packet: Uint8Array, id: number, transport: Transport,
   }
   if (header.id !== id || !header.flags.qr) return undefined;
   if (header.flags.tc && transport === 'udp') return { kind: 'truncated-undecodable' };
-  countMalformed();
-  return undefined;
+  return 'malformed';
 }

@@ -292,7 +292,7 @@ export class Resolver {
   }
 
   async resolveNaptr(hostname: string, options: CallOptions = {}): Promise<NaptrRecord[]> {
-    const result = await this.answered(hostname, 'NAPTR', options);
+    const result = answered(await this.run(hostname, 'NAPTR', callOptions(options), true), hostname, 'NAPTR');
     const owner = result.questions[0]?.name ?? hostname;
     const records = result.answers
       .filter((r) => namesEqual(r.name, owner))
@@ -332,7 +332,7 @@ export class Resolver {
   }
 
   async resolveAny(hostname: string, options: CallOptions = {}): Promise<AnyRecord[]> {
-    const result = await this.answered(hostname, 'ANY', options);
+    const result = answered(await this.run(hostname, 'ANY', callOptions(options), true), hostname, 'ANY');
     const records = result.answers
       .map((r) => toAny(r) ?? naptrAny(r))
       .filter((r): r is AnyRecord => r !== undefined);
@@ -354,33 +354,41 @@ export class Resolver {
   }
 
   private async addresses(hostname: string, type: 'A' | 'AAAA', options: CallOptions & { ttl?: boolean }) {
-    const result = await this.answered(hostname, type, options);
+    const result = answered(await this.run(hostname, type, callOptions(options), true), hostname, type);
     const { records, chainTtl } = recordsAtChainEnd(result.answers, result.questions[0]?.name ?? hostname, type);
     if (records.length === 0) throw new DnsError('ENODATA', { hostname, type, attempts: result.attempts });
     return addresses(records, chainTtl, options.ttl === true);
   }
 
   private async records<T extends TypedTypeName>(hostname: string, type: T, options: CallOptions) {
-    const result = await this.answered(hostname, type, options);
+    const result = answered(await this.run(hostname, type, callOptions(options), true), hostname, type);
     const { records } = recordsAtChainEnd(result.answers, result.questions[0]?.name ?? hostname, type);
     if (records.length === 0) throw new DnsError('ENODATA', { hostname, type, attempts: result.attempts });
     return records;
   }
+}
 
-  /** query() for the node:dns methods: an RCODE other than NOERROR becomes its node:dns error. */
-  private async answered(hostname: string, type: string, options: CallOptions): Promise<QueryResult> {
-    const result = await this.run(hostname, type, { signal: options.signal }, true);
-    const code = RCODE_ERRORS[result.rcode];
-    if (result.rcode !== Rcode.NOERROR) {
-      throw new DnsError(code ?? 'EBADRESP', {
-        hostname,
-        type,
-        attempts: result.attempts,
-        detail: code ? undefined : `RCODE ${result.rcodeName}`,
-      });
-    }
-    return result;
-  }
+/**
+ * The node:dns methods' result check: an RCODE other than NOERROR becomes its node:dns error.
+ * A plain function after `await this.run()`, not an async layer of its own: one promise less per
+ * lookup (the profile showed each async layer at ~1.3 KB of garbage).
+ */
+function answered(result: QueryResult, hostname: string, type: string): QueryResult {
+  if (result.rcode === Rcode.NOERROR) return result;
+  const code = RCODE_ERRORS[result.rcode];
+  throw new DnsError(code ?? 'EBADRESP', {
+    hostname,
+    type,
+    attempts: result.attempts,
+    detail: code ? undefined : `RCODE ${result.rcodeName}`,
+  });
+}
+
+const NO_OPTIONS: QueryOptions = {};
+
+/** Only the signal of a node:dns method's options reaches run() (ttl and the like are not query options). */
+function callOptions(options: CallOptions): QueryOptions {
+  return options.signal === undefined ? NO_OPTIONS : { signal: options.signal };
 }
 
 function deadlineReached(call: Cancellation): void {

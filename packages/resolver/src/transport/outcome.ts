@@ -19,4 +19,6 @@ export interface SendOptions<T> {
   call?: Cancellation;
   /** The reply check: a value ends the wait, undefined means "not ours, keep waiting". */
   accept(packet: Uint8Array): T | undefined;
+  /** Called once, when the wait is over (a callback, not a promise: one promise per exchange is enough). */
+  done(outcome: ExchangeOutcome<T>): void;
 }

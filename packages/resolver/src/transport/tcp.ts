@@ -1,55 +1,53 @@
 import { createConnection, type Socket } from 'node:net';
 import type { ServerAddress } from '../server-address.js';
-import type { Ending, ExchangeOutcome, SendOptions } from './outcome.js';
+import type { Ending, SendOptions } from './outcome.js';
 
 /**
  * One query over TCP with the two-octet length prefix (RFC 1035 §4.2.2, RFC 7766 §8). Frames that
  * `accept` turns down are skipped; the connection is closed once a reply is accepted.
  */
-export function sendTcp<T>(server: ServerAddress, opts: SendOptions<T>): Promise<ExchangeOutcome<T>> {
-  return new Promise((resolve) => {
-    let ignored = 0;
-    let done = false;
-    let buffered: Buffer = Buffer.alloc(0);
-    let timer: NodeJS.Timeout | undefined;
+export function sendTcp<T>(server: ServerAddress, opts: SendOptions<T>): void {
+  let ignored = 0;
+  let done = false;
+  let buffered: Buffer = Buffer.alloc(0);
+  let timer: NodeJS.Timeout | undefined;
 
-    const finish = (outcome: Ending<T>) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      opts.call?.release(cancellable);
-      socket.removeAllListeners('data');
-      socket.on('error', () => {});
-      socket.destroy();
-      resolve({ ...outcome, ignored });
-    };
-    const cancellable = { cancel: () => finish({ kind: 'cancelled' }) };
+  const finish = (outcome: Ending<T>) => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    opts.call?.release(cancellable);
+    socket.removeAllListeners('data');
+    socket.on('error', () => {});
+    socket.destroy();
+    opts.done({ ...outcome, ignored });
+  };
+  const cancellable = { cancel: () => finish({ kind: 'cancelled' }) };
 
-    if (opts.call?.aborted) {
-      resolve({ kind: 'cancelled', ignored });
-      return;
+  if (opts.call?.aborted) {
+    opts.done({ kind: 'cancelled', ignored });
+    return;
+  }
+  const socket: Socket = createConnection({ host: server.address, port: server.port, noDelay: true });
+  opts.call?.hold(cancellable);
+  timer = setTimeout(() => finish({ kind: 'timeout' }), opts.timeoutMs);
+
+  socket.on('error', (err: NodeJS.ErrnoException) => finish({ kind: 'error', code: err.code ?? 'EIO' }));
+  socket.on('close', () => finish({ kind: 'error', code: 'ECONNRESET' }));
+  socket.on('data', (chunk: Buffer) => {
+    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+    while (!done && buffered.length >= 2) {
+      const length = buffered.readUInt16BE(0);
+      if (buffered.length < 2 + length) break;
+      const frame = buffered.subarray(2, 2 + length);
+      buffered = buffered.subarray(2 + length);
+      const reply = opts.accept(frame);
+      if (reply === undefined) ignored += 1;
+      else finish({ kind: 'reply', reply, size: length });
     }
-    const socket: Socket = createConnection({ host: server.address, port: server.port, noDelay: true });
-    opts.call?.hold(cancellable);
-    timer = setTimeout(() => finish({ kind: 'timeout' }), opts.timeoutMs);
-
-    socket.on('error', (err: NodeJS.ErrnoException) => finish({ kind: 'error', code: err.code ?? 'EIO' }));
-    socket.on('close', () => finish({ kind: 'error', code: 'ECONNRESET' }));
-    socket.on('data', (chunk: Buffer) => {
-      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-      while (!done && buffered.length >= 2) {
-        const length = buffered.readUInt16BE(0);
-        if (buffered.length < 2 + length) break;
-        const frame = buffered.subarray(2, 2 + length);
-        buffered = buffered.subarray(2 + length);
-        const reply = opts.accept(frame);
-        if (reply === undefined) ignored += 1;
-        else finish({ kind: 'reply', reply, size: length });
-      }
-    });
-    const frame = Buffer.alloc(2 + opts.query.length);
-    frame.writeUInt16BE(opts.query.length, 0);
-    frame.set(opts.query, 2);
-    socket.write(frame);
   });
+  const frame = Buffer.alloc(2 + opts.query.length);
+  frame.writeUInt16BE(opts.query.length, 0);
+  frame.set(opts.query, 2);
+  socket.write(frame);
 }

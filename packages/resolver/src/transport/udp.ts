@@ -33,24 +33,22 @@ export class UdpPool {
 
   constructor(readonly options: UdpPoolOptions) {}
 
-  /** Sends `opts.query` (whose first two octets are its ID) and waits for an accepted reply. */
-  send<T>(server: ServerAddress, opts: SendOptions<T>): Promise<ExchangeOutcome<T>> {
-    return new Promise((resolve) => {
-      if (opts.call?.aborted) {
-        resolve({ kind: 'cancelled', ignored: 0 });
-        return;
-      }
-      const id = (opts.query[0] << 8) | opts.query[1];
-      let channel = this.channelFor(server);
-      // IDs are unique among queries in flight (transaction-id.ts) unless 64 draws collided.
-      if (channel.waiting.has(id)) {
-        this.retire(channel);
-        channel = this.channelFor(server);
-      }
-      const query = new PendingQuery<T>(channel, id, opts, resolve as (o: ExchangeOutcome<unknown>) => void);
-      channel.add(query, opts.query);
-      if (channel.carried >= this.options.maxQueriesPerSocket) this.retire(channel);
-    });
+  /** Sends `opts.query` (whose first two octets are its ID); `opts.done` hears how the wait ended. */
+  send<T>(server: ServerAddress, opts: SendOptions<T>): void {
+    if (opts.call?.aborted) {
+      opts.done({ kind: 'cancelled', ignored: 0 });
+      return;
+    }
+    const id = (opts.query[0] << 8) | opts.query[1];
+    let channel = this.channelFor(server);
+    // IDs are unique among queries in flight (transaction-id.ts) unless 64 draws collided.
+    if (channel.waiting.has(id)) {
+      this.retire(channel);
+      channel = this.channelFor(server);
+    }
+    const query = new PendingQuery<T>(channel, id, opts);
+    channel.add(query as PendingQuery<unknown>, opts.query);
+    if (channel.carried >= this.options.maxQueriesPerSocket) this.retire(channel);
   }
 
   /** Closes every socket that carries no query now (after cancel()). */
@@ -202,7 +200,6 @@ class PendingQuery<T> {
     private readonly channel: Channel,
     readonly id: number,
     private readonly opts: SendOptions<T>,
-    private readonly resolve: (outcome: ExchangeOutcome<unknown>) => void,
   ) {
     this.timer = setTimeout(timeOut, opts.timeoutMs, this);
     opts.call?.hold(this);
@@ -216,14 +213,14 @@ class PendingQuery<T> {
   }
 
   /** Ends the wait; `ending.ignored` is filled in here. */
-  finish(ending: ExchangeOutcome<unknown>): void {
+  finish(ending: ExchangeOutcome<T>): void {
     if (this.done) return;
     this.done = true;
     clearTimeout(this.timer);
     this.opts.call?.release(this);
     this.channel.remove(this as PendingQuery<unknown>);
     ending.ignored = this.ignored;
-    this.resolve(ending);
+    this.opts.done(ending);
   }
 
   cancel(): void {
