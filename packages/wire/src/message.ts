@@ -65,54 +65,62 @@ export function decodeUnguarded(bytes: Uint8Array): Message {
     authorities: [],
     additionals: [],
   };
-  const sections = [
-    [message.answers, header.ancount, 'answer'],
-    [message.authorities, header.nscount, 'authority'],
-    [message.additionals, header.arcount, 'additional'],
-  ] as const;
-  for (const [records, count, section] of sections) {
-    for (let i = 0; i < count; i++) {
-      if (r.pos >= total) throw missing(r.pos, `${section} record`, i, count);
-      const start = r.pos;
-      const name = readName(r, total, false);
-      if (r.pos + 10 > total) throw new WireError('TRUNCATED', r.pos, 'record type, class, TTL and length run past the end');
-      const b = bytes;
-      const p = r.pos;
-      const type = (b[p] << 8) | b[p + 1];
-      const cls = (b[p + 2] << 8) | b[p + 3];
-      const ttl = ((b[p + 4] << 24) | (b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7]) >>> 0;
-      const rdlength = (b[p + 8] << 8) | b[p + 9];
-      const rdStart = p + 10;
-      const rdEnd = rdStart + rdlength;
-      if (rdEnd > total) throw new WireError('TRUNCATED', rdStart, `rdata of ${rdlength} octets runs past the end`);
-
-      if (type === OPT_TYPE) {
-        // RFC 6891 §6.1.1: at most one OPT, in the additional section, owned by the root.
-        if (section !== 'additional') throw new WireError('BAD_OPT', start, `OPT record in the ${section} section`);
-        if (message.edns) throw new WireError('BAD_OPT', start, 'more than one OPT record');
-        if (name !== '.') throw new WireError('BAD_OPT', start, `OPT owner "${name}" is not the root`);
-        const { edns, extendedRcode } = decodeOpt(bytes, rdStart, rdEnd, cls, ttl);
-        message.edns = edns;
-        message.rcode = (extendedRcode << 4) | header.rcode;
-        r.pos = rdEnd;
-        continue;
-      }
-
-      const typed = typedCodecs.get(type);
-      let record: ResourceRecord;
-      if (typed) {
-        r.pos = rdStart;
-        const data = typed.codec.decode(r, rdEnd);
-        record = { name, type: typed.name, class: classToString(cls), ttl, data } as ResourceRecord;
-      } else {
-        const data = new Uint8Array(bytes.subarray(rdStart, rdEnd)); // a copy, never a view of the packet
-        record = { name, type: typeToString(type), class: classToString(cls), ttl, data } as ResourceRecord;
-      }
-      r.pos = rdEnd;
-      records.push(record);
-    }
-  }
+  readSection(r, message, header.rcode, message.answers, header.ancount, 'answer');
+  readSection(r, message, header.rcode, message.authorities, header.nscount, 'authority');
+  readSection(r, message, header.rcode, message.additionals, header.arcount, 'additional');
   return message;
+}
+
+/** The records of one section (a function per section, not a loop over tuples: no arrays per message). */
+function readSection(
+  r: WireReader,
+  message: Message,
+  headerRcode: number,
+  records: ResourceRecord[],
+  count: number,
+  section: 'answer' | 'authority' | 'additional',
+): void {
+  const total = r.bytes.length;
+  for (let i = 0; i < count; i++) {
+    if (r.pos >= total) throw missing(r.pos, `${section} record`, i, count);
+    const start = r.pos;
+    const name = readName(r, total, false);
+    if (r.pos + 10 > total) throw new WireError('TRUNCATED', r.pos, 'record type, class, TTL and length run past the end');
+    const b = r.bytes;
+    const p = r.pos;
+    const type = (b[p] << 8) | b[p + 1];
+    const cls = (b[p + 2] << 8) | b[p + 3];
+    const ttl = ((b[p + 4] << 24) | (b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7]) >>> 0;
+    const rdlength = (b[p + 8] << 8) | b[p + 9];
+    const rdStart = p + 10;
+    const rdEnd = rdStart + rdlength;
+    if (rdEnd > total) throw new WireError('TRUNCATED', rdStart, `rdata of ${rdlength} octets runs past the end`);
+
+    if (type === OPT_TYPE) {
+      // RFC 6891 §6.1.1: at most one OPT, in the additional section, owned by the root.
+      if (section !== 'additional') throw new WireError('BAD_OPT', start, `OPT record in the ${section} section`);
+      if (message.edns) throw new WireError('BAD_OPT', start, 'more than one OPT record');
+      if (name !== '.') throw new WireError('BAD_OPT', start, `OPT owner "${name}" is not the root`);
+      const { edns, extendedRcode } = decodeOpt(r.bytes, rdStart, rdEnd, cls, ttl);
+      message.edns = edns;
+      message.rcode = (extendedRcode << 4) | headerRcode;
+      r.pos = rdEnd;
+      continue;
+    }
+
+    const typed = typedCodecs.get(type);
+    let record: ResourceRecord;
+    if (typed) {
+      r.pos = rdStart;
+      const data = typed.codec.decode(r, rdEnd);
+      record = { name, type: typed.name, class: classToString(cls), ttl, data } as ResourceRecord;
+    } else {
+      const data = new Uint8Array(r.bytes.subarray(rdStart, rdEnd)); // a copy, never a view of the packet
+      record = { name, type: typeToString(type), class: classToString(cls), ttl, data } as ResourceRecord;
+    }
+    r.pos = rdEnd;
+    records.push(record);
+  }
 }
 
 function missing(at: number, what: string, index: number, count: number): WireError {
