@@ -116,10 +116,13 @@ export function classifyResponse(message: Message, transport: Transport): Attemp
 
 type Accepted = { kind: 'message'; message: Message } | { kind: 'truncated-undecodable' };
 
-/** One query to one server over one transport, with a fresh ID; never rejects for network trouble. */
-export function exchange(req: ExchangeRequest): Promise<ExchangeResult> {
-  // One promise per exchange: the transport reports to Exchange.done() (no promise of its own, no async layer).
-  return new Promise((resolve) => new Exchange(req, resolve).send());
+/**
+ * One query to one server over one transport, with a fresh ID; `done` hears the result (network
+ * trouble is a result, never a throw). No promise: the lookup that asked is a callback-driven
+ * state machine (lookup.ts). Throws only when the query cannot be built or sent at all.
+ */
+export function exchange(req: ExchangeRequest, done: (result: ExchangeResult) => void): void {
+  new Exchange(req, done).send();
 }
 
 /** The state of one exchange; the transport calls its accept() and done(), so it needs no closures. */

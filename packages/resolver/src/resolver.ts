@@ -30,7 +30,8 @@ import {
 import { Cancellation } from './cancellation.js';
 import { DnsError, type DnsErrorCode } from './errors.js';
 import { InFlightLimit } from './in-flight.js';
-import { lookup, type LookupPlan, type QueryResult } from './lookup.js';
+import { Call, type CallContext } from './call.js';
+import type { LookupPlan, QueryResult } from './lookup.js';
 import { parseNaptr, type NaptrRecord } from './naptr.js';
 import { reverseName } from './reverse-name.js';
 import { searchCandidates } from './search.js';
@@ -93,11 +94,19 @@ export class Resolver {
   private readonly udp: UdpPool;
   private readonly running = new Set<Cancellation>();
   private readonly countIgnored = (n: number) => (this.stats.ignored += n);
+  private readonly context: CallContext;
   private rotation = 0;
 
   constructor(options: ResolverOptions = {}) {
     this.settings = settingsFrom(options);
     this.limit = new InFlightLimit(this.settings.maxInFlight);
+    this.context = {
+      limit: this.limit,
+      stats: this.stats,
+      running: this.running,
+      queue: (call, deadlineAt) => this.queue(call, deadlineAt),
+      plan: (options, deadlineAt, call, answersOnly) => this.plan(options, deadlineAt, call, answersOnly),
+    };
     this.udp = new UdpPool({
       maxQueriesPerSocket: this.settings.maxQueriesPerSocket,
       idleMs: DEFAULTS.idleSocketMs,
@@ -138,61 +147,40 @@ export class Resolver {
    * EBADRESP, ECANCELLED; EBADNAME/EINVAL for bad arguments.
    */
   query(name: string, type: TypeName | string = 'A', options: QueryOptions = {}): Promise<QueryResult> {
-    return this.run(name, type, options, false);
+    return this.run(name, type, options, false, asIs);
   }
 
-  private async run(name: string, type: TypeName | string, options: QueryOptions, answersOnly: boolean): Promise<QueryResult> {
-    const qtype = typeFromString(type);
-    if (qtype === undefined) throw new DnsError('EINVAL', { hostname: name, type, detail: `unknown type "${type}"` });
-    const typeName = typeToString(qtype) as TypeName;
-    const qclass = classFromString(options.class ?? 'IN');
-    if (qclass === undefined) throw new DnsError('EINVAL', { hostname: name, type: typeName, detail: `unknown class "${options.class}"` });
-    const className = classToString(qclass) as ClassName;
+  /** One call, one promise: `finish` turns the response into the method's value (Call, call.ts). */
+  private run<T>(name: string, type: TypeName | string, options: QueryOptions, answersOnly: boolean, finish: (result: QueryResult) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const qtype = typeFromString(type);
+      if (qtype === undefined) throw new DnsError('EINVAL', { hostname: name, type, detail: `unknown type "${type}"` });
+      const typeName = typeToString(qtype) as TypeName;
+      const qclass = classFromString(options.class ?? 'IN');
+      if (qclass === undefined) throw new DnsError('EINVAL', { hostname: name, type: typeName, detail: `unknown class "${options.class}"` });
 
-    const s = this.settings;
-    const useSearch = options.search ?? s.search;
-    let candidates: string[];
-    try {
-      candidates = searchCandidates(name, isAbsoluteText(name), useSearch ? s.searchDomains : [], s.ndots);
-    } catch (err) {
-      throw new DnsError('EBADNAME', { hostname: name, type: typeName, detail: (err as Error).message });
-    }
-
-    const started = performance.now();
-    const deadlineAt = started + (options.deadline ?? s.deadline);
-    if (options.signal?.aborted) throw new DnsError('ECANCELLED', { hostname: name, type: typeName });
-    const call = new Cancellation();
-    options.signal?.addEventListener('abort', call, { once: true });
-    this.running.add(call);
-
-    try {
-      let nodata: QueryResult | undefined;
-      let last: QueryResult | undefined;
-      for (const candidate of candidates) {
-        const release = this.limit.tryAcquire() ?? (await this.queue(call, deadlineAt));
-        if (!release) {
-          throw new DnsError(call.reason === 'deadline' ? 'ETIMEOUT' : 'ECANCELLED', {
-            hostname: candidate,
-            type: typeName,
-            detail: call.reason === 'deadline' ? 'deadline reached while queued' : undefined,
-          });
-        }
-        this.stats.queries += 1;
-        try {
-          last = await lookup(candidate, typeName, className, this.plan(options, deadlineAt, call, answersOnly));
-        } finally {
-          release();
-        }
-        // res_search: go on to the next candidate on NXDOMAIN, NODATA and SERVFAIL; stop on an answer.
-        if (last.rcode === Rcode.NOERROR && last.answers.length > 0) return last;
-        if (last.rcode === Rcode.NOERROR) nodata ??= last;
-        else if (last.rcode !== Rcode.NXDOMAIN && last.rcode !== Rcode.SERVFAIL) return last;
+      const s = this.settings;
+      const useSearch = options.search ?? s.search;
+      let candidates: string[];
+      try {
+        candidates = searchCandidates(name, isAbsoluteText(name), useSearch ? s.searchDomains : [], s.ndots);
+      } catch (err) {
+        throw new DnsError('EBADNAME', { hostname: name, type: typeName, detail: (err as Error).message });
       }
-      return nodata ?? last!;
-    } finally {
-      options.signal?.removeEventListener('abort', call);
-      this.running.delete(call);
-    }
+      if (options.signal?.aborted) throw new DnsError('ECANCELLED', { hostname: name, type: typeName });
+      new Call(this.context, {
+        candidates,
+        type: typeName,
+        cls: classToString(qclass) as ClassName,
+        options,
+        answersOnly,
+        deadlineAt: performance.now() + (options.deadline ?? s.deadline),
+        call: new Cancellation(),
+        finish,
+        resolve,
+        reject,
+      }).next();
+    });
   }
 
   /**
@@ -291,15 +279,8 @@ export class Resolver {
     return (await this.records(hostname, 'MX', options)).map(toMx);
   }
 
-  async resolveNaptr(hostname: string, options: CallOptions = {}): Promise<NaptrRecord[]> {
-    const result = answered(await this.run(hostname, 'NAPTR', callOptions(options), true), hostname, 'NAPTR');
-    const owner = result.questions[0]?.name ?? hostname;
-    const records = result.answers
-      .filter((r) => namesEqual(r.name, owner))
-      .map(parseNaptr)
-      .filter((r): r is NaptrRecord => r !== undefined);
-    if (records.length === 0) throw new DnsError('ENODATA', { hostname, type: 'NAPTR', attempts: result.attempts });
-    return records;
+  resolveNaptr(hostname: string, options: CallOptions = {}): Promise<NaptrRecord[]> {
+    return this.run(hostname, 'NAPTR', callOptions(options), true, (response) => naptrRecords(answered(response, hostname, 'NAPTR'), hostname));
   }
 
   async resolveTxt(hostname: string, options: CallOptions = {}): Promise<string[][]> {
@@ -331,13 +312,8 @@ export class Resolver {
     return toSoa((await this.records(hostname, 'SOA', options))[0]);
   }
 
-  async resolveAny(hostname: string, options: CallOptions = {}): Promise<AnyRecord[]> {
-    const result = answered(await this.run(hostname, 'ANY', callOptions(options), true), hostname, 'ANY');
-    const records = result.answers
-      .map((r) => toAny(r) ?? naptrAny(r))
-      .filter((r): r is AnyRecord => r !== undefined);
-    if (records.length === 0) throw new DnsError('ENODATA', { hostname, type: 'ANY', attempts: result.attempts });
-    return records;
+  resolveAny(hostname: string, options: CallOptions = {}): Promise<AnyRecord[]> {
+    return this.run(hostname, 'ANY', callOptions(options), true, (response) => anyRecords(answered(response, hostname, 'ANY'), hostname));
   }
 
   /** The names of an address, from its PTR records (RFC 1035 §3.5, RFC 3596 §2.5). */
@@ -353,26 +329,51 @@ export class Resolver {
     }
   }
 
-  private async addresses(hostname: string, type: 'A' | 'AAAA', options: CallOptions & { ttl?: boolean }) {
-    const result = answered(await this.run(hostname, type, callOptions(options), true), hostname, type);
-    const { records, chainTtl } = recordsAtChainEnd(result.answers, result.questions[0]?.name ?? hostname, type);
-    if (records.length === 0) throw new DnsError('ENODATA', { hostname, type, attempts: result.attempts });
-    return addresses(records, chainTtl, options.ttl === true);
+  private addresses(hostname: string, type: 'A' | 'AAAA', options: CallOptions & { ttl?: boolean }) {
+    const ttl = options.ttl === true;
+    return this.run(hostname, type, callOptions(options), true, (response) => addressesOf(answered(response, hostname, type), hostname, type, ttl));
   }
 
-  private async records<T extends TypedTypeName>(hostname: string, type: T, options: CallOptions) {
-    const result = answered(await this.run(hostname, type, callOptions(options), true), hostname, type);
-    const { records } = recordsAtChainEnd(result.answers, result.questions[0]?.name ?? hostname, type);
-    if (records.length === 0) throw new DnsError('ENODATA', { hostname, type, attempts: result.attempts });
-    return records;
+  private records<T extends TypedTypeName>(hostname: string, type: T, options: CallOptions) {
+    return this.run(hostname, type, callOptions(options), true, (response) => recordsOf(answered(response, hostname, type), hostname, type));
   }
 }
 
-/**
- * The node:dns methods' result check: an RCODE other than NOERROR becomes its node:dns error.
- * A plain function after `await this.run()`, not an async layer of its own: one promise less per
- * lookup (the profile showed each async layer at ~1.3 KB of garbage).
- */
+/** The records of the answer's type at the end of its CNAME chain; ENODATA when there are none. */
+function recordsOf<T extends TypedTypeName>(result: QueryResult, hostname: string, type: T) {
+  const { records } = recordsAtChainEnd(result.answers, result.questions[0]?.name ?? hostname, type);
+  if (records.length === 0) throw new DnsError('ENODATA', { hostname, type, attempts: result.attempts });
+  return records;
+}
+
+/** resolve4/resolve6's value: the addresses (with TTLs when asked) at the end of the CNAME chain. */
+function addressesOf(result: QueryResult, hostname: string, type: 'A' | 'AAAA', ttl: boolean) {
+  const { records, chainTtl } = recordsAtChainEnd(result.answers, result.questions[0]?.name ?? hostname, type);
+  if (records.length === 0) throw new DnsError('ENODATA', { hostname, type, attempts: result.attempts });
+  return addresses(records, chainTtl, ttl);
+}
+
+function naptrRecords(result: QueryResult, hostname: string): NaptrRecord[] {
+  const owner = result.questions[0]?.name ?? hostname;
+  const records = result.answers
+    .filter((r) => namesEqual(r.name, owner))
+    .map(parseNaptr)
+    .filter((r): r is NaptrRecord => r !== undefined);
+  if (records.length === 0) throw new DnsError('ENODATA', { hostname, type: 'NAPTR', attempts: result.attempts });
+  return records;
+}
+
+function anyRecords(result: QueryResult, hostname: string): AnyRecord[] {
+  const records = result.answers.map((r) => toAny(r) ?? naptrAny(r)).filter((r): r is AnyRecord => r !== undefined);
+  if (records.length === 0) throw new DnsError('ENODATA', { hostname, type: 'ANY', attempts: result.attempts });
+  return records;
+}
+
+function asIs(result: QueryResult): QueryResult {
+  return result;
+}
+
+/** The node:dns methods' result check: an RCODE other than NOERROR becomes its node:dns error. */
 function answered(result: QueryResult, hostname: string, type: string): QueryResult {
   if (result.rcode === Rcode.NOERROR) return result;
   const code = RCODE_ERRORS[result.rcode];
