@@ -10,7 +10,6 @@ import {
   type MessageInit,
   type TypeName,
 } from '@port53/wire';
-import { answersAndOpt } from './answer-section.js';
 import type { Cancellation } from './cancellation.js';
 import type { Attempt, AttemptOutcome, Transport } from './errors.js';
 import { formatServer, type ServerAddress } from './server-address.js';
@@ -114,6 +113,8 @@ export function classifyResponse(message: Message, transport: Transport): Attemp
   }
 }
 
+const ANSWERS_ONLY = { answersOnly: true };
+
 type Accepted = { kind: 'message'; message: Message } | { kind: 'truncated-undecodable' };
 
 /**
@@ -162,7 +163,7 @@ class Exchange implements SendOptions<Accepted> {
     const req = this.req;
     let message: Message;
     try {
-      message = decode(req.answersOnly ? (answersAndOpt(packet) ?? packet) : packet);
+      message = decode(packet, req.answersOnly ? ANSWERS_ONLY : undefined);
     } catch {
       const undecodable = acceptUndecodable(packet, this.id, req.transport);
       if (undecodable === 'malformed') this.malformed += 1;

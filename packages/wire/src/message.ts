@@ -25,10 +25,17 @@ export const MAX_MESSAGE_SIZE = 0xffff;
  * field, label or record that does not fit (TRUNCATED), a section count with no data left for it
  * (BAD_COUNT), rdata that does not match its type (BAD_RDATA), a misplaced or second OPT (BAD_OPT).
  * Octets after the last section are ignored.
+ *
+ * `answersOnly` (a stub resolver's node:dns-shaped methods): header, question, answer section and
+ * the OPT record (its extended RCODE, RFC 6891 §6.1.3) are decoded; authority and additional
+ * records are stepped over, never decoded, and come back empty. Names only point backwards
+ * (RFC 1035 §4.1.4), so what is decoded is exactly what the whole decode gives. When the skipped
+ * sections' layout is off (a record runs past the end, OPT in the authority section, a second
+ * OPT), the whole message is decoded instead and its error says what is wrong.
  */
-export function decode(bytes: Uint8Array): Message {
+export function decode(bytes: Uint8Array, options?: DecodeOptions): Message {
   try {
-    return decodeUnguarded(bytes);
+    return decodeUnguarded(bytes, options?.answersOnly === true);
   } catch (e) {
     if (e instanceof WireError) throw e;
     // A bug, not bad input; the property tests call decodeUnguarded to catch these.
@@ -36,8 +43,13 @@ export function decode(bytes: Uint8Array): Message {
   }
 }
 
+export interface DecodeOptions {
+  /** Skip the authority and additional records (OPT is still decoded). */
+  answersOnly?: boolean;
+}
+
 /** decode() without the safety net, for the property tests. */
-export function decodeUnguarded(bytes: Uint8Array): Message {
+export function decodeUnguarded(bytes: Uint8Array, answersOnly = false): Message {
   const header = decodeHeader(bytes);
   const r = new WireReader(bytes);
   r.pos = HEADER_LENGTH;
@@ -66,6 +78,7 @@ export function decodeUnguarded(bytes: Uint8Array): Message {
     additionals: [],
   };
   readSection(r, message, header.rcode, message.answers, header.ancount, 'answer');
+  if (answersOnly) return skipToOpt(r, message, header.rcode, header.nscount, header.arcount) ? message : decodeUnguarded(bytes);
   readSection(r, message, header.rcode, message.authorities, header.nscount, 'authority');
   readSection(r, message, header.rcode, message.additionals, header.arcount, 'additional');
   return message;
@@ -120,6 +133,41 @@ function readSection(
     }
     r.pos = rdEnd;
     records.push(record);
+  }
+}
+
+/**
+ * Steps over the authority and additional records, decoding only the OPT record in place;
+ * false when their layout is off (the caller then decodes the whole message).
+ */
+function skipToOpt(r: WireReader, message: Message, headerRcode: number, nscount: number, arcount: number): boolean {
+  const b = r.bytes;
+  let pos = r.pos;
+  for (let i = 0; i < nscount + arcount; i++) {
+    const start = pos;
+    pos = skipName(b, pos);
+    if (pos < 0 || pos + 10 > b.length) return false;
+    const end = pos + 10 + ((b[pos + 8] << 8) | b[pos + 9]);
+    if (end > b.length) return false;
+    if (((b[pos] << 8) | b[pos + 1]) === OPT_TYPE) {
+      if (i < nscount || message.edns) return false; // misplaced or second OPT: the whole decode's error
+      r.pos = start;
+      readSection(r, message, headerRcode, message.additionals, 1, 'additional'); // only an OPT: nothing is pushed
+    }
+    pos = end;
+  }
+  return true;
+}
+
+/** The octet after the name at `pos` (a pointer ends it), or -1 when it runs off the end. */
+function skipName(b: Uint8Array, pos: number): number {
+  for (;;) {
+    if (pos >= b.length) return -1;
+    const len = b[pos];
+    if (len === 0) return pos + 1;
+    if ((len & 0xc0) === 0xc0) return pos + 2 <= b.length ? pos + 2 : -1;
+    if ((len & 0xc0) !== 0) return -1;
+    pos += 1 + len;
   }
 }
 

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decode, encode, type Message, type MessageInit } from '@port53/wire';
-import { answersAndOpt } from '../src/answer-section.js';
 
-/** What the cut packet must decode to: the whole message less authority and additional, OPT kept. */
+const answersOnly = (packet: Uint8Array) => decode(packet, { answersOnly: true });
+
+/** What decode(…, { answersOnly: true }) must give: the whole message less authority and additional, OPT kept. */
 const reduced = (m: Message): Message => ({ ...m, authorities: [], additionals: [] });
 
 // NSD's answer to host17.bench.example A: 1 answer, 2 NS, 2 A and 2 AAAA glue, OPT.
@@ -24,29 +25,31 @@ const base: MessageInit = {
   additionals: [{ name: 'ns.example.test', type: 'AAAA', class: 'IN', ttl: 60, data: '2001:db8::53' }],
 };
 
-describe('answersAndOpt', () => {
+describe('decode with answersOnly', () => {
   it.each([
     ["NSD's reply with glue", NSD_REPLY],
     ['CNAME chain, NS, glue, EDNS with an extended RCODE', encode({ ...base, rcode: 0x10 + 2, edns: { version: 0, udpPayloadSize: 1232, do: true, flags: 0, options: [{ code: 10, data: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8) }] } })],
     ['no EDNS', encode(base)],
     ['no answers (NXDOMAIN with SOA)', encode({ ...base, rcode: 3, answers: [], authorities: [{ name: 'test', type: 'SOA', class: 'IN', ttl: 60, data: { mname: 'ns.test', rname: 'h.test', serial: 1, refresh: 2, retry: 3, expire: 4, minimum: 5 } }] })],
   ])('%s decodes as the whole less authority and additional', (_, packet) => {
-    const cut = answersAndOpt(packet)!;
-    expect(cut.length).toBeLessThan(packet.length);
-    expect(decode(cut)).toEqual(reduced(decode(packet)));
+    const whole = decode(packet);
+    expect(whole.authorities.length + whole.additionals.length).toBeGreaterThan(0);
+    expect(answersOnly(packet)).toEqual(reduced(whole));
   });
 
-  it('returns the packet itself when there is nothing to cut', () => {
+  it('keeps a reply without authority and additional records whole', () => {
     const packet = encode({ ...base, authorities: [], additionals: [], edns: { version: 0, udpPayloadSize: 512, do: false, flags: 0, options: [] } });
-    expect(answersAndOpt(packet)).toBe(packet);
+    expect(answersOnly(packet)).toEqual(decode(packet));
   });
 
   it.each([
-    ['shorter than a header', Uint8Array.of(0, 1, 2)],
-    ['cut inside the additional section', NSD_REPLY.subarray(0, NSD_REPLY.length - 5)],
-    ['OPT in the authority section', withOptInAuthority()],
-  ])('%s: undefined (the decoder judges the whole)', (_, packet) => {
-    expect(answersAndOpt(packet)).toBeUndefined();
+    ['shorter than a header', Uint8Array.of(0, 1, 2), 'TRUNCATED'],
+    ['cut inside the additional section', NSD_REPLY.subarray(0, NSD_REPLY.length - 5), 'TRUNCATED'],
+    ['OPT in the authority section', withOptInAuthority(), 'BAD_OPT'],
+    ['a second OPT', withSecondOpt(), 'BAD_OPT'],
+  ])('%s: the whole decode judges it (%s)', (_, packet, code) => {
+    expect(() => decode(packet)).toThrow(expect.objectContaining({ code }));
+    expect(() => answersOnly(packet)).toThrow(expect.objectContaining({ code }));
   });
 
   it('never changes what decodes: random damage to a real reply', () => {
@@ -58,15 +61,22 @@ describe('answersAndOpt', () => {
         try {
           whole = decode(packet);
         } catch {
-          return; // the resolver decodes such a packet whole anyway when the cut one fails
+          return; // skipped records may be broken: answersOnly need not fail too
         }
-        const part = answersAndOpt(packet);
-        if (part !== undefined) expect(decode(part)).toEqual(reduced(whole));
+        expect(answersOnly(packet)).toEqual(reduced(whole));
       }),
       { numRuns: 3000, seed: 53 },
     );
   });
 });
+
+/** NSD's reply with its OPT record twice (ARCOUNT one more). */
+function withSecondOpt(): Uint8Array {
+  const opt = NSD_REPLY.subarray(NSD_REPLY.length - 11);
+  const packet = Buffer.concat([NSD_REPLY, opt]);
+  packet.writeUInt16BE(packet.readUInt16BE(10) + 1, 10);
+  return packet;
+}
 
 /** A reply whose authority section holds an OPT record (the decoder rejects it as BAD_OPT). */
 function withOptInAuthority(): Uint8Array {
