@@ -142,6 +142,8 @@ function scanIPv6(text: string, out: Uint8Array): boolean {
 const HEX = '0123456789abcdef';
 /** Room for the longest text form: 8 groups of 4 digits and 7 colons. */
 const chars = new Uint8Array(39);
+/** A plain array of each text length: apply reads one ~2x faster than a typed array's subarray. */
+const codes = Array.from({ length: 40 }, (_, n) => new Array<number>(n).fill(0));
 
 /** 16 octets → RFC 5952 text: lower case, no leading zeros, the longest run of ≥2 zero groups as "::". */
 export function formatIPv6(bytes: Uint8Array, offset = 0): string {
@@ -180,7 +182,9 @@ export function formatIPv6(bytes: Uint8Array, offset = 0): string {
       chars[n++] = HEX.charCodeAt(d);
     }
   }
-  return String.fromCharCode.apply(null, chars.subarray(0, n) as unknown as number[]);
+  const out = codes[n];
+  for (let i = 0; i < n; i++) out[i] = chars[i];
+  return String.fromCharCode.apply(null, out);
 }
 
 function isMapped(bytes: Uint8Array, offset: number): boolean {
