@@ -12,7 +12,7 @@ import {
   type TypeName,
 } from '@port53/wire';
 import { ZoneError, type ZoneErrorCode, type ZoneErrorSeverity } from './errors.js';
-import { lexZone, type Entry, type ZoneToken } from './lexer.js';
+import { lexZone, TokenArray, ZoneScanner, type EntryTokens, type ZoneToken } from './lexer.js';
 import { parseRange, rangeCount, substitute } from './generate.js';
 import { confinedReader, IncludeError, isInside, resolveInclude } from './include.js';
 import { RecordPlaces, type Place } from './places.js';
@@ -52,13 +52,15 @@ export interface ParsedRecords {
 interface Fields {
   ttl?: number;
   type: TypeName;
-  typeToken: ZoneToken;
+  /** Indices of the type token and of the first rdata token. */
+  typeAt: number;
   next: number;
 }
 
 class Stop extends Error {}
 
 const IN = 1;
+const DOLLAR = 0x24;
 
 /** Parses master-file text (RFC 1035 §5) into located records; never throws on bad input. */
 export function parseZone(text: string, options: ParseOptions): ParseResult {
@@ -96,8 +98,9 @@ class ZoneParser {
   private lastTtl: number | undefined;
   /** Owner of the previous record; null after an owner that did not parse (its continuations are skipped). */
   private lastOwner: Name | null | undefined;
-  /** Type tokens already read (as written) → the type they name; a few dozen at most. */
-  private readonly types = new Map<string, TypeName>();
+  /** Type tokens already read (as written) and the types they name, side by side; a few dozen at most. */
+  private readonly typeTexts: string[] = [];
+  private readonly typeNames: TypeName[] = [];
   /** The last owner text parsed, the origin it was completed with, and the name it gave. */
   private ownerText: string | undefined;
   private ownerOrigin: Name | undefined;
@@ -143,10 +146,10 @@ class ZoneParser {
   parseFile(text: string, file: string, depth: number): void {
     const report = (code: ZoneErrorCode, reason: string, line: number, column: number) =>
       this.report(code, reason, { file, line, column });
-    for (const entry of lexZone(text, report)) {
-      const first = entry.tokens[0];
-      if (!entry.blankOwner && !first.quoted && first.text.startsWith('$')) this.directive(entry, file, depth);
-      else this.record(entry, file);
+    const scanner = new ZoneScanner(text, report);
+    while (scanner.next()) {
+      if (!scanner.blankOwner && !scanner.quoted(0) && scanner.firstCode(0) === DOLLAR) this.directive(scanner.tokens(), file, depth);
+      else this.record(scanner, file);
     }
   }
 
@@ -159,25 +162,25 @@ class ZoneParser {
   }
 
   /** The origin relative names are completed with; the first use fixes the zone's name if nothing did. */
-  private currentOrigin(at: Place): Name {
+  private currentOrigin(file: string, line: number, column: number): Name {
     if (this.origin === undefined) {
       try {
         this.origin = this.apex = originFromFileName(this.options.file);
       } catch {
-        this.report('NO_ORIGIN', `no $ORIGIN and the file name "${path.basename(this.options.file)}" is not a zone name`, at);
+        this.report('NO_ORIGIN', `no $ORIGIN and the file name "${path.basename(this.options.file)}" is not a zone name`, { file, line, column });
         throw new Stop();
       }
     }
     return this.origin;
   }
 
-  private directive(entry: Entry, file: string, depth: number): void {
-    const [name, ...args] = entry.tokens;
+  private directive(tokens: ZoneToken[], file: string, depth: number): void {
+    const [name, ...args] = tokens;
     const at = place(file, name);
     switch (name.text.toUpperCase()) {
       case '$ORIGIN': {
         if (args.length !== 1) return this.report('BAD_DIRECTIVE', '$ORIGIN takes one domain name', at);
-        const origin = this.name(args[0], file, this.origin);
+        const origin = this.tokenName(args[0], file, this.origin);
         if (origin === undefined) return;
         this.origin = origin;
         this.apex ??= origin; // a $ORIGIN before any record names the zone
@@ -186,7 +189,7 @@ class ZoneParser {
       case '$TTL': {
         if (args.length !== 1) return this.report('BAD_DIRECTIVE', '$TTL takes one TTL', at);
         const ttl = parseTtl(args[0].text);
-        if (ttl === undefined) return this.badTtl(args[0], file);
+        if (ttl === undefined) return this.badTtl(args[0].text, file, args[0].line, args[0].column);
         this.defaultTtl = ttl;
         return;
       }
@@ -211,9 +214,9 @@ class ZoneParser {
     if (!isInside(this.root, resolved)) {
       return this.report('INCLUDE_OUTSIDE_ROOT', `$INCLUDE "${target.text}" is outside the zones directory "${this.root}"`, targetAt);
     }
-    let origin = this.currentOrigin(at);
+    let origin = this.currentOrigin(at.file, at.line, at.column);
     if (args.length === 2) {
-      const named = this.name(args[1], at.file, origin);
+      const named = this.tokenName(args[1], at.file, origin);
       if (named === undefined) return;
       origin = named;
     }
@@ -246,11 +249,12 @@ class ZoneParser {
       return this.report('GENERATE_TOO_MANY', `$GENERATE range gives ${count} records (max ${MAX_GENERATE_RECORDS})`, place(file, args[0]));
     }
     const lhs = args[1];
-    const fields = this.fields(args, 2, file);
+    const fields = this.fields(new TokenArray(args), 2, file);
     if (fields === undefined) return;
     const templates = args.slice(fields.next);
-    if (templates.length === 0) return this.report('MISSING_FIELD', `no rdata for ${fields.type}`, place(file, fields.typeToken));
-    const origin = this.currentOrigin(at);
+    if (templates.length === 0) return this.report('MISSING_FIELD', `no rdata for ${fields.type}`, place(file, args[fields.typeAt]));
+    const head = args.slice(0, fields.next);
+    const origin = this.currentOrigin(at.file, at.line, at.column);
     for (let value = range.start; value <= range.stop; value += range.step) {
       let ownerText: string;
       let tokens: ZoneToken[];
@@ -262,29 +266,31 @@ class ZoneParser {
       }
       // BIND takes the rdata as one token; a quoted one with blanks holds several fields.
       if (tokens.length === 1 && tokens[0].quoted && /\s/.test(tokens[0].text)) tokens = relex(tokens[0]);
-      const owner = this.name({ ...lhs, text: ownerText }, file, origin);
+      const owner = this.name(ownerText, lhs.quoted, file, lhs.line, lhs.column, origin);
       if (owner === undefined) return;
-      if (!this.add(owner, fields, tokens, origin, place(file, lhs))) return;
+      // The rdata read at its index after the fields, whose indices (the type's) are the directive's.
+      if (!this.add(owner, fields, new TokenArray(head.concat(tokens)), origin, file, lhs.line, lhs.column)) return;
     }
   }
 
-  private record(entry: Entry, file: string): void {
+  private record(entry: ZoneScanner, file: string): void {
     let owner: Name | undefined;
     let next = 0;
-    const at: Place = { file, line: entry.line, column: 1 };
+    const line = entry.entryLine;
     if (entry.blankOwner) {
       if (this.lastOwner === null) return; // the previous owner was already reported
-      if (this.lastOwner === undefined) return this.report('NO_OWNER', 'no owner: a line starting with a blank continues a previous record', place(file, entry.tokens[0]));
+      if (this.lastOwner === undefined) return this.report('NO_OWNER', 'no owner: a line starting with a blank continues a previous record', placeAt(file, entry, 0));
       owner = this.lastOwner;
     } else {
-      const first = entry.tokens[0];
-      const origin = this.currentOrigin(at);
+      const quoted = entry.quoted(0);
+      const origin = this.currentOrigin(file, line, 1);
       // Consecutive lines often repeat an owner: one parse, and one string shared by its records.
-      if (!first.quoted && first.text === this.ownerText && origin === this.ownerOrigin) owner = this.ownerName;
+      if (!quoted && this.ownerText !== undefined && origin === this.ownerOrigin && entry.is(0, this.ownerText)) owner = this.ownerName;
       else {
-        owner = this.name(first, file, origin);
-        if (owner !== undefined && !first.quoted) {
-          this.ownerText = first.text;
+        const text = entry.text(0);
+        owner = this.name(text, quoted, file, entry.line(0), entry.column(0), origin);
+        if (owner !== undefined && !quoted) {
+          this.ownerText = text;
           this.ownerOrigin = origin;
           this.ownerName = owner;
         }
@@ -293,100 +299,113 @@ class ZoneParser {
       if (owner === undefined) return;
       next = 1;
     }
-    const fields = this.fields(entry.tokens, next, file);
+    const fields = this.fields(entry, next, file);
     if (fields === undefined) return;
-    this.add(owner, fields, entry.tokens.slice(fields.next), this.currentOrigin(at), at);
+    this.add(owner, fields, entry, this.currentOrigin(file, line, 1), file, line, 1);
   }
 
-  /** Parses rdata and appends the record; false when it failed (reported). */
-  private add(owner: Name, fields: Fields, rdata: ZoneToken[], origin: Name, at: Place): boolean {
-    const { type, typeToken } = fields;
+  /** Parses the rdata (tokens from fields.next on) and appends the record; false when it failed (reported). */
+  private add(owner: Name, fields: Fields, tokens: EntryTokens, origin: Name, file: string, line: number, column: number): boolean {
+    const { type, typeAt, next } = fields;
     let data: ResourceRecord['data'];
+    const rdata = tokens.rest(next);
     try {
       data = parseRdata(type, rdata, origin);
     } catch (e) {
       if (!(e instanceof TextError)) throw e;
-      const token = e.token === undefined ? (rdata[0] ?? typeToken) : (rdata[Math.min(e.token, rdata.length - 1)] ?? typeToken);
-      this.report(e.code, e.message, place(at.file, token));
+      const n = rdata.length;
+      const k = e.token === undefined ? 0 : Math.min(e.token, n - 1);
+      this.report(e.code, e.message, placeAt(file, tokens, n === 0 || k < 0 ? typeAt : next + k));
       return false;
     }
     let ttl = fields.ttl ?? this.defaultTtl ?? this.lastTtl;
     if (ttl === undefined) {
       if (type !== 'SOA') {
-        this.report('NO_TTL', 'no TTL: give one, or a $TTL before the first record', place(at.file, typeToken));
+        this.report('NO_TTL', 'no TTL: give one, or a $TTL before the first record', placeAt(file, tokens, typeAt));
         return false;
       }
       ttl = (data as { minimum: number }).minimum;
-      this.report('NO_TTL', `no TTL and no $TTL: the SOA takes its MINIMUM, ${ttl}`, place(at.file, typeToken), 'warning');
+      this.report('NO_TTL', `no TTL and no $TTL: the SOA takes its MINIMUM, ${ttl}`, placeAt(file, tokens, typeAt), 'warning');
     }
     this.lastTtl = ttl;
     if (this.count >= this.maxRecords) {
-      this.report('TOO_MANY_RECORDS', `more than ${this.maxRecords} records in the zone`, at);
+      this.report('TOO_MANY_RECORDS', `more than ${this.maxRecords} records in the zone`, { file, line, column });
       throw new Stop();
     }
     const rr = { name: owner, type, class: 'IN', ttl, data } as ResourceRecord;
     this.records[this.count++] = rr;
-    this.places.push(at.file, at.line, at.column);
+    this.places.push(file, line, column);
     return true;
   }
 
   /** [TTL] [class] type starting at tokens[start]; undefined when reported. */
-  private fields(tokens: ZoneToken[], start: number, file: string): Fields | undefined {
+  private fields(tokens: EntryTokens, start: number, file: string): Fields | undefined {
     let ttl: number | undefined;
     let classSeen = false;
     let i = start;
     for (; i < tokens.length && i < start + 2; i++) {
-      const t = tokens[i];
-      if (t.quoted) break;
-      if (ttl === undefined && startsWithDigit(t.text)) {
-        ttl = parseTtl(t.text);
-        if (ttl === undefined) return this.badTtl(t, file);
+      if (tokens.quoted(i)) break;
+      const c = tokens.firstCode(i);
+      if (ttl === undefined && c >= 0x30 && c <= 0x39) {
+        ttl = parseTtl(tokens.text(i));
+        if (ttl === undefined) return this.badTtl(tokens.text(i), file, tokens.line(i), tokens.column(i));
         continue;
       }
-      const cls = classSeen ? undefined : t.text === 'IN' ? IN : classFromString(t.text);
+      const cls = classSeen ? undefined : tokens.is(i, 'IN') ? IN : classFromString(tokens.text(i));
       if (cls === undefined) break;
       if (cls !== IN) {
-        this.report('WRONG_CLASS', `class ${t.text} in an IN zone (every record of a zone has the zone's class)`, place(file, t));
+        this.report('WRONG_CLASS', `class ${tokens.text(i)} in an IN zone (every record of a zone has the zone's class)`, placeAt(file, tokens, i));
         return undefined;
       }
       classSeen = true;
     }
-    const typeToken = tokens[i];
-    if (typeToken === undefined) {
-      this.report('MISSING_FIELD', 'no type', place(file, tokens[tokens.length - 1]));
+    if (i >= tokens.length) {
+      this.report('MISSING_FIELD', 'no type', placeAt(file, tokens, tokens.length - 1));
       return undefined;
     }
-    const known = typeToken.quoted ? undefined : this.types.get(typeToken.text);
-    if (known !== undefined) return { ttl, type: known, typeToken, next: i + 1 };
-    const code = typeToken.quoted ? undefined : typeFromString(typeToken.text);
+    const quoted = tokens.quoted(i);
+    if (!quoted) {
+      for (let k = 0; k < this.typeTexts.length; k++) {
+        if (tokens.is(i, this.typeTexts[k])) return { ttl, type: this.typeNames[k], typeAt: i, next: i + 1 };
+      }
+    }
+    const text = tokens.text(i);
+    const code = quoted ? undefined : typeFromString(text);
     if (code === undefined) {
-      const what = /^\d/.test(typeToken.text) ? 'a second TTL' : `unknown type "${typeToken.text}"`;
-      this.report('BAD_TYPE', `${what} (unknown types are written TYPEn with \\# rdata, RFC 3597)`, place(file, typeToken));
+      const what = /^\d/.test(text) ? 'a second TTL' : `unknown type "${text}"`;
+      this.report('BAD_TYPE', `${what} (unknown types are written TYPEn with \\# rdata, RFC 3597)`, placeAt(file, tokens, i));
       return undefined;
     }
     // RFC 6895 §3.1: 0 is reserved, OPT is a pseudo-record, 128-255 are query and meta types.
     if (code === 0 || code === 41 || (code >= 128 && code <= 255)) {
-      this.report('BAD_TYPE', `${typeToString(code)} is not a record type that can be in a zone`, place(file, typeToken));
+      this.report('BAD_TYPE', `${typeToString(code)} is not a record type that can be in a zone`, placeAt(file, tokens, i));
       return undefined;
     }
     const type = typeToString(code) as TypeName;
-    if (this.types.size < 64) this.types.set(typeToken.text, type);
-    return { ttl, type, typeToken, next: i + 1 };
+    if (this.typeTexts.length < 64) {
+      this.typeTexts.push(text);
+      this.typeNames.push(type);
+    }
+    return { ttl, type, typeAt: i, next: i + 1 };
   }
 
-  private name(token: ZoneToken, file: string, origin: Name | undefined): Name | undefined {
+  private tokenName(token: ZoneToken, file: string, origin: Name | undefined): Name | undefined {
+    return this.name(token.text, token.quoted, file, token.line, token.column, origin);
+  }
+
+  private name(text: string, quoted: boolean, file: string, line: number, column: number, origin: Name | undefined): Name | undefined {
     try {
-      if (token.quoted) throw new TextError('BAD_NAME', `a domain name cannot be quoted: "${token.text}"`);
-      return parseName(token.text, origin);
+      if (quoted) throw new TextError('BAD_NAME', `a domain name cannot be quoted: "${text}"`);
+      return parseName(text, origin);
     } catch (e) {
       if (!(e instanceof TextError)) throw e;
-      this.report(e.code, e.message, place(file, token));
+      this.report(e.code, e.message, { file, line, column });
       return undefined;
     }
   }
 
-  private badTtl(token: ZoneToken, file: string): undefined {
-    this.report('BAD_TTL', `bad TTL "${token.text}" (seconds up to 2147483647, or units like 1w2d3h4m5s)`, place(file, token));
+  private badTtl(text: string, file: string, line: number, column: number): undefined {
+    this.report('BAD_TTL', `bad TTL "${text}" (seconds up to 2147483647, or units like 1w2d3h4m5s)`, { file, line, column });
     return undefined;
   }
 }
@@ -398,13 +417,12 @@ function lineCount(text: string): number {
   return lines;
 }
 
-function startsWithDigit(text: string): boolean {
-  const c = text.charCodeAt(0);
-  return c >= 0x30 && c <= 0x39;
-}
-
 function place(file: string, token: ZoneToken): Place {
   return { file, line: token.line, column: token.column };
+}
+
+function placeAt(file: string, tokens: EntryTokens, i: number): Place {
+  return { file, line: tokens.line(i), column: tokens.column(i) };
 }
 
 /** Splits a substituted $GENERATE rdata string into tokens, all placed at the original token. */
