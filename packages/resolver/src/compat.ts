@@ -47,13 +47,13 @@ export function recordsAtChainEnd<T extends TypedTypeName>(
 ): { records: RecordOf<T>[]; chainTtl: number } {
   let owner = qname;
   let chainTtl = Infinity;
-  const seen = new Set<string>();
+  let seen: Set<string> | undefined; // made only when a CNAME is followed (most answers have none)
   for (let hop = 0; hop <= MAX_CNAME_CHAIN; hop++) {
     const records = answers.filter((r): r is RecordOf<T> => r.type === type && namesEqual(r.name, owner));
     if (records.length > 0 || type === 'CNAME') return { records, chainTtl };
     const cname = answers.find((r): r is RecordOf<'CNAME'> => r.type === 'CNAME' && namesEqual(r.name, owner));
-    if (!cname || seen.has(cname.data.toLowerCase())) break;
-    seen.add(owner.toLowerCase());
+    if (!cname || seen?.has(cname.data.toLowerCase())) break;
+    (seen ??= new Set()).add(owner.toLowerCase());
     chainTtl = Math.min(chainTtl, cname.ttl);
     owner = cname.data;
   }
