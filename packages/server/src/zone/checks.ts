@@ -134,9 +134,12 @@ function runChecks(origin: Name, records: ResourceRecord[], places: RecordPlaces
   // Indices of the records inside the zone, made once one is not (else record k is the k-th).
   let inZone: Int32Array | undefined;
   let n = 0;
+  // Records of one owner usually follow each other and share its string: one check.
+  let insideName: Name | undefined;
   for (let i = 0; i < records.length; i++) {
     const rr = records[i];
-    if (isBelow(canonicalName(rr.name), apexKey)) {
+    if (rr.name === insideName || isBelow(canonicalName(rr.name), apexKey)) {
+      insideName = rr.name;
       if (inZone) inZone[n] = i;
       n++;
       continue;
