@@ -8,7 +8,7 @@ export * from './text/ttl.js';
 export * from './text/charstring.js';
 export { parseRdata, formatRdata, formatRecord } from './text/rdata.js';
 export { decode, encode, encodeMessage, MAX_MESSAGE_SIZE } from './message.js';
-export type { EncodeOptions, Encoded } from './message.js';
+export type { DecodeOptions, EncodeOptions, Encoded } from './message.js';
 export { decodeHeader } from './header.js';
 export { questionName, questionScan, scanQuestion } from './question.js';
 export type { QuestionScan } from './question.js';
