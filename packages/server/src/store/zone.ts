@@ -1,5 +1,6 @@
 import { canonicalName, RRType, typeFromString } from '@port53/wire';
 import type { Name, RecordOf, ResourceRecord } from '@port53/wire';
+import { NameTable } from './names.js';
 import { ZoneNode, type RRset } from './node.js';
 import { suffixKeys } from './suffixes.js';
 
@@ -20,7 +21,7 @@ export interface ZoneContents {
  */
 export interface NameIndex {
   /** Canonical owner → id. Every id is the owner of at least one record. */
-  names: Map<Name, number>;
+  names: NameTable;
   /** Per record of the contents: its owner's id. */
   nameOf: Int32Array;
 }
@@ -57,7 +58,7 @@ export class Zone {
   readonly apex: ZoneNode;
   readonly recordCount: number;
   /** Canonical name → the node's index in `list` (a NameIndex's ids first, when built from one). */
-  private readonly ids: Map<Name, number>;
+  private readonly ids: NameTable;
   private readonly list: ZoneNode[];
   /** Labels in the apex: a name's suffixes below the apex are the first (labels(name) − this) entries. */
   private readonly apexLabels: number;
@@ -68,7 +69,7 @@ export class Zone {
     this.key = canonicalName(contents.origin);
     this.apexLabels = suffixKeys(this.key).length - 1;
     // The index's ids become the nodes' places in the list; other names are added after them.
-    this.ids = index ? index.names : new Map();
+    this.ids = index ? index.names : new NameTable();
     const named = index ? index.names.size : 0;
     this.list = index ? new Array<ZoneNode>(named) : [];
     this.apex = new ZoneNode(this.origin, this.key);
@@ -164,7 +165,8 @@ export class Zone {
 
   /** Appends a node to the list under its key. */
   private addNode(node: ZoneNode): ZoneNode {
-    this.ids.set(node.key, this.list.length);
+    // Ids are given in order, so a new name's id is its place at the end of the list.
+    this.ids.add(node.key);
     this.list.push(node);
     return node;
   }

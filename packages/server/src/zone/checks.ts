@@ -1,5 +1,6 @@
 import { canonicalName, fqdn, type Name, type ResourceRecord } from '@port53/wire';
 import type { ZoneErrorCode, ZoneErrorSeverity } from './errors.js';
+import { NameTable } from '../store/names.js';
 import type { NameIndex } from '../store/zone.js';
 import type { Place, RecordPlaces } from './places.js';
 
@@ -61,7 +62,7 @@ type PhaseReport = (phase: Phase, index: number, code: ZoneErrorCode, reason: st
  * records need no per-record keys or objects beyond the records themselves.
  */
 class RRsetIndex {
-  readonly names = new Map<Name, number>();
+  readonly names = new NameTable();
   /** Per name: its first RRset (-1 none), and how many it has (counted up to 255). */
   private readonly firstSet: Int32Array;
   private readonly setCount: Uint8Array;
@@ -88,9 +89,7 @@ class RRsetIndex {
   }
 
   nameId(key: Name): number {
-    let id = this.names.get(key);
-    if (id === undefined) this.names.set(key, (id = this.names.size));
-    return id;
+    return this.names.add(key);
   }
 
   /** The RRset of (name, type), added when new. TTLs are RFC 2181 §8 31-bit values. */
