@@ -217,9 +217,12 @@ export function parentName(name: Name): Name {
 /** True when `child` is `parent` or below it (label-wise, case-insensitive). */
 export function isSubdomain(child: Name, parent: Name): boolean {
   if (parent === ROOT || parent === '') return true;
-  const c = child.toLowerCase();
-  const p = parent.toLowerCase();
-  if (c === p) return true;
+  return isCanonicalSubdomain(child.toLowerCase(), parent.toLowerCase());
+}
+
+/** isSubdomain for names already in canonical (lower-case) form: no case folding on hot paths. */
+export function isCanonicalSubdomain(c: Name, p: Name): boolean {
+  if (p === ROOT || p === '' || c === p) return true;
   if (c.length <= p.length + 1 || !c.endsWith(p) || c.charCodeAt(c.length - p.length - 1) !== DOT) return false;
   // The dot before the parent must not be escaped: count the backslashes in front of it.
   let backslashes = 0;

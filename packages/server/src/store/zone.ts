@@ -1,4 +1,4 @@
-import { canonicalName, RRType, typeFromString } from '@port53/wire';
+import { canonicalName, isCanonicalSubdomain, RRType, typeFromString } from '@port53/wire';
 import type { Name, RecordOf, ResourceRecord } from '@port53/wire';
 import { NameTable } from './names.js';
 import { ZoneNode, type RRset } from './node.js';
@@ -90,7 +90,7 @@ export class Zone {
       } else if (record.name !== lastName) {
         // Records of one owner usually follow each other and share its string: one lookup.
         const key = canonicalName(record.name);
-        if (!isBelow(key, this.key)) throw new ZoneStoreError('OUT_OF_ZONE', this.origin, `${record.name} is outside the zone`);
+        if (!isCanonicalSubdomain(key, this.key)) throw new ZoneStoreError('OUT_OF_ZONE', this.origin, `${record.name} is outside the zone`);
         node = this.node(key) ?? this.addPath(this.addNode(new ZoneNode(record.name, key)));
         lastName = record.name;
       }
@@ -176,15 +176,6 @@ const BACKSLASH = 0x5c;
 const DOT = 0x2e;
 /** RRsets of one node searched one by one up to this many while building; past it, through a map. */
 const LINEAR_TYPES = 16;
-
-/** isSubdomain for canonical names: `key` is `apex` or below it, label-wise. */
-function isBelow(key: Name, apex: Name): boolean {
-  if (apex === '.' || apex === '' || key === apex) return true;
-  if (key.length <= apex.length + 1 || !key.endsWith(apex) || key.charCodeAt(key.length - apex.length - 1) !== DOT) return false;
-  let backslashes = 0;
-  for (let i = key.length - apex.length - 2; i >= 0 && key.charCodeAt(i) === BACKSLASH; i--) backslashes++;
-  return backslashes % 2 === 0;
-}
 
 export function buildZone(contents: ZoneContents): Zone {
   return new Zone(contents);

@@ -1,4 +1,4 @@
-import { canonicalName, fqdn, type Name, type ResourceRecord } from '@port53/wire';
+import { canonicalName, fqdn, isCanonicalSubdomain, type Name, type ResourceRecord } from '@port53/wire';
 import type { ZoneErrorCode, ZoneErrorSeverity } from './errors.js';
 import { NameTable } from '../store/names.js';
 import type { NameIndex } from '../store/zone.js';
@@ -9,8 +9,6 @@ export type CheckReport = (code: ZoneErrorCode, reason: string, at: Place | unde
 /** Types that may sit beside a CNAME (RFC 4035 §2.5: DNSSEC's RRSIG and NSEC). */
 const BESIDE_CNAME = new Set(['RRSIG', 'NSEC']);
 
-const BACKSLASH = 0x5c;
-const DOT = 0x2e;
 /** RRsets of one name searched one by one up to this many; past it, through a map. */
 const LINEAR_TYPES = 16;
 
@@ -137,7 +135,7 @@ function runChecks(origin: Name, records: ResourceRecord[], places: RecordPlaces
   let insideName: Name | undefined;
   for (let i = 0; i < records.length; i++) {
     const rr = records[i];
-    if (rr.name === insideName || isBelow(canonicalName(rr.name), apexKey)) {
+    if (rr.name === insideName || isCanonicalSubdomain(canonicalName(rr.name), apexKey)) {
       insideName = rr.name;
       if (inZone) inZone[n] = i;
       n++;
@@ -239,16 +237,6 @@ function runChecks(origin: Name, records: ResourceRecord[], places: RecordPlaces
   }
   records.length = kept;
   return { records, names: { names: index.names, nameOf: keptNames.subarray(0, kept) } };
-}
-
-/** isSubdomain for canonical names: `key` is `apex` or below it, label-wise. */
-function isBelow(key: Name, apex: Name): boolean {
-  if (apex === '.' || apex === '' || key === apex) return true;
-  if (key.length <= apex.length + 1 || !key.endsWith(apex) || key.charCodeAt(key.length - apex.length - 1) !== DOT) return false;
-  // The dot before the apex must not be escaped: count the backslashes in front of it.
-  let backslashes = 0;
-  for (let i = key.length - apex.length - 2; i >= 0 && key.charCodeAt(i) === BACKSLASH; i--) backslashes++;
-  return backslashes % 2 === 0;
 }
 
 /** Comparable rdata: names compare case-insensitively (RFC 4343), octets exactly. */
