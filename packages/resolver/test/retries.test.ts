@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { encode, Rcode, type Message } from '@port53/wire';
 import { DnsError, Resolver } from '@port53/resolver';
 import { closedPort, respond, startBlackhole, startFakeServer, zoneAnswer } from './support/fake-server.js';
+import { seeded } from './support/load.js';
 import { EXAMPLE } from './support/records.js';
 
 const answer = zoneAnswer(EXAMPLE);
@@ -305,18 +306,6 @@ async function settledHandles(): Promise<Record<string, number>> {
     last = now;
   }
   return countHandles();
-}
-
-/** mulberry32: a tiny seeded PRNG. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function countHandles(): Record<string, number> {
