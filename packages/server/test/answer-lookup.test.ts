@@ -3,15 +3,19 @@ import { respond } from '../src/answer/respond.js';
 import type { Transport } from '../src/answer/respond.js';
 import { MAX_CNAME_CHAIN } from '../src/answer/defaults.js';
 import { buildCatalog } from '../src/store/catalog.js';
-import { CHILD, EXAMPLE, LONG_CHAIN, OTHER } from './fixtures/answer-zones.js';
+import { CHILD, DNAME_APEX, DNAMES, EXAMPLE, LONG_CHAIN, LONG_TARGET, OTHER } from './fixtures/answer-zones.js';
 import { query, summarize } from './fixtures/query.js';
 
-const catalog = buildCatalog([EXAMPLE, CHILD, OTHER, LONG_CHAIN]);
+const catalog = buildCatalog([EXAMPLE, CHILD, OTHER, LONG_CHAIN, DNAMES, DNAME_APEX]);
 
 const SOA_EXAMPLE = 'example.test 300 SOA ns1.example.test. hostmaster.example.test. 2024010101 7200 3600 1209600 300';
 const SOA_CHILD = 'child.example.test 120 SOA ns1.child.example.test. hostmaster.child.example.test. 7 7200 3600 1209600 120';
 const SOA_OTHER = 'other.test 60 SOA ns.other.test. hostmaster.other.test. 1 7200 3600 1209600 600';
+const SOA_DNAME = 'dname.test 300 SOA ns.dname.test. hostmaster.dname.test. 1 7200 3600 1209600 300';
 const WEB = 'web.example.test 300 A 192.0.2.80';
+const OLD = 'old.dname.test 600 DNAME new.dname.test.';
+const WWW_NEW = 'www.new.dname.test 300 A 192.0.2.11';
+const TOO_LONG = `${'y'.repeat(60)}.long.dname.test`;
 const SUB_REFERRAL = {
   rcode: 'NOERROR',
   flags: 'qr',
@@ -69,6 +73,45 @@ const rows: Array<[title: string, row: Row]> = [
     'back.child.example.test 300 CNAME web.example.test.', WEB]) }],
   ['CNAME then NODATA carries the target zone SOA', { q: 'www.example.test AAAA',
     rcode: 'NOERROR', flags: 'qr aa', answer: ['www.example.test 300 CNAME web.example.test.'], authority: [SOA_EXAMPLE] }],
+
+  // DNAME (RFC 6672 §3): the DNAME RRset, a CNAME synthesized with its TTL, then the chain.
+  ['DNAME: a name below the owner is substituted and followed', { q: 'www.old.dname.test A', ...ok([
+    OLD, 'www.old.dname.test 600 CNAME www.new.dname.test.', WWW_NEW]) }],
+  ['DNAME: the synthesized CNAME keeps the query’s case', { q: 'WwW.OlD.dname.test A', ...ok([
+    OLD, 'WwW.OlD.dname.test 600 CNAME WwW.new.dname.test.', 'WwW.new.dname.test 300 A 192.0.2.11']) }],
+  ['DNAME: the owner itself answers its DNAME', { q: 'old.dname.test DNAME', ...ok([OLD]) }],
+  ['DNAME: the owner itself has no A: NODATA', { q: 'old.dname.test A', ...nodata(SOA_DNAME) }],
+  ['DNAME then a CNAME at the new name', { q: 'alias.old.dname.test A', ...ok([
+    OLD, 'alias.old.dname.test 600 CNAME alias.new.dname.test.', 'alias.new.dname.test 300 CNAME www.new.dname.test.', WWW_NEW]) }],
+  ['DNAME then additional addresses of the answer', { q: 'mail.old.dname.test MX', ...ok([
+    OLD, 'mail.old.dname.test 600 CNAME mail.new.dname.test.', 'mail.new.dname.test 300 MX 10 www.new.dname.test.'], [WWW_NEW]) }],
+  ['DNAME to a missing name: NXDOMAIN after the CNAME', { q: 'nope.old.dname.test A', rcode: 'NXDOMAIN', flags: 'qr aa',
+    answer: [OLD, 'nope.old.dname.test 600 CNAME nope.new.dname.test.'], authority: [SOA_DNAME] }],
+  ['DNAME substitutes several labels', { q: 'a.b.old.dname.test TXT', rcode: 'NXDOMAIN', flags: 'qr aa',
+    answer: [OLD, 'a.b.old.dname.test 600 CNAME a.b.new.dname.test.'], authority: [SOA_DNAME] }],
+  ['DNAME for qtype DS below the owner', { q: 'www.old.dname.test DS', rcode: 'NOERROR', flags: 'qr aa',
+    answer: [OLD, 'www.old.dname.test 600 CNAME www.new.dname.test.'], authority: [SOA_DNAME] }],
+  ['DNAME into another served zone', { q: 'host.away.dname.test A', ...ok([
+    'away.dname.test 300 DNAME other.test.', 'host.away.dname.test 300 CNAME host.other.test.', 'host.other.test 60 A 198.51.100.1']) }],
+  ['DNAME into another zone to a missing name: that zone’s SOA', { q: 'x.dangling.dname.test A', rcode: 'NXDOMAIN', flags: 'qr aa',
+    answer: ['dangling.dname.test 300 DNAME gone.other.test.', 'x.dangling.dname.test 300 CNAME x.gone.other.test.'], authority: [SOA_OTHER] }],
+  ['DNAME out of every served zone stops there', { q: 'x.out.dname.test A', ...ok([
+    'out.dname.test 300 DNAME elsewhere.example.', 'x.out.dname.test 300 CNAME x.elsewhere.example.']) }],
+  ['DNAME loop ends with what we have', { q: 'x.loop-a.dname.test A', ...ok([
+    'loop-a.dname.test 300 DNAME loop-b.dname.test.', 'x.loop-a.dname.test 300 CNAME x.loop-b.dname.test.',
+    'loop-b.dname.test 300 DNAME loop-a.dname.test.', 'x.loop-b.dname.test 300 CNAME x.loop-a.dname.test.']) }],
+  ['DNAME target just within 255 octets', { q: 'x.long.dname.test A', rcode: 'NXDOMAIN', flags: 'qr aa',
+    answer: [`long.dname.test 300 DNAME ${LONG_TARGET}`, `x.long.dname.test 300 CNAME x.${LONG_TARGET}`], authority: [SOA_DNAME] }],
+  ['DNAME substitution over 255 octets: YXDOMAIN with the DNAME (RFC 6672 §2.2)', { q: `${TOO_LONG} A`, rcode: 'YXDOMAIN', flags: 'qr aa',
+    answer: [`long.dname.test 300 DNAME ${LONG_TARGET}`] }],
+  ['a cut beside a DNAME wins: referral', { q: 'x.cut.dname.test A', rcode: 'NOERROR', flags: 'qr',
+    authority: ['cut.dname.test 300 NS ns.elsewhere.example.'] }],
+  ['a CNAME into a DNAME’d name', { q: 'chain.dname.test A', ...ok([
+    'chain.dname.test 300 CNAME www.old.dname.test.', OLD, 'www.old.dname.test 600 CNAME www.new.dname.test.', WWW_NEW]) }],
+  ['DNAME at the apex redirects names below it', { q: 'www.apex-dname.test A', ...ok([
+    'apex-dname.test 300 DNAME new.dname.test.', 'www.apex-dname.test 300 CNAME www.new.dname.test.', WWW_NEW]) }],
+  ['DNAME at the apex leaves the apex itself alone', { q: 'apex-dname.test A', ...ok(['apex-dname.test 300 A 192.0.2.1']) }],
+  ['DNAME at the apex, qtype DNAME', { q: 'apex-dname.test DNAME', ...ok(['apex-dname.test 300 DNAME new.dname.test.']) }],
 
   // Negative answers (RFC 2308): SOA with TTL min(SOA TTL, MINIMUM).
   ['NODATA: type absent', { q: 'web.example.test AAAA', ...nodata() }],
@@ -170,6 +213,18 @@ describe('bounds', () => {
     const reply = summarize(respond(query(`c${29 - MAX_CNAME_CHAIN}.chain.test`, 'A'), catalog, 'tcp').reply!);
     expect(reply.answer.at(-1)).toBe('c29.chain.test 60 A 192.0.2.29');
     expect(reply.answer).toHaveLength(MAX_CNAME_CHAIN + 1);
+  });
+});
+
+describe('DNAME bounds', () => {
+  it(`a DNAME pointing below itself is listed once, its CNAMEs bounded by ${MAX_CNAME_CHAIN} hops`, () => {
+    const reply = summarize(respond(query('x.grow.dname.test', 'A'), catalog, 'tcp').reply!);
+    expect([reply.rcode, reply.flags]).toEqual(['NOERROR', 'qr aa']);
+    expect(reply.answer[0]).toBe('grow.dname.test 300 DNAME deeper.grow.dname.test.');
+    expect(reply.answer.filter((r) => r.includes(' DNAME '))).toHaveLength(1);
+    expect(reply.answer.slice(1)).toHaveLength(MAX_CNAME_CHAIN + 1);
+    expect(reply.answer[1]).toBe('x.grow.dname.test 300 CNAME x.deeper.grow.dname.test.');
+    expect(reply.answer.at(-1)).toBe(`x.${'deeper.'.repeat(MAX_CNAME_CHAIN)}grow.dname.test 300 CNAME x.${'deeper.'.repeat(MAX_CNAME_CHAIN + 1)}grow.dname.test.`);
   });
 });
 

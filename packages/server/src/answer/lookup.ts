@@ -1,8 +1,8 @@
-import { canonicalName, Rcode, RRType } from '@port53/wire';
-import type { Name, ResourceRecord } from '@port53/wire';
+import { canonicalName, MAX_NAME_LENGTH, Rcode, RRType, wireLength } from '@port53/wire';
+import type { Name, RecordOf, ResourceRecord } from '@port53/wire';
 import type { Catalog } from '../store/catalog.js';
 import { suffixKeys } from '../store/suffixes.js';
-import type { Zone, ZoneNode, ZoneWalk } from '../store/zone.js';
+import type { DnameTarget, Zone, ZoneNode, ZoneWalk } from '../store/zone.js';
 import { additionalAddresses, glue, rrsetKeys } from './additional.js';
 import { MAX_CNAME_CHAIN } from './defaults.js';
 
@@ -30,6 +30,8 @@ export interface LookupOptions {
 type ZoneStep =
   | { kind: 'answer'; records: ResourceRecord[] }
   | { kind: 'cname'; records: ResourceRecord[]; target: Name }
+  /** RFC 6672 §3.2: the DNAME RRset and the CNAME synthesized from it (none when the new name is too long). */
+  | { kind: 'dname'; records: readonly ResourceRecord[]; cname?: RecordOf<'CNAME'> }
   | { kind: 'referral'; cut: ZoneNode }
   | { kind: 'nodata' }
   | { kind: 'nxdomain' };
@@ -57,6 +59,20 @@ export function lookup(catalog: Catalog, qname: Name, qtype: number, options: Lo
         ({ zone, suffixes, name } = next);
         continue;
       }
+    } else if (step.kind === 'dname') {
+      // A chain can pass one DNAME more than once (a DNAME pointing below itself): list it once.
+      if (!result.answers.includes(step.records[0])) result.answers.push(...step.records);
+      // RFC 6672 §2.2: a substituted name over 255 octets is YXDOMAIN, with the DNAME only.
+      if (!step.cname) {
+        result.rcode = Rcode.YXDOMAIN;
+        break;
+      }
+      result.answers.push(step.cname);
+      const next = followCname(catalog, step.cname.data, qtype, seen);
+      if (next) {
+        ({ zone, suffixes, name } = next);
+        continue;
+      }
     } else if (step.kind === 'referral') {
       referral(result, zone, step.cut);
     } else if (step.kind === 'nodata') {
@@ -77,6 +93,7 @@ export function answerFromZone(zone: Zone, name: Name, suffixes: readonly Name[]
   const found = findClosestEncloser(zone, suffixes);
   // A DS RRset belongs to the parent side of the cut (RFC 4035 §3.1.4.1); NSD and Knot answer it there.
   if (found.cut && !(found.exact && qtype === RRType.DS)) return { kind: 'referral', cut: found.cut };
+  if (found.dname) return substituteDname(found.node, found.dname, name);
   if (found.exact) return answerFromNode(found.node, name, qtype, options);
   return synthesizeWildcard(zone, found.node, name, qtype, options) ?? { kind: 'nxdomain' };
 }
@@ -104,6 +121,22 @@ function answerFromNode(node: ZoneNode, owner: Name, qtype: number, options: Loo
     return { kind: 'cname', records: withOwner(cname.records, owner), target: cname.records[0].data };
   }
   return { kind: 'nodata' }; // an empty non-terminal, or a name without this type (RFC 2308 §2.2)
+}
+
+/**
+ * RFC 6672 §3.2 step 3c: qname is below the DNAME owner `node`, so the answer is the DNAME RRset
+ * and a CNAME from qname to qname with the owner's labels replaced by the target, with the
+ * DNAME's TTL (§3.3). The CNAME's owner is qname as received; its prefix keeps the query's case.
+ */
+export function substituteDname(node: ZoneNode, target: DnameTarget, qname: Name): ZoneStep {
+  const dname = node.rrsets.get(RRType.DNAME)!.records;
+  // Canonical names differ from received ones in ASCII case only, so the owner is a suffix of this length.
+  const prefix = node.key === '.' ? qname : qname.slice(0, qname.length - node.key.length - 1);
+  // The prefix's labels in wire form (without its root octet) plus the target's whole wire form.
+  if (wireLength(prefix) - 1 + target.wireLength > MAX_NAME_LENGTH) return { kind: 'dname', records: dname };
+  const substituted = target.name === '.' ? prefix : `${prefix}.${target.name}`;
+  const cname: RecordOf<'CNAME'> = { name: qname, ttl: dname[0].ttl, class: 'IN', type: 'CNAME', data: substituted };
+  return { kind: 'dname', records: dname, cname };
 }
 
 /**

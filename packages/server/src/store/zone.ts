@@ -1,10 +1,12 @@
 import { canonicalName, isCanonicalSubdomain, RRType, typeFromString } from '@port53/wire';
 import type { Name, RecordOf, ResourceRecord } from '@port53/wire';
+import { dnameTarget, type DnameTarget } from './dname.js';
 import { NameTable } from './names.js';
 import { ZoneNode, type RRset } from './node.js';
 import { suffixKeys } from './suffixes.js';
 
 export { ZoneNode, type RRset, type RRsets } from './node.js';
+export type { DnameTarget } from './dname.js';
 
 /** What the store needs from a loaded zone; the zone parser's `LoadedZone` satisfies it. */
 export interface ZoneContents {
@@ -33,6 +35,8 @@ export interface ZoneWalk {
   exact: boolean;
   /** Set when the walk met a delegation at or above the name; `node` is then that cut. */
   cut?: ZoneNode;
+  /** Set when a proper ancestor of the name owns a DNAME (RFC 6672 §3); `node` is then its owner. */
+  dname?: DnameTarget;
 }
 
 export type ZoneStoreErrorCode = 'NO_SOA' | 'OUT_OF_ZONE';
@@ -62,6 +66,8 @@ export class Zone {
   private readonly list: ZoneNode[];
   /** Labels in the apex: a name's suffixes below the apex are the first (labels(name) − this) entries. */
   private readonly apexLabels: number;
+  /** DNAME owners and their decoded targets; undefined in the (usual) zone without any, so walks skip the check. */
+  private readonly dnames: Map<ZoneNode, DnameTarget> | undefined;
 
   /** Builds the tree of `contents`; with `index` (records already checked to be in the zone), from its names. */
   constructor(contents: ZoneContents, index?: NameIndex) {
@@ -81,6 +87,7 @@ export class Zone {
     const wide = new Map<ZoneNode, Map<number, RRset>>();
     let lastName: Name | undefined;
     let node = this.apex;
+    let dnames: Map<ZoneNode, DnameTarget> | undefined;
     const records = contents.records;
     for (let j = 0; j < records.length; j++) {
       const record = records[j];
@@ -100,7 +107,13 @@ export class Zone {
       if (!node.add(code, record, types)) continue;
       if (!types && node.size > LINEAR_TYPES) wide.set(node, node.restByCode());
       if (code === RRType.NS && node !== this.apex) node.delegation = true;
+      // RFC 6672 §2.4 allows one DNAME per owner (the checks refuse more): the first one redirects.
+      if (code === RRType.DNAME && record.data instanceof Uint8Array) {
+        const target = dnameTarget(record.data);
+        if (target) (dnames ??= new Map()).set(node, target);
+      }
     }
+    this.dnames = dnames;
     // Every name of an index owns a record, so each of its ids now has a node.
     for (let id = 0; id < named; id++) {
       if (this.list[id] === undefined) throw new Error(`${this.origin}: name ${id} of the index has no records`);
@@ -121,16 +134,28 @@ export class Zone {
 
   /**
    * Walks from the apex down to `suffixes[0]` (the canonical name's suffixes, see suffixKeys),
-   * stopping at the first delegation (RFC 1034 §4.3.2 step 3b) or at the first missing name.
-   * The name must be at or below the apex.
+   * stopping at the first delegation (RFC 1034 §4.3.2 step 3b), at the first DNAME owner above
+   * the name (RFC 6672 §3.2; a cut above it wins, as does one at the same node) or at the first
+   * missing name. The name must be at or below the apex.
    */
   walk(suffixes: readonly Name[]): ZoneWalk {
     let node = this.apex;
-    for (let i = suffixes.length - 2 - this.apexLabels; i >= 0; i--) {
+    const dnames = this.dnames;
+    let i = suffixes.length - 2 - this.apexLabels;
+    // A DNAME at the apex redirects every name below it.
+    if (dnames !== undefined && i >= 0) {
+      const dname = dnames.get(node);
+      if (dname) return { node, exact: false, dname };
+    }
+    for (; i >= 0; i--) {
       const id = this.ids.get(suffixes[i]);
       if (id === undefined) return { node, exact: false };
       node = this.list[id];
       if (node.delegation) return { node, exact: i === 0, cut: node };
+      if (dnames !== undefined && i > 0) {
+        const dname = dnames.get(node);
+        if (dname) return { node, exact: false, dname };
+      }
     }
     return { node, exact: true };
   }
