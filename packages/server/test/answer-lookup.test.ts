@@ -79,6 +79,12 @@ const rows: Array<[title: string, row: Row]> = [
     OLD, 'www.old.dname.test 600 CNAME www.new.dname.test.', WWW_NEW]) }],
   ['DNAME: the synthesized CNAME keeps the query’s case', { q: 'WwW.OlD.dname.test A', ...ok([
     OLD, 'WwW.OlD.dname.test 600 CNAME WwW.new.dname.test.', 'WwW.new.dname.test 300 A 192.0.2.11']) }],
+  ['DNAME: qtype CNAME is answered by the synthesized CNAME, unchased', { q: 'alias.old.dname.test CNAME', ...ok([
+    OLD, 'alias.old.dname.test 600 CNAME alias.new.dname.test.']) }],
+  ['DNAME: qtype DNAME below the owner is substituted too', { q: 'www.old.dname.test DNAME', rcode: 'NOERROR', flags: 'qr aa',
+    answer: [OLD, 'www.old.dname.test 600 CNAME www.new.dname.test.'], authority: [SOA_DNAME] }],
+  ['DNAME: ANY below the owner follows the CNAME', { q: 'www.old.dname.test ANY', ...ok([
+    OLD, 'www.old.dname.test 600 CNAME www.new.dname.test.', WWW_NEW]) }],
   ['DNAME: the owner itself answers its DNAME', { q: 'old.dname.test DNAME', ...ok([OLD]) }],
   ['DNAME: the owner itself has no A: NODATA', { q: 'old.dname.test A', ...nodata(SOA_DNAME) }],
   ['DNAME then a CNAME at the new name', { q: 'alias.old.dname.test A', ...ok([

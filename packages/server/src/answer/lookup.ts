@@ -68,6 +68,8 @@ export function lookup(catalog: Catalog, qname: Name, qtype: number, options: Lo
         break;
       }
       result.answers.push(step.cname);
+      // qtype CNAME is answered by the synthesized CNAME itself, unchased (NSD, Knot).
+      if (qtype === RRType.CNAME) break;
       const next = followCname(catalog, step.cname.data, qtype, seen);
       if (next) {
         ({ zone, suffixes, name } = next);
