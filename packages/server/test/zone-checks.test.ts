@@ -22,6 +22,14 @@ describe('zone checks', () => {
     ['no SOA (a whole-file error: line 0)', '$TTL 300\n@ NS ns1\n', ['NO_SOA@0:0']],
     ['two SOAs at the apex', `${APEX}@ SOA ns2 hostmaster 2 3600 600 86400 300\n`, ['MULTIPLE_SOA@4:1']],
     ['a SOA below the apex', `${APEX}sub SOA ns1 hostmaster 1 3600 600 86400 300\n`, ['SOA_NOT_AT_APEX@4:1']],
+    ['a name below a DNAME (NSD: "DNAME at … has data below it")', `${APEX}old DNAME new\nwww.old A 192.0.2.1\n`, ['DATA_BELOW_DNAME@5:1']],
+    ['a name below a DNAME, written before it', `${APEX}www.old A 192.0.2.1\nold DNAME new\n`, ['DATA_BELOW_DNAME@4:1']],
+    ['a deeper name and a wildcard below a DNAME, once per name', `${APEX}old DNAME new\na.b.old A 192.0.2.1\na.b.old TXT "x"\n*.old A 192.0.2.2\n`,
+      ['DATA_BELOW_DNAME@5:1', 'DATA_BELOW_DNAME@7:1']],
+    ['names below an apex DNAME (NSD)', `${APEX}@ DNAME example.net.\nns1 A 192.0.2.53\n`, ['DATA_BELOW_DNAME@5:1']],
+    ['DNAME owners compare case-insensitively', `${APEX}OLD DNAME new\nwww.old A 192.0.2.1\n`, ['DATA_BELOW_DNAME@5:1']],
+    ['two DNAMEs at one name (NSD)', `${APEX}old DNAME new\nold DNAME newer\n`, ['MULTIPLE_DNAME@5:1']],
+    ['a DNAME beside a CNAME (NSD)', `${APEX}old CNAME new\nold DNAME new\n`, ['CNAME_AND_OTHER_DATA@4:1']],
     ['no NS at the apex (reported at the SOA)', '$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 300\nsub NS ns1\n', ['NO_NS@2:1']],
     ['CNAME beside other data', `${APEX}www A 192.0.2.1\nwww CNAME web\n`, ['CNAME_AND_OTHER_DATA@5:1']],
     ['CNAME beside other data, CNAME first', `${APEX}www CNAME web\nwww TXT "x"\n`, ['CNAME_AND_OTHER_DATA@4:1']],
@@ -33,6 +41,12 @@ describe('zone checks', () => {
     ['errors of parsing and of checks together', `${APEX}a 1x A 192.0.2.1\nwww CNAME web\nwww A 192.0.2.1\n`, ['BAD_TTL@4:3', 'CNAME_AND_OTHER_DATA@5:1']],
   ])('%s', (_name, text, expected) => {
     expect(check(text).errors).toEqual(expected);
+  });
+
+  test('DNAMEs with data beside them, at the apex and at a cut, and in loops, are allowed (NSD)', () => {
+    expect(check(`${APEX}@ DNAME example.net.\n`).errors).toEqual([]);
+    expect(check(`${APEX}old DNAME new\nold TXT "moved"\nnew A 192.0.2.1\nold.new A 192.0.2.2\n`).errors).toEqual([]);
+    expect(check(`${APEX}cut NS ns.example.net.\ncut DNAME new\na DNAME b\nb DNAME a\n`).errors).toEqual([]);
   });
 
   test('a CNAME loop is not a load error (answers bound it)', () => {

@@ -1,6 +1,7 @@
 import { canonicalName, fqdn, isCanonicalSubdomain, type Name, type ResourceRecord } from '@port53/wire';
 import type { ZoneErrorCode, ZoneErrorSeverity } from './errors.js';
 import { NameTable } from '../store/names.js';
+import { suffixKeys } from '../store/suffixes.js';
 import type { NameIndex } from '../store/zone.js';
 import type { Place, RecordPlaces } from './places.js';
 
@@ -19,6 +20,7 @@ const enum Phase {
   Duplicate,
   Apex,
   Cname,
+  Dname,
 }
 
 /** The records to serve, and their owners numbered for the zone tree (see NameIndex). */
@@ -149,6 +151,8 @@ function runChecks(origin: Name, records: ResourceRecord[], places: RecordPlaces
   const setOf = new Int32Array(n);
   const nameOf = new Int32Array(n);
   const hasCname = new Set<number>();
+  // Canonical DNAME owners: only a zone with some pays for the walk up from each name.
+  const dnameOwners = new Set<Name>();
   let lastName: Name | undefined;
   let id = -1;
   for (let k = 0; k < n; k++) {
@@ -161,6 +165,7 @@ function runChecks(origin: Name, records: ResourceRecord[], places: RecordPlaces
     nameOf[k] = id;
     setOf[k] = index.set(id, rr.type, rr.ttl);
     if (rr.type === 'CNAME') hasCname.add(id);
+    else if (rr.type === 'DNAME') dnameOwners.add(canonicalName(rr.name));
   }
 
   const apexId = index.names.get(apexKey) ?? -1;
@@ -173,6 +178,8 @@ function runChecks(origin: Name, records: ResourceRecord[], places: RecordPlaces
   const keptNames = nameOf;
   let soa = -1;
   let hasNs = false;
+  const firstDname = new Map<number, number>();
+  const belowChecked = new Set<number>();
   for (let k = 0; k < n; k++) {
     const i = inZone ? inZone[k] : k;
     let rr = records[i];
@@ -220,6 +227,20 @@ function runChecks(origin: Name, records: ResourceRecord[], places: RecordPlaces
       }
       else if (!BESIDE_CNAME.has(rr.type)) at.others.add(rr.type);
     }
+
+    if (dnameOwners.size > 0) {
+      if (rr.type === 'DNAME') {
+        const first = firstDname.get(nameId);
+        if (first === undefined) firstDname.set(nameId, i);
+        else report(Phase.Dname, i, 'MULTIPLE_DNAME', `a second DNAME at ${fqdn(rr.name)} (the first is at line ${places.line(first)})`);
+      }
+      // Reported once per name, at its first record, as NSD reports it once per node.
+      if (!belowChecked.has(nameId)) {
+        belowChecked.add(nameId);
+        const owner = dnameAbove(canonicalName(rr.name), apexKey, dnameOwners);
+        if (owner !== undefined) report(Phase.Dname, i, 'DATA_BELOW_DNAME', `${fqdn(rr.name)} is below the DNAME at ${fqdn(owner)}, which allows no data below it`);
+      }
+    }
   }
   if (soa < 0) report(Phase.Apex, -1, 'NO_SOA', `no SOA record at the zone's apex ${fqdn(origin)}`);
   if (!hasNs) report(Phase.Apex, soa, 'NO_NS', `no NS records at the zone's apex ${fqdn(origin)}`);
@@ -237,6 +258,16 @@ function runChecks(origin: Name, records: ResourceRecord[], places: RecordPlaces
   }
   records.length = kept;
   return { records, names: { names: index.names, nameOf: keptNames.subarray(0, kept) } };
+}
+
+/** The DNAME owner that is a proper ancestor of `key` inside the zone, if any (RFC 6672 §2.3). */
+function dnameAbove(key: Name, apexKey: Name, owners: ReadonlySet<Name>): Name | undefined {
+  const suffixes = suffixKeys(key);
+  for (let i = 1; i < suffixes.length; i++) {
+    if (owners.has(suffixes[i])) return suffixes[i];
+    if (suffixes[i] === apexKey) return undefined;
+  }
+  return undefined;
 }
 
 /** Comparable rdata: names compare case-insensitively (RFC 4343), octets exactly. */

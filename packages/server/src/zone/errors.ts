@@ -26,6 +26,8 @@ export type ZoneErrorCode =
   | 'SOA_NOT_AT_APEX'
   | 'NO_NS' // no NS RRset at the apex
   | 'CNAME_AND_OTHER_DATA' // RFC 1034 §3.6.2 (also a second CNAME at one name)
+  | 'MULTIPLE_DNAME' // RFC 6672 §2.4: one DNAME per owner
+  | 'DATA_BELOW_DNAME' // RFC 6672 §2.3: no names below a DNAME owner
   | 'DUPLICATE' // warning: an exact duplicate record, dropped
   | 'TTL_MISMATCH' // warning: RFC 2181 §5.2, the RRset takes the lowest TTL
   | 'TOO_MANY_RECORDS'
