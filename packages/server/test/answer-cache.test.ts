@@ -9,10 +9,10 @@ import { respond, type Outcome, type Transport } from '../src/answer/respond.js'
 import { createServer } from '../src/index.js';
 import { buildCatalog } from '../src/store/catalog.js';
 import { udpExchange } from '../../../test/support/loopback.mjs';
-import { CHILD, EXAMPLE, LONG_CHAIN, OTHER } from './fixtures/answer-zones.js';
+import { CHILD, DNAME_APEX, DNAMES, EXAMPLE, LONG_CHAIN, OTHER } from './fixtures/answer-zones.js';
 import { flagList, query, type QueryInit } from './fixtures/query.js';
 
-const catalog = buildCatalog([EXAMPLE, CHILD, OTHER, LONG_CHAIN]);
+const catalog = buildCatalog([EXAMPLE, CHILD, OTHER, LONG_CHAIN, DNAMES, DNAME_APEX]);
 
 /** The outcome as a client and the server's counters and logs see it. */
 function seen(o: Outcome) {
@@ -33,7 +33,7 @@ describe('replies from the cache are the octets respond() makes', () => {
     'loop1.example.test', 'a.b.c.example.test', 'b.c.example.test', 'nope.example.test', 'x.w.example.test', 'y.w.example.test',
     'q.wc.example.test', 'deep.sub.example.test', 'sub.example.test', 'child.example.test', 'www.child.example.test',
     '_sip._udp.example.test', 'unk.example.test', 'host.other.test', 'mx.other.test', 'many.chain.test', 'mxs.chain.test',
-    'c0.chain.test', 'example.org', '.',
+    'c0.chain.test', 'example.org', '.', 'www.old.dname.test', 'x.loop-a.dname.test', 'host.away.dname.test', 'www.apex-dname.test',
   ];
   const types = ['A', 'AAAA', 'MX', 'TXT', 'NS', 'SOA', 'CNAME', 'SRV', 'DS', 'ANY', 'AXFR', 'TYPE65280'];
   const mixedCase = (name: string) =>
@@ -100,6 +100,17 @@ describe('what a hit patches', () => {
     const { outcome, hit } = ask(cache, query('EXAMPLE.test', 'MX'));
     expect(hit).toBe(false);
     expect(decode(outcome.reply!).answers.map((r) => r.name)).toEqual(['EXAMPLE.test', 'EXAMPLE.test']);
+  });
+
+  it('answers afresh when a DNAME’s synthesized CNAME holds the question’s case (RFC 6672 §3)', () => {
+    const cache = new AnswerCache(catalog);
+    ask(cache, query('www.old.dname.test', 'A'));
+    expect(ask(cache, query('www.old.dname.test', 'A')).hit).toBe(true);
+    const { outcome, hit } = ask(cache, query('WWW.old.dname.test', 'A'));
+    expect(hit).toBe(false);
+    const m = decode(outcome.reply!);
+    expect(m.answers.map((r) => r.name)).toEqual(['old.dname.test', 'WWW.old.dname.test', 'WWW.new.dname.test']);
+    expect(m.answers[1].data).toBe('WWW.new.dname.test');
   });
 
   it('takes the ID of each query', () => {
