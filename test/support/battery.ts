@@ -17,7 +17,7 @@ export interface BatteryZone {
   records: ResourceRecord[];
 }
 
-const COMMON: TypeName[] = ['A', 'AAAA', 'NS', 'SOA', 'MX', 'TXT', 'CNAME', 'SRV', 'CAA', 'HINFO', 'PTR'];
+const COMMON: TypeName[] = ['A', 'AAAA', 'NS', 'SOA', 'MX', 'TXT', 'CNAME', 'DNAME', 'SRV', 'CAA', 'HINFO', 'PTR'];
 const EDNS = { version: 0, udpPayloadSize: 1232, do: false, flags: 0, options: [] };
 
 let nextId = 1;

@@ -69,9 +69,11 @@ function record(rr: ResourceRecord): Rfc8427Record {
     CLASSname: rr.class,
     TTL: rr.ttl,
   };
-  // Types without a typed form carry raw octets: RDATAHEX; the others their presentation form.
-  if (rr.data instanceof Uint8Array) out.RDATAHEX = hex(rr.data);
-  else out[`rdata${rr.type}`] = formatRdata(rr);
+  // RFC 8427 §2.3: rdata<TYPE> in presentation format where the type has one (DS, DNAME, ... are
+  // kept as octets but still have a text form); RDATAHEX only for the RFC 3597 generic form.
+  const text = formatRdata(rr);
+  if (rr.data instanceof Uint8Array && text.startsWith('\\#')) out.RDATAHEX = hex(rr.data);
+  else out[`rdata${rr.type}`] = text;
   return out;
 }
 
