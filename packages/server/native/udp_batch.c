@@ -1,0 +1,371 @@
+// Batched UDP for port53d: recvmmsg/sendmmsg on a uv_poll_t, as NSD and Knot do, instead of
+// node:dgram's one receive callback and one sendmsg (with its SendWrap) per datagram.
+// Experimental; src/transport/udp-batch.ts falls back to node:dgram when this is not built.
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <netinet/in.h>
+#include <node_api.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <uv.h>
+
+#define BATCH 64
+#define SLOT 65536 // any UDP datagram fits: nothing is ever truncated
+
+typedef struct {
+  napi_env env;
+  int fd;
+  int family;
+  int started;
+  int closing;
+  int closed;
+  uv_poll_t poll;
+  napi_ref self;      // keeps the handle alive while the poll is registered
+  napi_ref callback;  // (query, address, port) => Uint8Array | undefined
+  napi_ref resource;  // async resource of the per-batch callback scope
+  napi_async_context context;
+  napi_ref on_closed;
+  unsigned char *in;  // BATCH slots of SLOT octets
+  unsigned char *out;
+  struct mmsghdr rmsg[BATCH], smsg[BATCH];
+  struct iovec riov[BATCH], siov[BATCH];
+  struct sockaddr_storage peer[BATCH];
+  double received, sent, send_dropped, callback_errors, recv_errors;
+} udp_batch;
+
+#define CHECK(call)                                   \
+  do {                                                \
+    if ((call) != napi_ok) return throw_internal(env, #call); \
+  } while (0)
+
+static napi_value throw_internal(napi_env env, const char *what) {
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (!pending) napi_throw_error(env, "EINTERNAL", what);
+  return NULL;
+}
+
+/** An Error whose `code` is the errno's name (EADDRINUSE, EACCES, ...), as node:dgram's are. */
+static napi_value throw_errno(napi_env env, const char *syscall, int err) {
+  const char *code = uv_err_name(uv_translate_sys_error(err));
+  char text[160];
+  snprintf(text, sizeof text, "%s %s", syscall, code);
+  napi_value msg, code_value, error, syscall_value, errno_value;
+  napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &msg);
+  napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &code_value);
+  napi_create_error(env, code_value, msg, &error);
+  napi_set_named_property(env, error, "code", code_value);
+  napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &syscall_value);
+  napi_set_named_property(env, error, "syscall", syscall_value);
+  napi_create_int32(env, uv_translate_sys_error(err), &errno_value);
+  napi_set_named_property(env, error, "errno", errno_value);
+  napi_throw(env, error);
+  return NULL;
+}
+
+static void finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  udp_batch *b = data;
+  // Still registered with the loop (the environment is being torn down at exit): leak rather than free under it.
+  if (b->started && !b->closed) return;
+  if (b->fd >= 0) close(b->fd); // opened but never started nor closed
+  free(b->in);
+  free(b->out);
+  free(b);
+}
+
+static udp_batch *unwrap(napi_env env, napi_value value) {
+  void *data = NULL;
+  if (napi_get_value_external(env, value, &data) != napi_ok) return NULL;
+  return data;
+}
+
+/** open(address, port, family: 4 | 6) => { handle, address, port } (the address as bound, canonical) */
+static napi_value js_open(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  char address[INET6_ADDRSTRLEN + 1];
+  size_t len = 0;
+  int32_t port = 0, family = 4;
+  CHECK(napi_get_value_string_utf8(env, argv[0], address, sizeof address, &len));
+  CHECK(napi_get_value_int32(env, argv[1], &port));
+  CHECK(napi_get_value_int32(env, argv[2], &family));
+
+  struct sockaddr_storage ss;
+  socklen_t sslen;
+  memset(&ss, 0, sizeof ss);
+  if (family == 6) {
+    struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET6, address, &a->sin6_addr) != 1) return throw_errno(env, "bind", EINVAL);
+    sslen = sizeof *a;
+  } else {
+    struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+    a->sin_family = AF_INET;
+    a->sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, address, &a->sin_addr) != 1) return throw_errno(env, "bind", EINVAL);
+    sslen = sizeof *a;
+  }
+  int fd = socket(family == 6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return throw_errno(env, "socket", errno);
+  int one = 1;
+  // '::' must not also take the IPv4 port, which 0.0.0.0 may want to bind (as listenUdp).
+  if (family == 6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0) {
+    int err = errno;
+    close(fd);
+    return throw_errno(env, "setsockopt", err);
+  }
+  if (bind(fd, (struct sockaddr *)&ss, sslen) != 0 || getsockname(fd, (struct sockaddr *)&ss, &sslen) != 0) {
+    int err = errno;
+    close(fd);
+    return throw_errno(env, "bind", err);
+  }
+  int bound = ntohs(family == 6 ? ((struct sockaddr_in6 *)&ss)->sin6_port : ((struct sockaddr_in *)&ss)->sin_port);
+  char bound_address[INET6_ADDRSTRLEN];
+  if (family == 6) inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, bound_address, sizeof bound_address);
+  else inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, bound_address, sizeof bound_address);
+
+  udp_batch *b = calloc(1, sizeof *b);
+  if (b) {
+    b->in = malloc((size_t)BATCH * SLOT);
+    b->out = malloc((size_t)BATCH * SLOT);
+  }
+  if (!b || !b->in || !b->out) {
+    close(fd);
+    if (b) {
+      free(b->in);
+      free(b->out);
+      free(b);
+    }
+    return throw_errno(env, "malloc", ENOMEM);
+  }
+  b->env = env;
+  b->fd = fd;
+  b->family = family;
+  for (int i = 0; i < BATCH; i++) {
+    b->riov[i].iov_base = b->in + (size_t)i * SLOT;
+    b->riov[i].iov_len = SLOT;
+    b->siov[i].iov_base = b->out + (size_t)i * SLOT;
+  }
+
+  napi_value handle, result, port_value, address_value;
+  if (napi_create_external(env, b, finalize, NULL, &handle) != napi_ok) {
+    finalize(env, b, NULL);
+    return throw_internal(env, "napi_create_external");
+  }
+  CHECK(napi_create_object(env, &result));
+  CHECK(napi_create_int32(env, bound, &port_value));
+  CHECK(napi_set_named_property(env, result, "handle", handle));
+  CHECK(napi_set_named_property(env, result, "port", port_value));
+  CHECK(napi_create_string_latin1(env, bound_address, NAPI_AUTO_LENGTH, &address_value));
+  CHECK(napi_set_named_property(env, result, "address", address_value));
+  return result;
+}
+
+/** One batch: calls the handler for each datagram, then one sendmmsg for the replies. */
+static int serve_batch(udp_batch *b) {
+  napi_env env = b->env;
+  for (int i = 0; i < BATCH; i++) {
+    memset(&b->rmsg[i].msg_hdr, 0, sizeof b->rmsg[i].msg_hdr);
+    b->rmsg[i].msg_hdr.msg_name = &b->peer[i];
+    b->rmsg[i].msg_hdr.msg_namelen = sizeof b->peer[i];
+    b->rmsg[i].msg_hdr.msg_iov = &b->riov[i];
+    b->rmsg[i].msg_hdr.msg_iovlen = 1;
+  }
+  int n = recvmmsg(b->fd, b->rmsg, BATCH, MSG_DONTWAIT, NULL);
+  if (n <= 0) {
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) b->recv_errors++;
+    return 0;
+  }
+  b->received += n;
+
+  napi_handle_scope scope;
+  napi_callback_scope cscope;
+  napi_value resource, callback, global;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return 0;
+  napi_get_reference_value(env, b->resource, &resource);
+  napi_get_reference_value(env, b->callback, &callback);
+  napi_get_global(env, &global);
+  if (napi_open_callback_scope(env, resource, b->context, &cscope) != napi_ok) {
+    napi_close_handle_scope(env, scope);
+    return 0;
+  }
+  int replies = 0;
+  for (int i = 0; i < n && !b->closing; i++) {
+    char host[INET6_ADDRSTRLEN];
+    int port;
+    if (b->peer[i].ss_family == AF_INET6) {
+      struct sockaddr_in6 *a = (struct sockaddr_in6 *)&b->peer[i];
+      inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof host);
+      port = ntohs(a->sin6_port);
+    } else {
+      struct sockaddr_in *a = (struct sockaddr_in *)&b->peer[i];
+      inet_ntop(AF_INET, &a->sin_addr, host, sizeof host);
+      port = ntohs(a->sin_port);
+    }
+    napi_value argv[3], reply;
+    void *copy;
+    napi_create_buffer_copy(env, b->rmsg[i].msg_len, b->riov[i].iov_base, &copy, &argv[0]);
+    napi_create_string_latin1(env, host, NAPI_AUTO_LENGTH, &argv[1]);
+    napi_create_int32(env, port, &argv[2]);
+    if (napi_call_function(env, global, callback, 3, argv, &reply) != napi_ok) {
+      napi_value ignored;
+      napi_get_and_clear_last_exception(env, &ignored);
+      b->callback_errors++;
+      continue;
+    }
+    bool is_typed = false;
+    napi_is_typedarray(env, reply, &is_typed);
+    if (!is_typed) continue; // undefined: no reply
+    napi_typedarray_type type;
+    size_t length = 0;
+    void *data = NULL;
+    if (napi_get_typedarray_info(env, reply, &type, &length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array || length > SLOT) {
+      b->callback_errors++;
+      continue;
+    }
+    struct msghdr *h = &b->smsg[replies].msg_hdr;
+    memset(h, 0, sizeof *h);
+    memcpy(b->siov[replies].iov_base, data, length);
+    b->siov[replies].iov_len = length;
+    h->msg_iov = &b->siov[replies];
+    h->msg_iovlen = 1;
+    h->msg_name = &b->peer[i]; // not overwritten before the send: slot replies <= i
+    h->msg_namelen = b->rmsg[i].msg_hdr.msg_namelen;
+    replies++;
+  }
+  napi_close_callback_scope(env, cscope); // runs process.nextTick and microtasks queued by the handler
+  napi_close_handle_scope(env, scope);
+
+  // A reply the kernel will not take now (EAGAIN, a full socket buffer) is dropped and counted:
+  // UDP gives no delivery promise, and the client retries.
+  for (int first = 0; first < replies && !b->closing;) {
+    int sent = sendmmsg(b->fd, b->smsg + first, (unsigned)(replies - first), MSG_DONTWAIT);
+    if (sent < 0) {
+      if (errno == EINTR) continue;
+      b->send_dropped++;
+      first++;
+    } else {
+      b->sent += sent;
+      first += sent;
+    }
+  }
+  return n;
+}
+
+static void on_readable(uv_poll_t *poll, int status, int events) {
+  (void)events;
+  udp_batch *b = poll->data;
+  if (status < 0) {
+    b->recv_errors++;
+    return;
+  }
+  // Level-triggered: a few full batches, then back to the loop so timers and TCP are not starved.
+  for (int round = 0; round < 4 && !b->closing; round++) {
+    if (serve_batch(b) < BATCH) break;
+  }
+}
+
+/** start(handle, callback) */
+static napi_value js_start(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], resource, name;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  udp_batch *b = unwrap(env, argv[0]);
+  if (!b || b->started || b->closing) return throw_internal(env, "start: bad or used handle");
+  uv_loop_t *loop;
+  CHECK(napi_get_uv_event_loop(env, &loop));
+  CHECK(napi_create_reference(env, argv[1], 1, &b->callback));
+  CHECK(napi_create_reference(env, argv[0], 1, &b->self));
+  CHECK(napi_create_object(env, &resource));
+  CHECK(napi_create_reference(env, resource, 1, &b->resource));
+  CHECK(napi_create_string_utf8(env, "port53:udp-batch", NAPI_AUTO_LENGTH, &name));
+  CHECK(napi_async_init(env, resource, name, &b->context));
+  if (uv_poll_init(loop, &b->poll, b->fd) != 0) return throw_errno(env, "uv_poll_init", EINVAL);
+  b->poll.data = b;
+  b->started = 1;
+  int rc = uv_poll_start(&b->poll, UV_READABLE, on_readable);
+  if (rc != 0) return throw_errno(env, "uv_poll_start", -rc);
+  return NULL;
+}
+
+static void on_closed(uv_handle_t *handle) {
+  udp_batch *b = handle->data;
+  napi_env env = b->env;
+  close(b->fd);
+  b->fd = -1;
+  b->closed = 1;
+  napi_handle_scope scope;
+  napi_open_handle_scope(env, &scope);
+  napi_value done = NULL, resource, global, ignored;
+  if (b->on_closed) napi_get_reference_value(env, b->on_closed, &done);
+  napi_get_reference_value(env, b->resource, &resource);
+  napi_get_global(env, &global);
+  if (done && napi_make_callback(env, b->context, resource, done, 0, NULL, &ignored) != napi_ok) napi_get_and_clear_last_exception(env, &ignored);
+  napi_async_destroy(env, b->context);
+  napi_delete_reference(env, b->callback);
+  napi_delete_reference(env, b->resource);
+  if (b->on_closed) napi_delete_reference(env, b->on_closed);
+  napi_delete_reference(env, b->self); // the External may now be collected; its finalizer frees b
+  napi_close_handle_scope(env, scope);
+}
+
+/** close(handle, done): stops reading, closes the socket, then calls done(). */
+static napi_value js_close(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], ignored;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  udp_batch *b = unwrap(env, argv[0]);
+  if (!b || b->closing) return throw_internal(env, "close: bad or closed handle");
+  b->closing = 1;
+  if (!b->started) {
+    close(b->fd);
+    b->fd = -1;
+    napi_value global;
+    napi_get_global(env, &global);
+    if (napi_call_function(env, global, argv[1], 0, NULL, &ignored) != napi_ok) napi_get_and_clear_last_exception(env, &ignored);
+    return NULL;
+  }
+  CHECK(napi_create_reference(env, argv[1], 1, &b->on_closed));
+  uv_poll_stop(&b->poll);
+  uv_close((uv_handle_t *)&b->poll, on_closed);
+  return NULL;
+}
+
+/** counters(handle) => { received, sent, sendDropped, callbackErrors, recvErrors } */
+static napi_value js_counters(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], result, v;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  udp_batch *b = unwrap(env, argv[0]);
+  if (!b) return throw_internal(env, "counters: bad handle");
+  CHECK(napi_create_object(env, &result));
+  const struct { const char *name; double value; } fields[] = {
+      {"received", b->received}, {"sent", b->sent}, {"sendDropped", b->send_dropped},
+      {"callbackErrors", b->callback_errors}, {"recvErrors", b->recv_errors}};
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+    CHECK(napi_create_double(env, fields[i].value, &v));
+    CHECK(napi_set_named_property(env, result, fields[i].name, v));
+  }
+  return result;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  const napi_property_descriptor props[] = {
+      {"open", NULL, js_open, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"start", NULL, js_start, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"counters", NULL, js_counters, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
+
+NAPI_MODULE(udp_batch, init)
