@@ -27,6 +27,7 @@ interface Args {
   addresses?: string[];
   port: number;
   tcp: boolean;
+  udpBatch: boolean;
   logLevel: LogLevel;
   queryLog: boolean;
   rrlRate: number;
@@ -67,6 +68,7 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     .option('address', { type: 'string', array: true, requiresArg: true, describe: `Listen on this address (repeatable; default ${DEFAULTS.addresses.join(' and ')})` })
     .option('port', { type: 'string', requiresArg: true, describe: `UDP and TCP port (default ${DEFAULTS.port}; 0 picks a free one)` })
     .option('tcp', { type: 'boolean', default: DEFAULTS.tcp, describe: 'Also listen on TCP (--no-tcp: UDP only)' })
+    .option('udp-batch', { type: 'boolean', default: DEFAULTS.udpBatch, describe: 'Batch UDP with recvmmsg/sendmmsg when the native addon is built (--no-udp-batch: node:dgram)' })
     .option('log-level', { type: 'string', choices: LOG_LEVELS, default: DEFAULTS.logLevel, describe: 'Log threshold; logs are JSON on stderr, readable text on a terminal' })
     .option('query-log', { type: 'boolean', default: DEFAULTS.queryLog, describe: 'Log every query (client, name, type, rcode, size)' })
     .option('rrl-rate', { type: 'string', requiresArg: true, describe: `Response rate limit: UDP replies per second per client /24 (IPv6 /56) and answer (default ${DEFAULTS.rrlRate}: off)` })
@@ -102,6 +104,7 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     addresses,
     port: parsePort(parsed.port),
     tcp: parsed.tcp,
+    udpBatch: parsed['udp-batch'],
     logLevel: parsed['log-level'] as LogLevel,
     queryLog: parsed['query-log'],
     rrlRate: parseCount('--rrl-rate', parsed['rrl-rate'], DEFAULTS.rrlRate, 1_000_000),
@@ -176,6 +179,7 @@ async function serve(args: Args): Promise<void> {
     addresses: args.addresses,
     port: args.port,
     tcp: args.tcp,
+    udpBatch: args.udpBatch,
     logger,
     queryLog: args.queryLog,
     rrlRate: args.rrlRate,

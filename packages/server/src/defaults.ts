@@ -10,6 +10,8 @@ export const DEFAULTS = {
   /** 5353 needs no privileges; 53 works as root or with CAP_NET_BIND_SERVICE. */
   port: 5353,
   tcp: true,
+  /** Batch UDP with recvmmsg/sendmmsg when the native addon built (env PORT53_UDP_BATCH=0 turns it off); else node:dgram. */
+  udpBatch: true,
   logLevel: 'info',
   queryLog: false,
   /** RFC 7766 §6.2.3: servers should close idle connections after a timeout of the order of seconds. */

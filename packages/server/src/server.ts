@@ -11,6 +11,7 @@ import { bindAll } from './transport/bind.js';
 import { hostPort, type Transport } from './transport/bind-error.js';
 import { ConnectionTable, listenTcp, tcpCounters, type TcpCounters, type TcpLimits } from './transport/tcp.js';
 import { listenUdp, type Client, type Listener } from './transport/udp.js';
+import { listenUdpBatch, udpBatchAddon } from './transport/udp-batch.js';
 import type { LoadedZone } from './zone/index.js';
 import { ZoneError, ZoneLoadError } from './zone/index.js';
 import { listZones, loadZones, summarize, type ZoneResult, type ZoneSpec, type ZoneSummary } from './zone-set.js';
@@ -26,6 +27,8 @@ export interface ServerOptions {
   port?: number;
   /** Listen on TCP too (default true). */
   tcp?: boolean;
+  /** Receive and send UDP in batches (recvmmsg/sendmmsg) when the native addon is built (default true; env PORT53_UDP_BATCH=0 forces node:dgram). */
+  udpBatch?: boolean;
   /** A pino logger; default (or false): log nothing. */
   logger?: Logger | false;
   /** Log every query at info level (default false). */
@@ -169,6 +172,10 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     }
   };
   const onSocketError = (err: Error) => logger.error({ event: 'socket-error', err }, 'socket error');
+  const udpPath = chooseUdpPath(options.udpBatch ?? DEFAULTS.udpBatch);
+  logger.info({ event: 'udp-path', path: udpPath.path, reason: udpPath.reason }, `UDP via ${udpPath.path} (${udpPath.reason})`);
+  // node:dgram for a scoped (link-local %zone) address: the addon takes plain literals only.
+  const listenUdpOn = (address: string) => (udpPath.path === 'recvmmsg' && !address.includes('%') ? listenUdpBatch : listenUdp);
   const table = new ConnectionTable(limits, stats.tcp);
 
   const { listeners, skipped } = await bindAll({
@@ -178,7 +185,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     explicitAddresses,
     bind: (transport, address, p) =>
       transport === 'udp'
-        ? listenUdp({ address, port: p, handler: handle, onError: onSocketError })
+        ? listenUdpOn(address)({ address, port: p, handler: handle, onError: onSocketError })
         : listenTcp({ address, port: p, handler: handle, limits, table, onError: onSocketError }),
   });
   for (const s of skipped) {
@@ -256,6 +263,14 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
       return closing;
     },
   };
+}
+
+/** Which UDP transport serves, and why: the batching addon unless it is missing or turned off. */
+function chooseUdpPath(wanted: boolean): { path: 'recvmmsg' | 'dgram'; reason: string } {
+  if (!wanted) return { path: 'dgram', reason: 'udpBatch: false' };
+  if (process.env.PORT53_UDP_BATCH === '0') return { path: 'dgram', reason: 'PORT53_UDP_BATCH=0' };
+  if (!udpBatchAddon()) return { path: 'dgram', reason: 'native addon not built' };
+  return { path: 'recvmmsg', reason: 'native addon' };
 }
 
 function rateLimiter(options: ServerOptions): RateLimiter | undefined {

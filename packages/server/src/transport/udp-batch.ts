@@ -1,0 +1,63 @@
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
+import { toBindError } from './bind-error.js';
+import type { Listener, UdpOptions } from './udp.js';
+
+/** The addon built by scripts/build-native.mjs from native/udp_batch.c. */
+interface UdpBatchAddon {
+  open(address: string, port: number, family: 4 | 6): { handle: object; address: string; port: number };
+  start(handle: object, callback: (query: Buffer, address: string, port: number) => Uint8Array | undefined): void;
+  close(handle: object, done: () => void): void;
+}
+
+// dist/transport/udp-batch.js, the bundle dist/port53d.bundle.mjs, and src/transport/ under vitest.
+const CANDIDATES = ['../native/udp_batch.node', './native/udp_batch.node', '../../dist/native/udp_batch.node'];
+
+let addon: UdpBatchAddon | undefined | null = null;
+
+/** The native batching addon, or undefined when it was not built or does not load here. */
+export function udpBatchAddon(): UdpBatchAddon | undefined {
+  if (addon !== null) return addon;
+  addon = undefined;
+  try {
+    const require = createRequire(import.meta.url);
+    for (const candidate of CANDIDATES) {
+      const url = new URL(candidate, import.meta.url);
+      if (existsSync(url)) {
+        addon = require(url.pathname) as UdpBatchAddon;
+        break;
+      }
+    }
+  } catch {
+    addon = undefined; // built for another Node ABI or platform: node:dgram serves
+  }
+  return addon;
+}
+
+/**
+ * listenUdp with recvmmsg/sendmmsg: up to 64 datagrams per readiness, the handler called for each
+ * and one sendmmsg for the replies. Replies the kernel refuses (EAGAIN) are dropped, not queued.
+ */
+export function listenUdpBatch(options: UdpOptions): Promise<Listener> {
+  const native = udpBatchAddon();
+  if (!native) return Promise.reject(new Error('native UDP batching is not available'));
+  const { address, port, handler } = options;
+  const v6 = isIPv6(address);
+  let opened: ReturnType<UdpBatchAddon['open']>;
+  try {
+    opened = native.open(address, port, v6 ? 6 : 4);
+  } catch (err) {
+    return Promise.reject(toBindError(err, address, port, 'udp'));
+  }
+  const { handle } = opened;
+  native.start(handle, (query, from, fromPort) => handler(query, { address: from, port: fromPort, transport: 'udp' }));
+  let closed: Promise<void> | undefined;
+  return Promise.resolve({
+    address: opened.address,
+    port: opened.port,
+    family: v6 ? 'IPv6' : 'IPv4',
+    transport: 'udp',
+    close: () => (closed ??= new Promise<void>((done) => native.close(handle, done))),
+  });
+}

@@ -1,0 +1,105 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { describe, expect, test } from 'vitest';
+import { BindError } from '../src/transport/bind-error.js';
+import { listenUdpBatch, udpBatchAddon } from '../src/transport/udp-batch.js';
+import type { Client, QueryHandler } from '../src/transport/udp.js';
+import { udpExchange } from '../../../test/support/loopback.mjs';
+
+const built = udpBatchAddon() !== undefined;
+if (!built) console.log('udp-batch tests skipped: dist/native/udp_batch.node not built (run pnpm build with a C compiler)');
+
+const reversed = (q: Uint8Array) => Uint8Array.from(q).reverse();
+const listen = (handler: QueryHandler, port = 0, address = '127.0.0.1') => listenUdpBatch({ address, port, handler, onError: () => {} });
+
+function bindDgram(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket('udp4');
+    s.once('error', reject);
+    s.bind(port, '127.0.0.1', () => resolve(s));
+  });
+}
+
+describe.skipIf(!built)('listenUdpBatch (recvmmsg/sendmmsg addon)', () => {
+  test('answers each datagram with the handler reply, and names the client', async () => {
+    const clients: Client[] = [];
+    const l = await listen((q, c) => (clients.push(c), reversed(q)));
+    try {
+      expect(l).toMatchObject({ address: '127.0.0.1', family: 'IPv4', transport: 'udp' });
+      const reply = await udpExchange(l.port, Uint8Array.of(1, 2, 3, 4));
+      expect([...(reply ?? [])]).toEqual([4, 3, 2, 1]);
+      expect(clients).toHaveLength(1);
+      expect(clients[0]).toMatchObject({ address: '127.0.0.1', transport: 'udp' });
+      expect(clients[0].port).toBeGreaterThan(0);
+    } finally {
+      await l.close();
+    }
+  });
+
+  test('a burst of 200 queries (several 64-datagram batches; under the 256 a default receive buffer holds): every one answered, to the right port', async () => {
+    const l = await listen((q) => reversed(q));
+    const s = createSocket('udp4');
+    try {
+      const got = new Set<number>();
+      const all = new Promise<void>((resolve) => s.on('message', (m) => (got.add(m.readUInt16LE(0)), got.size === 200 && resolve())));
+      await new Promise<void>((r) => s.connect(l.port, '127.0.0.1', () => r()));
+      for (let i = 0; i < 200; i++) s.send(Uint8Array.of(i >> 8, i & 0xff));
+      await Promise.race([all, new Promise((r) => setTimeout(r, 2000))]);
+      expect(got.size).toBe(200);
+    } finally {
+      s.close();
+      await l.close();
+    }
+  });
+
+  test('a handler that throws or returns undefined sends nothing, and the next query is answered', async () => {
+    let n = 0;
+    const l = await listen((q) => {
+      n++;
+      if (q[0] === 1) throw new Error('handler bug');
+      return q[0] === 2 ? undefined : reversed(q);
+    });
+    try {
+      expect(await udpExchange(l.port, Uint8Array.of(1, 9), { timeoutMs: 200 })).toBeNull();
+      expect(await udpExchange(l.port, Uint8Array.of(2, 9), { timeoutMs: 200 })).toBeNull();
+      expect([...((await udpExchange(l.port, Uint8Array.of(3, 9))) ?? [])]).toEqual([9, 3]);
+      expect(n).toBe(3);
+    } finally {
+      await l.close();
+    }
+  });
+
+  test('a port in use: BindError EADDRINUSE; close() frees the port for others', async () => {
+    const taken = await bindDgram(0);
+    const port = taken.address().port;
+    const err = await listen(() => undefined, port).catch((e: unknown) => e);
+    taken.close();
+    expect(err).toBeInstanceOf(BindError);
+    expect((err as BindError).code).toBe('EADDRINUSE');
+
+    const l = await listen(() => undefined);
+    await l.close();
+    await l.close(); // idempotent
+    const again = await bindDgram(l.port);
+    again.close();
+  });
+
+  test('IPv6 ::1 when the machine has it', async () => {
+    const l = await listen((q) => reversed(q), 0, '::1').catch((e: unknown) => e);
+    if (l instanceof BindError && (l.code === 'EADDRNOTAVAIL' || l.code === 'EAFNOSUPPORT')) return console.log('no ::1 here: IPv6 case skipped');
+    if (!l || typeof l !== 'object' || !('close' in l)) throw l;
+    const listener = l as Awaited<ReturnType<typeof listen>>;
+    const s = createSocket('udp6');
+    try {
+      expect(listener).toMatchObject({ address: '::1', family: 'IPv6' });
+      const reply = await new Promise<Buffer | null>((resolve) => {
+        const t = setTimeout(() => resolve(null), 2000);
+        s.on('message', (m) => (clearTimeout(t), resolve(m)));
+        s.send(Uint8Array.of(5, 6), listener.port, '::1');
+      });
+      expect([...(reply ?? [])]).toEqual([6, 5]);
+    } finally {
+      s.close();
+      await listener.close();
+    }
+  });
+});
