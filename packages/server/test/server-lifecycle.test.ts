@@ -44,8 +44,9 @@ function bindUdp(port = 0): Promise<UdpSocket> {
   });
 }
 function listenTcp(port: number): Promise<TcpServer> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const s = createTcpServer();
+    s.once('error', reject);
     s.listen(port, '127.0.0.1', () => resolve(s));
   });
 }
@@ -86,10 +87,17 @@ describe('bind errors', () => {
   });
 
   test('a TCP port in use fails too, after closing the UDP socket it had bound', async () => {
-    const udp = await bindUdp();
-    const port = udp.address().port;
-    await new Promise<void>((r) => udp.close(() => r()));
-    const taken = await listenTcp(port);
+    // A port whose UDP side is free and whose TCP side this test holds (retried: another process
+    // may take the TCP port between the probe and the listen).
+    let port = 0;
+    let taken: TcpServer | undefined;
+    for (let attempt = 0; attempt < 20 && !taken; attempt++) {
+      const udp = await bindUdp();
+      port = udp.address().port;
+      await new Promise<void>((r) => udp.close(() => r()));
+      taken = await listenTcp(port).catch(() => undefined);
+    }
+    if (!taken) throw new Error('no port with a free UDP side found in 20 tries');
     const before = await settledHandles();
     try {
       await expect(createServer({ zonesDir, addresses: ['127.0.0.1'], port })).rejects.toMatchObject({ code: 'EADDRINUSE', transport: 'tcp' });
