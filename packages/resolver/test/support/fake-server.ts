@@ -54,9 +54,13 @@ async function startOnce(handler: Handler, opts: FakeServerOptions): Promise<Fak
   const udp = createSocket(type);
   const forger = createSocket(type);
   await new Promise<void>((resolve, reject) => {
-    udp.once('error', reject);
+    udp.once('error', (err) => {
+      udp.close();
+      forger.close();
+      reject(err);
+    });
     udp.bind(opts.port ?? 0, address, () => {
-      udp.off('error', reject);
+      udp.removeAllListeners('error');
       resolve();
     });
   });
