@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { toBindError } from './bind-error.js';
 import type { Listener, UdpOptions } from './udp.js';
 
@@ -23,9 +24,9 @@ export function udpBatchAddon(): UdpBatchAddon | undefined {
   try {
     const require = createRequire(import.meta.url);
     for (const candidate of CANDIDATES) {
-      const url = new URL(candidate, import.meta.url);
-      if (existsSync(url)) {
-        addon = require(url.pathname) as UdpBatchAddon;
+      const file = fileURLToPath(new URL(candidate, import.meta.url)); // decoded: paths may hold spaces
+      if (existsSync(file)) {
+        addon = require(file) as UdpBatchAddon;
         break;
       }
     }
