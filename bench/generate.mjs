@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
+import { seeded } from '../test/support/seeded-random.mjs';
 
 export const BENCH_ORIGIN = 'bench.example';
 export const BIG_ORIGIN = 'big.example';
@@ -13,18 +14,6 @@ const MAIL_HOSTS = 250;
 const MX_HOSTS = 500; // host0..host499 have MX
 const TXT_FIRST = 500; // host500..host999 have TXT
 const TXT_HOSTS = 500;
-
-/** A small seeded PRNG (mulberry32): same inputs on every run. */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ipv4 = (i, net = 10) => `${net}.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 const ipv6 = (i, net = '2001:db8') => `${net}::${(i >>> 16).toString(16)}:${(i & 0xffff).toString(16)}`;
@@ -55,7 +44,7 @@ export function benchZoneText() {
  * shuffled by a seeded generator. Each line also says which class it belongs to.
  */
 export function queryMix(count, seed = 53) {
-  const rand = prng(seed);
+  const rand = seeded(seed);
   const pick = (n, from = 0) => from + Math.floor(rand() * n);
   const o = BENCH_ORIGIN;
   const out = [];
@@ -78,7 +67,7 @@ export const queryLine = (q) => `${q.name} ${q.type}`;
 
 /** Hosts that have an A record, for the resolver's lookups. */
 export function hostNames(count, seed = 7) {
-  const rand = prng(seed);
+  const rand = seeded(seed);
   return Array.from({ length: count }, () => `host${Math.floor(rand() * HOSTS)}.${BENCH_ORIGIN}`);
 }
 

@@ -1,4 +1,6 @@
 /** Bounded load for the hardening tests: counts from env PORT53_FULL=1 (the figures) or small ones. */
+export { seeded } from '../../../../test/support/seeded-random.mjs';
+
 export const FULL = process.env.PORT53_FULL === '1';
 
 /** Lookups per test: the 10,000 with PORT53_FULL=1, a smaller bounded count otherwise. */
@@ -36,18 +38,6 @@ export async function drive<T>(count: number, concurrency: number, task: (i: num
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return { results, elapsed };
-}
-
-/** mulberry32: a tiny seeded PRNG, so drops and forgeries are the same on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Ref'd handles and timers by kind, as process.getActiveResourcesInfo() lists them. */
