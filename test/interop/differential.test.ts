@@ -1,12 +1,11 @@
 // Issue 5 §2: the same battery of queries to port53d, NSD and Knot serving the same zone files.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createServer, type Server } from '@port53/server';
 import { decode, encode, formatRecord, rcodeToString, type Message, type ResourceRecord } from '@port53/wire';
 import { loadZone } from '../../packages/server/src/zone/index.js';
 import { buildBattery, recordKey, type Probe } from '../support/battery.js';
 import { tcpExchange, udpExchange } from '../support/loopback.mjs';
 import { servedZoneSpecs } from '../support/served-zones.js';
-import { startKnot, startNsd, type ReferenceServer } from '../support/reference-servers.mjs';
+import { startThreeServers, type ThreeServers } from '../support/three-servers.js';
 import { describeWithTools } from '../support/tools.js';
 
 /** What a reply says, in the fields the issue compares. */
@@ -45,24 +44,18 @@ function differing(a: View | string, b: View | string, fields: Field[]): Field[]
 }
 
 describeWithTools('differential: port53d vs NSD vs Knot', ['nsd', 'knotd'], (tools) => {
-  let nsd: ReferenceServer;
-  let knot: ReferenceServer;
-  let ours: Server;
+  let servers: ThreeServers | undefined;
   let probes: Probe[] = [];
 
   beforeAll(async () => {
     const specs = servedZoneSpecs();
     const zones = await Promise.all(specs.map((s) => loadZone({ file: s.file, origin: s.origin })));
     probes = buildBattery(zones);
-    [nsd, knot, ours] = await Promise.all([
-      startNsd(tools.nsd, specs),
-      startKnot(tools.knotd, specs),
-      createServer({ zones: specs, addresses: ['127.0.0.1'], port: 0 }),
-    ]);
+    servers = await startThreeServers(tools, specs);
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([nsd?.stop(), knot?.stop(), ours?.close()]);
+    await servers?.stop();
   });
 
   test('port53d agrees with NSD or Knot on every query of the battery', async () => {
@@ -73,7 +66,7 @@ describeWithTools('differential: port53d vs NSD vs Knot', ['nsd', 'knotd'], (too
     for (const probe of probes) {
       const bytes = encode(probe.message);
       const [a, b, c] = await Promise.all(
-        [ours.port, nsd.port, knot.port].map((port) => (probe.tcp ? tcpExchange : udpExchange)(port, bytes)),
+        [servers!.ours.port, servers!.nsd.port, servers!.knot.port].map((port) => (probe.tcp ? tcpExchange : udpExchange)(port, bytes)),
       );
       const [mine, n, k] = [view(a), view(b), view(c)];
       // ANY's selection is policy (RFC 8482): its records are not compared.

@@ -1,11 +1,10 @@
 // RFC 6672 DNAME corners the generic battery does not reach, asked of port53d, NSD and Knot.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createServer, type Server } from '@port53/server';
 import { decode, encode, formatRecord, rcodeToString, type TypeName } from '@port53/wire';
 import { recordKey } from '../support/battery.js';
 import { tcpExchange } from '../support/loopback.mjs';
 import { servedZoneSpecs } from '../support/served-zones.js';
-import { startKnot, startNsd, type ReferenceServer } from '../support/reference-servers.mjs';
+import { startThreeServers, type ThreeServers } from '../support/three-servers.js';
 import { describeWithTools } from '../support/tools.js';
 
 /** Each probe: qname and qtype under the DNAMEs of test/interop/zones/served/dname.test.zone. */
@@ -46,27 +45,21 @@ function view(reply: Buffer | null): View {
 }
 
 describeWithTools('DNAME: port53d vs NSD vs Knot', ['nsd', 'knotd'], (tools) => {
-  let nsd: ReferenceServer;
-  let knot: ReferenceServer;
-  let ours: Server;
+  let servers: ThreeServers | undefined;
 
   beforeAll(async () => {
     const specs = servedZoneSpecs();
-    [nsd, knot, ours] = await Promise.all([
-      startNsd(tools.nsd, specs),
-      startKnot(tools.knotd, specs),
-      createServer({ zones: specs, addresses: ['127.0.0.1'], port: 0 }),
-    ]);
+    servers = await startThreeServers(tools, specs);
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([nsd?.stop(), knot?.stop(), ours?.close()]);
+    await servers?.stop();
   });
 
   // Each field as NSD or Knot has it (as in differential.test.ts: where they differ, either will do).
   test.each(PROBES)('%s %s: each field as NSD or Knot has it', async (name, type) => {
     const bytes = encode({ id: 7, flags: { rd: false }, questions: [{ name, type, class: 'IN' }] });
-    const [mine, n, k] = (await Promise.all([ours.port, nsd.port, knot.port].map((port) => tcpExchange(port, bytes)))).map(view);
+    const [mine, n, k] = (await Promise.all([servers!.ours.port, servers!.nsd.port, servers!.knot.port].map((port) => tcpExchange(port, bytes)))).map(view);
     // ANY's selection of RRsets is policy (RFC 8482): only rcode and flags are compared.
     const fields = (['rcode', 'flags', 'answer', 'authority'] as const).filter((f) => type !== 'ANY' || f === 'rcode' || f === 'flags');
     const wrong = fields.filter((f) => mine[f] !== n[f] && mine[f] !== k[f]);
