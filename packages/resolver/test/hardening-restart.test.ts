@@ -1,4 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { Resolver, type QueryResult } from '@port53/resolver';
 import { startFakeServer, zoneAnswer, type FakeServer } from './support/fake-server.js';
 import { drive, LOOKUPS } from './support/load.js';
@@ -18,7 +19,7 @@ afterEach(async () => {
 });
 
 it.each([1, 32])('stop and restart of the first server (maxQueriesPerSocket %i): failover meanwhile, back afterwards, nothing lost', async (maxQueriesPerSocket) => {
-  let first: FakeServer | undefined = await startFakeServer((q) => [answer(q)], { tcp: false });
+  let first: FakeServer | undefined = await startBelowEphemeralRange();
   const second = await startFakeServer((q) => [answer(q)], { tcp: false });
   const port = first.port;
   cleanups.push(() => second.close(), async () => first?.close());
@@ -71,9 +72,9 @@ it.each([1, 32])('stop and restart of the first server (maxQueriesPerSocket %i):
 }, 30_000);
 
 /**
- * The first server again on its old port. While it was down the kernel may have handed that port
- * to one of the resolver's own ephemeral client sockets (they come and go every few queries), so
- * EADDRINUSE is retried for a while, as an operator restarting a server would.
+ * The first server again on its old port. Its port lies below the ephemeral range, as a real
+ * server's does, so the kernel never lends it to one of the resolver's own client sockets while it
+ * is down; EADDRINUSE (a socket in TIME_WAIT-like reuse, another process) is still retried briefly.
  */
 async function restartOn(port: number): Promise<FakeServer> {
   for (let attempt = 0; ; attempt++) {
@@ -84,4 +85,24 @@ async function restartOn(port: number): Promise<FakeServer> {
       await new Promise((r) => setTimeout(r, 20));
     }
   }
+}
+
+/** A fake server on a free port below the kernel's ephemeral range (ip_local_port_range). */
+async function startBelowEphemeralRange(): Promise<FakeServer> {
+  let low = 32768;
+  try {
+    low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low;
+  } catch {
+    // not Linux: the usual default
+  }
+  const span = Math.max(1, low - 10_000);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * span);
+    try {
+      return await startFakeServer((q) => [answer(q)], { tcp: false, port });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    }
+  }
+  throw new Error(`no free port between 10000 and ${low}`);
 }
