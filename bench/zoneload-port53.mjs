@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 
 const [file, origin] = process.argv.slice(2);
 // Internal modules of the built server: the entry point exports createServer only.
-const { loadZone } = await import('../packages/server/dist/zone/index.js');
+const { loadZone } = await import('../packages/server/dist/zonefile/index.js');
 const { buildCatalog } = await import('../packages/server/dist/store/catalog.js');
 
 const t0 = performance.now();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createServer, type Server } from '@port53/server';
 import { canonicalName, encode, fqdn, isSubdomain, type MessageInit, type ResourceRecord } from '@port53/wire';
-import { loadZone } from '../../packages/server/src/zone/index.js';
+import { loadZone } from '../../packages/server/src/zonefile/index.js';
 import type { DigResult } from '../support/dig.js';
 import { digBatch } from '../support/dig-batch.js';
 import { kdigMany } from '../support/kdig.js';

@@ -1,7 +1,7 @@
 // Issue 5 §2: the same battery of queries to port53d, NSD and Knot serving the same zone files.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { decode, encode, formatRecord, rcodeToString, type Message, type ResourceRecord } from '@port53/wire';
-import { loadZone } from '../../packages/server/src/zone/index.js';
+import { loadZone } from '../../packages/server/src/zonefile/index.js';
 import { buildBattery, recordKey, type Probe } from '../support/battery.js';
 import { tcpExchange, udpExchange } from '../support/loopback.mjs';
 import { servedZoneSpecs } from '../support/served-zones.js';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { Resolver, type QueryResult } from '@port53/resolver';
 import { createServer, type Server } from '@port53/server';
 import { rcodeToString } from '@port53/wire';
-import { loadZone } from '../../packages/server/src/zone/index.js';
+import { loadZone } from '../../packages/server/src/zonefile/index.js';
 import { buildBattery, type Probe } from '../support/battery.js';
 import { digBatch } from '../support/dig-batch.js';
 import { pooled } from '../support/pooled.js';

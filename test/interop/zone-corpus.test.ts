@@ -10,7 +10,7 @@ import { createServer, type Server } from '@port53/server';
 import {
   canonicalName, decode, encode, isSubdomain, parentName, formatRecord, rcodeToString, type MessageInit, type ResourceRecord, type TypeName,
 } from '@port53/wire';
-import { loadZone, parseZoneText, ZoneLoadError, type LoadedZone } from '../../packages/server/src/zone/index.js';
+import { loadZone, parseZoneText, ZoneLoadError, type LoadedZone } from '../../packages/server/src/zonefile/index.js';
 import { udpExchange } from '../support/loopback.mjs';
 import { startKnot, startNsd, type ReferenceServer, type ZoneSpec } from '../support/reference-servers.mjs';
 import { describeWithTools } from '../support/tools.js';
@@ -58,7 +58,7 @@ const CONTENT_EXCEPTIONS: Record<string, string> = {
 };
 
 /**
- * Bugs found by the corpus and not yet fixed (they are outside packages/server/src/zone/):
+ * Bugs found by the corpus and not yet fixed (they are outside packages/server/src/zonefile/):
  * these tests are expected to fail, and fail loudly once the bug is fixed.
  */
 const KNOWN_BUGS: Record<string, string> = {

@@ -6,7 +6,7 @@ import { DEFAULTS, LOG_LEVELS, type LogLevel } from './defaults.js';
 import { createLogger, type Logger } from './log.js';
 import { createServer, type Server, type ServerOptions } from './server.js';
 import { BindError } from './transport/bind-error.js';
-import { ZoneLoadError } from './zone/index.js';
+import { ZoneLoadError } from './zonefile/index.js';
 import { listZones, loadZones, ZoneDirectoryError, type ZoneSpec } from './zone-set.js';
 
 /** A bad command line: printed as one line, exit status 1. */

@@ -12,8 +12,8 @@ import { hostPort, type Transport } from './transport/bind-error.js';
 import { ConnectionTable, listenTcp, tcpCounters, type TcpCounters, type TcpLimits } from './transport/tcp.js';
 import { listenUdp, type Client, type Listener } from './transport/udp.js';
 import { listenUdpBatch, udpBatchAddon } from './transport/udp-batch.js';
-import type { LoadedZone } from './zone/index.js';
-import { ZoneError, ZoneLoadError } from './zone/index.js';
+import type { LoadedZone } from './zonefile/index.js';
+import { ZoneError, ZoneLoadError } from './zonefile/index.js';
 import { listZones, loadZones, summarize, type ZoneResult, type ZoneSpec, type ZoneSummary } from './zone-set.js';
 
 export interface ServerOptions {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { canonicalName, type Name } from '@port53/wire';
-import { findZoneFiles, loadZone, ZoneError, ZoneLoadError, type LoadedZone } from './zone/index.js';
+import { findZoneFiles, loadZone, ZoneError, ZoneLoadError, type LoadedZone } from './zonefile/index.js';
 
 /** Which zones to serve: every *.zone in a directory, and zones named one by one. */
 export interface ZoneSpec {

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { respond } from '../src/answer/respond.js';
 import type { Catalog } from '../src/store/catalog.js';
 import { buildCatalog } from '../src/store/catalog.js';
-import { findZoneFiles, loadZone } from '../src/zone/index.js';
+import { findZoneFiles, loadZone } from '../src/zonefile/index.js';
 import { query, summarize } from './fixtures/query.js';
 
 const zonesDir = fileURLToPath(new URL('../../../zones', import.meta.url));

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { respond } from '../src/answer/respond.js';
 import { createServer, type Server } from '../src/index.js';
 import { buildCatalog, type Catalog } from '../src/store/catalog.js';
-import { loadZone, type LoadedZone } from '../src/zone/index.js';
+import { loadZone, type LoadedZone } from '../src/zonefile/index.js';
 import { TcpStream } from '../../../test/support/tcp-stream.js';
 import { udpExchange } from '../../../test/support/loopback.mjs';
 

@@ -6,7 +6,7 @@ import { createServer, type Server } from '../src/index.js';
 import { clientPrefix, RateLimiter, responseCategory, truncatedReply } from '../src/rrl.js';
 import { respond } from '../src/answer/respond.js';
 import { buildCatalog } from '../src/store/catalog.js';
-import { loadZone } from '../src/zone/index.js';
+import { loadZone } from '../src/zonefile/index.js';
 import { query } from './fixtures/query.js';
 import { RunningPort53d, runPort53d } from '../../../test/support/port53d.js';
 import { TcpStream } from '../../../test/support/tcp-stream.js';

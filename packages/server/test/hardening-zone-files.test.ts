@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createServer } from '../src/index.js';
-import { loadZone, ZoneLoadError } from '../src/zone/index.js';
+import { loadZone, ZoneLoadError } from '../src/zonefile/index.js';
 import { udpExchange } from '../../../test/support/loopback.mjs';
 import { query, summarize } from './fixtures/query.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseZoneText } from '../src/zone/index.js';
+import { parseZoneText } from '../src/zonefile/index.js';
 
 // Reports of records that share a place ($GENERATE) and of several checks at once keep the order
 // the checks have always had: by place, then TTL, duplicate, apex, CNAME checks.

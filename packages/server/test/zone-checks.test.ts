@@ -1,6 +1,6 @@
 import { formatRecord } from '@port53/wire';
 import { describe, expect, test } from 'vitest';
-import { parseZoneText } from '../src/zone/index.js';
+import { parseZoneText } from '../src/zonefile/index.js';
 
 /** A valid apex at lines 1-3; the rows add lines from 4 on. */
 const APEX = '$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 300\n  NS ns1\n';

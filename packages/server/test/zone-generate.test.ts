@@ -1,7 +1,7 @@
 import { formatRecord } from '@port53/wire';
 import { describe, expect, test } from 'vitest';
-import { parseRange, rangeCount, substitute } from '../src/zone/generate.js';
-import { parseZone } from '../src/zone/parser.js';
+import { parseRange, rangeCount, substitute } from '../src/zonefile/generate.js';
+import { parseZone } from '../src/zonefile/parser.js';
 
 describe('$GENERATE range', () => {
   test.each([

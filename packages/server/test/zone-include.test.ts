@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatRecord } from '@port53/wire';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { loadZone, parseZoneText, ZoneLoadError } from '../src/zone/index.js';
+import { loadZone, parseZoneText, ZoneLoadError } from '../src/zonefile/index.js';
 
 const dir = fileURLToPath(new URL('./fixtures/zones/include/', import.meta.url));
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { lexZone } from '../src/zone/lexer.js';
-import { MAX_LINE_LENGTH } from '../src/zone/limits.js';
+import { lexZone } from '../src/zonefile/lexer.js';
+import { MAX_LINE_LENGTH } from '../src/zonefile/limits.js';
 
 interface Lexed {
   entries: { blank: boolean; line: number; tokens: string[] }[];

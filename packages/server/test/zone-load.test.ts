@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canonicalName, isSubdomain, type ResourceRecord } from '@port53/wire';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { findZoneFiles, loadZone, ZoneError, ZoneLoadError, type LoadedZone } from '../src/zone/index.js';
+import { findZoneFiles, loadZone, ZoneError, ZoneLoadError, type LoadedZone } from '../src/zonefile/index.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const zonesDir = path.join(repo, 'zones');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatRecord, type ResourceRecord } from '@port53/wire';
 import { describe, expect, test } from 'vitest';
-import { loadZone, parseZoneText } from '../src/zone/index.js';
+import { loadZone, parseZoneText } from '../src/zonefile/index.js';
 
 // Differential test: NSD reads the same files; its printed zone, read back by us, must hold the same records.
 const repo = fileURLToPath(new URL('../../../', import.meta.url));

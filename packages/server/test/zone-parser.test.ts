@@ -1,6 +1,6 @@
 import { formatRecord } from '@port53/wire';
 import { describe, expect, test } from 'vitest';
-import { parseZone, type ParseOptions } from '../src/zone/parser.js';
+import { parseZone, type ParseOptions } from '../src/zonefile/parser.js';
 
 const base: ParseOptions = { file: 'test.zone', origin: 'example.test', readInclude: () => '' };
 
