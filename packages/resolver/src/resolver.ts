@@ -26,43 +26,21 @@ import {
   type RecordWithTtl,
   type SoaRecord,
   type SrvRecord,
-} from './compat.js';
-import { Cancellation } from './cancellation.js';
+} from './results/node-shapes.js';
+import { Cancellation } from './query/cancellation.js';
 import { DnsError, type DnsErrorCode } from './errors.js';
-import { InFlightLimit } from './in-flight.js';
-import { Call, type CallContext } from './call.js';
-import type { LookupPlan, QueryResult } from './lookup.js';
-import { parseNaptr, type NaptrRecord } from './naptr.js';
-import { reverseName } from './reverse-name.js';
-import { searchCandidates } from './search.js';
-import { formatServer, parseServer } from './server-address.js';
-import { settingsFrom, type ResolverOptions, type Settings } from './settings.js';
+import { InFlightLimit } from './query/in-flight.js';
+import { Call, type CallContext } from './query/call.js';
+import type { LookupPlan } from './query/failover.js';
+import type { CallOptions, QueryOptions } from './query/options.js';
+import type { QueryResult } from './query/result.js';
+import { parseNaptr, type NaptrRecord } from './results/naptr.js';
+import { reverseName } from './query/reverse-name.js';
+import { searchCandidates } from './config/search.js';
+import { formatServer, parseServer } from './config/server-address.js';
+import { settingsFrom, type ResolverOptions, type Settings } from './config/settings.js';
 import { UdpPool } from './transport/udp.js';
-import { DEFAULTS } from './defaults.js';
-
-export interface CallOptions {
-  signal?: AbortSignal;
-}
-
-export interface QueryOptions extends CallOptions {
-  /** Class of the question (default IN). */
-  class?: ClassName | string;
-  /** Use TCP from the start. */
-  tcp?: boolean;
-  /** Send an OPT record. */
-  edns?: boolean;
-  /** Apply the search list to this name. */
-  search?: boolean;
-  /** Set RD. */
-  recursion?: boolean;
-  /** Set CD (RFC 4035 §3.2.2). */
-  checkingDisabled?: boolean;
-  /** Set DO in the OPT record (RFC 3225). */
-  dnssecOk?: boolean;
-  timeout?: number;
-  tries?: number;
-  deadline?: number;
-}
+import { DEFAULTS } from './config/defaults.js';
 
 export interface ResolverStats {
   /** Lookups started (one per name tried). */
@@ -83,8 +61,9 @@ const RESOLVE_TYPES = ['A', 'AAAA', 'ANY', 'CAA', 'CNAME', 'MX', 'NAPTR', 'NS', 
 type ResolveType = (typeof RESOLVE_TYPES)[number];
 
 /**
- * A stub resolver: node:dns/promises' Resolver API over a careful transport (fresh port per query,
- * strict reply matching, retries with backoff, failover, TCP on truncation, EDNS, a deadline,
+ * A stub resolver: node:dns/promises' Resolver API over a careful transport (connected UDP sockets
+ * on random ports, each replaced after `maxQueriesPerSocket` queries, 32 by default; random IDs;
+ * strict reply matching; retries with backoff, failover, TCP on truncation, EDNS, a deadline,
  * AbortSignal), plus query() for the whole response.
  */
 export class Resolver {
@@ -150,7 +129,7 @@ export class Resolver {
     return this.run(name, type, options, false, asIs);
   }
 
-  /** One call, one promise: `finish` turns the response into the method's value (Call, call.ts). */
+  /** One call, one promise: `finish` turns the response into the method's value (Call, query/call.ts). */
   private run<T>(name: string, type: TypeName | string, options: QueryOptions, answersOnly: boolean, finish: (result: QueryResult) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const qtype = typeFromString(type);
@@ -185,7 +164,7 @@ export class Resolver {
 
   /**
    * Waits for a slot under maxInFlight until the deadline. Once a query holds a slot, the deadline
-   * needs no timer of its own: every attempt's wait is cut to the time left (lookup.ts).
+   * needs no timer of its own: every attempt's wait is cut to the time left (query/failover.ts).
    */
   private async queue(call: Cancellation, deadlineAt: number): Promise<(() => void) | undefined> {
     const timer = setTimeout(deadlineReached, deadlineAt - performance.now(), call);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { ResourceRecord } from '@port53/wire';
-import { formatJson } from '../src/format-json.js';
-import type { QueryResult } from '../src/lookup.js';
+import { formatJson } from '../src/cli/rfc8427-json.js';
+import type { QueryResult } from '../src/query/result.js';
 
 const result = (answers: ResourceRecord[]) =>
   ({

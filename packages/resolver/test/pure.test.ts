@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { decode, encode, parseName, type ClassName, type ResourceRecord, type TypeName } from '@port53/wire';
-import { attemptTimeout, plannedAttempt } from '../src/backoff.js';
-import { randomizeCase } from '../src/case-0x20.js';
-import { recordsAtChainEnd } from '../src/compat.js';
-import { buildQuery, matchReply } from '../src/exchange.js';
-import { reverseName } from '../src/reverse-name.js';
-import { encodeQuery } from '../src/query-encoder.js';
-import { plainName, searchCandidates } from '../src/search.js';
+import { attemptTimeout, plannedAttempt } from '../src/query/backoff.js';
+import { randomizeCase } from '../src/query/case-0x20.js';
+import { recordsAtChainEnd } from '../src/results/node-shapes.js';
+import { buildQuery, matchReply } from '../src/query/exchange.js';
+import { reverseName } from '../src/query/reverse-name.js';
+import { encodeQuery } from '../src/query/query-encoder.js';
+import { plainName, searchCandidates } from '../src/config/search.js';
 
 describe('attemptTimeout', () => {
   const opts = { timeout: 1000, maxTimeout: 5000, jitter: 0.1 };

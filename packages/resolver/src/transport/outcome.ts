@@ -10,7 +10,7 @@ export type ExchangeOutcome<T> = Ending<T> & {
   ignored: number;
 };
 
-import type { Cancellation } from '../cancellation.js';
+import type { Cancellation } from '../query/cancellation.js';
 
 export interface SendOptions<T> {
   query: Uint8Array;

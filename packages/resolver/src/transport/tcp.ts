@@ -1,5 +1,5 @@
 import { createConnection, type Socket } from 'node:net';
-import type { ServerAddress } from '../server-address.js';
+import type { ServerAddress } from '../config/server-address.js';
 import type { Ending, SendOptions } from './outcome.js';
 
 /**

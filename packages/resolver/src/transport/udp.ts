@@ -1,5 +1,5 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import type { ServerAddress } from '../server-address.js';
+import type { ServerAddress } from '../config/server-address.js';
 import type { Ending, ExchangeOutcome, SendOptions } from './outcome.js';
 
 export interface UdpPoolOptions {

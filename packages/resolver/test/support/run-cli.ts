@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../../bin/resolve.js', import.meta.url));
-const dist = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const dist = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 /** Fails loudly when the CLI has not been built: these tests run the real bin, from dist/. */
 export function assertBuilt(): void {

@@ -1,6 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { DEFAULTS } from './defaults.js';
-import { InvalidServerError } from './errors.js';
+import { InvalidServerError } from '../errors.js';
 
 /** A name server as the sockets need it. */
 export interface ServerAddress {
@@ -49,11 +49,6 @@ export function parsePort(text: string): number | undefined {
 export function formatServer(server: ServerAddress): string {
   if (server.port === DEFAULTS.port) return server.address;
   return server.family === 6 ? `[${server.address}]:${server.port}` : `${server.address}:${server.port}`;
-}
-
-/** dig's SERVER line form: "127.0.0.1#5353". */
-export function formatServerHash(server: ServerAddress): string {
-  return `${server.address}#${server.port}`;
 }
 
 function splitScope(host: string): [string, string | undefined] {

@@ -11,13 +11,13 @@ import {
   type TypeName,
 } from '@port53/wire';
 import type { Cancellation } from './cancellation.js';
-import type { Attempt, AttemptOutcome, Transport } from './errors.js';
-import { formatServer, type ServerAddress } from './server-address.js';
+import type { Attempt, AttemptOutcome, Transport } from '../errors.js';
+import { formatServer, type ServerAddress } from '../config/server-address.js';
 import { encodeQuery } from './query-encoder.js';
 import { releaseId, takeId } from './transaction-id.js';
-import { sendTcp } from './transport/tcp.js';
-import type { ExchangeOutcome, SendOptions } from './transport/outcome.js';
-import type { UdpPool } from './transport/udp.js';
+import { sendTcp } from '../transport/tcp.js';
+import type { ExchangeOutcome, SendOptions } from '../transport/outcome.js';
+import type { UdpPool } from '../transport/udp.js';
 
 /** The question as it goes on the wire (with 0x20 case already applied). */
 export interface WireQuestion {
@@ -120,7 +120,7 @@ type Accepted = { kind: 'message'; message: Message } | { kind: 'truncated-undec
 /**
  * One query to one server over one transport, with a fresh ID; `done` hears the result (network
  * trouble is a result, never a throw). No promise: the lookup that asked is a callback-driven
- * state machine (lookup.ts). Throws only when the query cannot be built or sent at all.
+ * state machine (failover.ts). Throws only when the query cannot be built or sent at all.
  */
 export function exchange(req: ExchangeRequest, done: (result: ExchangeResult) => void): void {
   new Exchange(req, done).send();

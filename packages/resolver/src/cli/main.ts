@@ -1,13 +1,13 @@
 import { readFileSync, writeSync } from 'node:fs';
 import { classFromString, classToString, typeFromString, typeToString } from '@port53/wire';
 import { parseArgs } from 'node:util';
-import { DEFAULTS } from './defaults.js';
-import { DnsError, InvalidServerError } from './errors.js';
-import { describeAttempt, formatDig, formatShort } from './format-text.js';
-import { loadResolvConf } from './resolv-conf.js';
-import { Resolver } from './resolver.js';
-import { reverseName } from './reverse-name.js';
-import { formatServer, parsePort, parseServer } from './server-address.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { DnsError, InvalidServerError } from '../errors.js';
+import { describeAttempt, formatDig, formatShort } from './dig-text.js';
+import { loadResolvConf } from '../config/resolv-conf.js';
+import { Resolver } from '../resolver.js';
+import { reverseName } from '../query/reverse-name.js';
+import { formatServer, parsePort, parseServer } from '../config/server-address.js';
 
 /** A bad command line: one line on stderr, exit status 1. */
 class UsageError extends Error {}
@@ -107,7 +107,7 @@ async function run(args: Args): Promise<number> {
   try {
     const result = await resolver.query(args.name, args.type, { class: args.class, dnssecOk: args.dnssec, signal: abort.signal });
     if (args.output === 'json') {
-      const { formatJson } = await import('./format-json.js');
+      const { formatJson } = await import('./rfc8427-json.js');
       io.out(`${JSON.stringify(formatJson(result), null, 2)}\n`);
     } else {
       io.out(args.output === 'short' ? formatShort(result) : `\n; <<>> ${version()} <<>> ${args.argv.join(' ')}\n${formatDig(result)}\n`);
@@ -361,6 +361,6 @@ async function resolvConfServers(port: number): Promise<string[]> {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return `resolve ${pkg.version}`;
 }

@@ -1,9 +1,10 @@
 import { Rcode, type ClassName, type TypeName } from '@port53/wire';
 import type { Cancellation } from './cancellation.js';
-import { DnsError } from './errors.js';
+import { DnsError } from '../errors.js';
 import type { InFlightLimit } from './in-flight.js';
-import type { QueryOptions } from './resolver.js';
-import { startLookup, type LookupDone, type LookupPlan, type QueryResult } from './lookup.js';
+import { startLookup, type LookupDone, type LookupPlan } from './failover.js';
+import type { QueryOptions } from './options.js';
+import type { QueryResult } from './result.js';
 
 /** What a call needs from its Resolver. */
 export interface CallContext {

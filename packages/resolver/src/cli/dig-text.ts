@@ -1,6 +1,6 @@
 import { fqdn, formatRdata, formatRecord, opcodeToString, type Edns, type Question, type ResourceRecord } from '@port53/wire';
-import type { Attempt } from './errors.js';
-import type { QueryResult } from './lookup.js';
+import type { Attempt } from '../errors.js';
+import type { QueryResult } from '../query/result.js';
 
 /** The response as dig prints it: header, flags, OPT pseudosection, sections, statistics. */
 export function formatDig(result: QueryResult, now: Date = new Date()): string {

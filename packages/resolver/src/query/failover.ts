@@ -1,35 +1,12 @@
-import { rcodeToString, type ClassName, type Edns, type Flags, type Message, type Question, type ResourceRecord, type TypeName } from '@port53/wire';
+import { rcodeToString, type ClassName, type Message, type TypeName } from '@port53/wire';
 import { attemptTimeout, plannedAttempt } from './backoff.js';
 import { randomizeCase } from './case-0x20.js';
 import type { Cancellation } from './cancellation.js';
-import { DnsError, type Attempt, type DnsErrorCode, type Transport } from './errors.js';
+import { DnsError, type Attempt, type DnsErrorCode, type Transport } from '../errors.js';
 import { exchange, type ExchangeResult } from './exchange.js';
-import { formatServer, type ServerAddress } from './server-address.js';
-import type { UdpPool } from './transport/udp.js';
-
-/** The whole response to a query, with how it was obtained. */
-export interface QueryResult {
-  id: number;
-  opcode: number;
-  /** Full RCODE, extended bits included (RFC 6891 §6.1.3). */
-  rcode: number;
-  rcodeName: string;
-  flags: Flags;
-  questions: Question[];
-  answers: ResourceRecord[];
-  authorities: ResourceRecord[];
-  additionals: ResourceRecord[];
-  edns?: Edns;
-  /** The server that answered, in getServers() form. */
-  server: string;
-  serverAddress: ServerAddress;
-  transport: Transport;
-  /** Every exchange made for this query, the answering one last. */
-  attempts: Attempt[];
-  elapsedMs: number;
-  /** Octets of the response message. */
-  size: number;
-}
+import { formatServer, type ServerAddress } from '../config/server-address.js';
+import type { QueryResult } from './result.js';
+import type { UdpPool } from '../transport/udp.js';
 
 /** Everything one lookup needs; resolved from the Resolver's settings and the call's options. */
 export interface LookupPlan {

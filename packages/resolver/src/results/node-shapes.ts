@@ -1,5 +1,5 @@
 import { namesEqual, type Name, type RecordOf, type ResourceRecord, type TypedTypeName } from '@port53/wire';
-import { MAX_CNAME_CHAIN } from './defaults.js';
+import { MAX_CNAME_CHAIN } from '../config/defaults.js';
 import type { NaptrRecord } from './naptr.js';
 
 /** Result shapes of node:dns/promises, so code written for it runs unchanged. */

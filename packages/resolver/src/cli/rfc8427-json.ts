@@ -1,5 +1,5 @@
 import { classFromString, fqdn, formatRdata, typeFromString, type Edns, type ResourceRecord } from '@port53/wire';
-import type { QueryResult } from './lookup.js';
+import type { QueryResult } from '../query/result.js';
 
 /** One resource record as RFC 8427 §2.3 names its members. */
 export interface Rfc8427Record {
