@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decode, encode, parseName, type ClassName, type ResourceRecord, type TypeName } from '@port53/wire';
+import { decode, encode, parseName, type ResourceRecord } from '@port53/wire';
 import { attemptTimeout, plannedAttempt } from '../src/query/backoff.js';
 import { randomizeCase } from '../src/query/case-0x20.js';
 import { recordsAtChainEnd } from '../src/results/node-shapes.js';
 import { buildQuery, matchReply } from '../src/query/exchange.js';
 import { reverseName } from '../src/query/reverse-name.js';
-import { encodeQuery } from '../src/query/query-encoder.js';
 import { plainName, searchCandidates } from '../src/config/search.js';
 
 describe('attemptTimeout', () => {
@@ -63,31 +62,6 @@ describe('plainName agrees with parseName', () => {
   });
   it.each(['a..b', '.a', 'a b', 'a\\.b', 'é.test', `${long253}c`, `${'a'.repeat(64)}.test`, '', '.'])('%j is left to parseName', (input) => {
     expect(plainName(input)).toBeUndefined();
-  });
-});
-
-describe('encodeQuery writes what encode() writes', () => {
-  const base = { id: 0xbeef, type: 'A', class: 'IN', rd: true, cd: false, ednsPayload: 1232 as number | undefined, dnssecOk: false };
-  it.each([
-    ['plain name with EDNS', { name: 'example.test' }],
-    ['mixed case (0x20)', { name: 'ExAmPlE.TeSt' }],
-    ['root, NS, no EDNS', { name: '.', type: 'NS', ednsPayload: undefined }],
-    ['RD off, CD on, DO on', { name: 'a.b.c', rd: false, cd: true, dnssecOk: true }],
-    ['TYPE65 in CH', { name: 'x.test', type: 'TYPE65', class: 'CH' }],
-    ['payload 65535', { name: 'x.test', ednsPayload: 65535 }],
-  ])('%s', (_, over) => {
-    const q = { ...base, ...over };
-    const expected = encode({
-      id: q.id,
-      opcode: 0,
-      flags: { rd: q.rd, cd: q.cd },
-      questions: [{ name: q.name, type: q.type as TypeName, class: q.class as ClassName }],
-      ...(q.ednsPayload !== undefined ? { edns: { version: 0, udpPayloadSize: q.ednsPayload, do: q.dnssecOk, flags: 0, options: [] } } : {}),
-    });
-    expect(Buffer.from(encodeQuery(q)!).toString('hex')).toBe(expected.toString('hex'));
-  });
-  it('leaves names with escapes to encode()', () => {
-    expect(encodeQuery({ ...base, name: 'a\\.b.test' })).toBeUndefined();
   });
 });
 

@@ -13,3 +13,5 @@ export { decodeHeader } from './header.js';
 export { questionName, questionScan, scanQuestion } from './question.js';
 export type { QuestionScan } from './question.js';
 export type { Header } from './header.js';
+export { decodeNaptrRdata, encodeStubQuery, messageId } from './stub-resolver.js';
+export type { NaptrData, StubQuery } from './stub-resolver.js';

@@ -2,6 +2,7 @@ import {
   decode,
   decodeHeader,
   encode,
+  encodeStubQuery,
   namesEqual,
   Opcode,
   Rcode,
@@ -13,7 +14,6 @@ import {
 import type { Cancellation } from './cancellation.js';
 import type { Attempt, AttemptOutcome, Transport } from '../errors.js';
 import { formatServer, type ServerAddress } from '../config/server-address.js';
-import { encodeQuery } from './query-encoder.js';
 import { releaseId, takeId } from './transaction-id.js';
 import { sendTcp } from '../transport/tcp.js';
 import type { ExchangeOutcome, SendOptions } from '../transport/outcome.js';
@@ -54,7 +54,7 @@ export interface ExchangeResult {
 
 /** The query message (RFC 1035 §4.1.1): one question, RD as asked, OPT when EDNS is on. */
 export function buildQuery(id: number, req: Omit<ExchangeRequest, 'server' | 'udp' | 'transport' | 'timeoutMs' | 'call' | 'answersOnly'>): Uint8Array {
-  const fast = encodeQuery({
+  const fast = encodeStubQuery({
     id,
     name: req.question.name,
     type: req.question.type,

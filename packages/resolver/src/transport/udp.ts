@@ -1,4 +1,5 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { messageId } from '@port53/wire';
 import type { ServerAddress } from '../config/server-address.js';
 import type { Ending, ExchangeOutcome, SendOptions } from './outcome.js';
 
@@ -39,7 +40,7 @@ export class UdpPool {
       opts.done({ kind: 'cancelled', ignored: 0 });
       return;
     }
-    const id = (opts.query[0] << 8) | opts.query[1];
+    const id = messageId(opts.query)!;
     let channel = this.channelFor(server);
     // IDs are unique among queries in flight (transaction-id.ts) unless 64 draws collided.
     if (channel.waiting.has(id)) {
@@ -180,7 +181,8 @@ class Channel {
       this.pool.options.onWrongSource();
       return;
     }
-    const query = packet.length >= 2 ? this.waiting.get((packet[0] << 8) | packet[1]) : undefined;
+    const id = messageId(packet);
+    const query = id === undefined ? undefined : this.waiting.get(id);
     if (query === undefined) this.pool.options.onStray();
     else query.deliver(packet);
   }
