@@ -5,7 +5,7 @@
  * truncated (TC=1, no records) so that a real client behind that address retries over TCP,
  * which cannot be forged. TCP is never limited.
  */
-import { canonicalName, Rcode } from '@port53/wire';
+import { canonicalName, formatIPv6, parseIPv6, Rcode } from '@port53/wire';
 import type { Outcome } from './answer/respond.js';
 import type { Catalog } from './store/catalog.js';
 
@@ -105,23 +105,10 @@ export function clientPrefix(address: string): string {
   if (mapped) address = mapped[1];
   const dot = address.lastIndexOf('.');
   if (dot > 0 && !address.includes(':')) return `${address.slice(0, dot)}.0/24`;
-  const groups = expandIPv6(address);
-  if (!groups) return address; // not an address we know how to group: limit it on its own
-  return `${groups.slice(0, 3).map((g) => g.toString(16)).join(':')}:${(groups[3] & 0xff00).toString(16)}::/56`;
-}
-
-/** The eight 16-bit groups of an IPv6 address (zone index dropped), or undefined. */
-function expandIPv6(address: string): number[] | undefined {
-  const text = address.split('%')[0].toLowerCase();
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const parse = (part: string) => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
-  const head = parse(halves[0]);
-  const tail = halves.length === 2 ? parse(halves[1]) : [];
-  const fill = 8 - head.length - tail.length;
-  if (fill < 0 || (halves.length === 1 && fill !== 0)) return undefined;
-  const groups = [...head, ...new Array<number>(fill).fill(0), ...tail];
-  return groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
+  const octets = parseIPv6(address.split('%')[0]); // the zone index names a link, not a network
+  if (!octets) return address; // not an address we know how to group: limit it on its own
+  octets.fill(0, 7);
+  return `${formatIPv6(octets)}/56`;
 }
 
 /**
@@ -138,38 +125,4 @@ export function responseCategory(outcome: Outcome, catalog: Catalog): string {
   if (outcome.rcode === Rcode.NXDOMAIN) return `nxdomain ${zone.key}`;
   if (!zone.node(name)) return `synthesized ${zone.key} ${outcome.qtype ?? ''}`;
   return `answer ${name} ${outcome.qtype ?? ''}`;
-}
-
-/**
- * The slipped reply (BIND's "slip"): the reply's header with TC=1 and its question, nothing else,
- * so that a genuine client asks again over TCP (RFC 1035 §4.2.1). Its OPT, when there was one, is
- * kept so the client still sees EDNS. Undefined when the reply cannot be cut (then it is dropped).
- */
-export function truncatedReply(reply: Uint8Array): Uint8Array | undefined {
-  if (reply.length < 12) return undefined;
-  const qdcount = (reply[4] << 8) | reply[5];
-  let end = 12;
-  if (qdcount === 1) {
-    // The question's name comes first in the message, so it is never compressed.
-    while (end < reply.length && reply[end] !== 0) {
-      if (reply[end] > 63) return undefined;
-      end += reply[end] + 1;
-    }
-    end += 1 + 4;
-    if (end > reply.length) return undefined;
-  } else if (qdcount !== 0) {
-    return undefined;
-  }
-  // Our OPT has no options: root name, TYPE 41, class, TTL, RDLENGTH 0; the encoder writes it last.
-  const optStart = reply.length - 11;
-  const arcount = (reply[10] << 8) | reply[11];
-  const hasOpt = arcount > 0 && optStart >= end && reply[optStart] === 0 && reply[optStart + 1] === 0 && reply[optStart + 2] === 41 && reply[reply.length - 2] === 0 && reply[reply.length - 1] === 0;
-  const out = new Uint8Array(end + (hasOpt ? 11 : 0));
-  out.set(reply.subarray(0, end));
-  if (hasOpt) out.set(reply.subarray(optStart), end);
-  out[2] |= 0x02; // TC
-  out[6] = out[7] = out[8] = out[9] = 0;
-  out[10] = 0;
-  out[11] = hasOpt ? 1 : 0;
-  return out;
 }

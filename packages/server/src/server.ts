@@ -1,11 +1,11 @@
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { rcodeToString } from '@port53/wire';
+import { rcodeToString, servfailReply, truncatedReply } from '@port53/wire';
 import { AnswerCache } from './answer/cache.js';
 import type { Outcome } from './answer/respond.js';
 import { DEFAULTS } from './defaults.js';
 import { silentLogger, type Logger } from './log.js';
-import { RateLimiter, responseCategory, rrlCounters, truncatedReply, type RrlCounters } from './rrl.js';
+import { RateLimiter, responseCategory, rrlCounters, type RrlCounters } from './rrl.js';
 import { buildCatalog, type Catalog } from './store/catalog.js';
 import { bindAll } from './transport/bind.js';
 import { hostPort, type Transport } from './transport/bind-error.js';
@@ -168,7 +168,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     } catch (err) {
       stats.errors++;
       logger.error({ event: 'query-error', err, client: hostPort(client.address, client.port), transport: client.transport }, 'answering a query failed');
-      return servfail(query);
+      return servfailReply(query); // RFC 8906 §3.1: a bug in the answer code still gets SERVFAIL, not silence
     }
   };
   const onSocketError = (err: Error) => logger.error({ event: 'socket-error', err }, 'socket error');
@@ -294,17 +294,6 @@ function checkOptions(addresses: readonly string[], port: number): void {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port ${port} is not 0..65535`);
   if (addresses.length === 0) throw new RangeError('no address to listen on');
   for (const a of addresses) if (isIP(a) === 0) throw new TypeError(`${a} is not an IPv4 or IPv6 address`);
-}
-
-/** RFC 8906 §3.1: always answer. A bug in the answer code still gets SERVFAIL, not silence. */
-function servfail(query: Uint8Array): Uint8Array | undefined {
-  if (query.length < 12 || query[2] & 0x80) return undefined;
-  const reply = new Uint8Array(12);
-  reply[0] = query[0];
-  reply[1] = query[1];
-  reply[2] = 0x80 | (query[2] & 0x79); // QR, the opcode and RD copied; AA and TC clear
-  reply[3] = 2; // SERVFAIL
-  return reply;
 }
 
 function logZoneLoaded(logger: Logger, zone: LoadedZone, ms: number): void {

@@ -1,9 +1,9 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
-import { decode } from '@port53/wire';
+import { decode, truncatedReply } from '@port53/wire';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createServer, type Server } from '../src/index.js';
-import { clientPrefix, RateLimiter, responseCategory, truncatedReply } from '../src/rrl.js';
+import { clientPrefix, RateLimiter, responseCategory } from '../src/rrl.js';
 import { respond } from '../src/answer/respond.js';
 import { buildCatalog } from '../src/store/catalog.js';
 import { loadZone } from '../src/zonefile/index.js';
@@ -20,8 +20,10 @@ describe('client prefixes (/24 for IPv4, /56 for IPv6)', () => {
     ['::ffff:192.0.2.7', '192.0.2.0/24'],
     ['2001:db8:1:2345::1', '2001:db8:1:2300::/56'],
     ['2001:db8:1:23ff:ffff::9', '2001:db8:1:2300::/56'],
-    ['::1', '0:0:0:0::/56'],
-    ['fe80::1%eth0', 'fe80:0:0:0::/56'],
+    ['::1', '::/56'],
+    ['fe80::1%eth0', 'fe80::/56'],
+    ['2001:db8:0:1ff:0:0:0:1', '2001:db8:0:100::/56'],
+    ['not-an-address', 'not-an-address'],
   ])('%s is in %s', (address, prefix) => {
     expect(clientPrefix(address)).toBe(prefix);
   });

@@ -8,7 +8,6 @@ export type WireErrorCode =
   | 'NAME_TOO_LONG' // over 255 octets in wire form
   | 'BAD_RDATA' // rdata that does not match its type (length, contents)
   | 'BAD_COUNT' // section counts that the data cannot hold
-  | 'TRAILING_DATA' // bytes after the last section (reported only by strict decoding)
   | 'BAD_OPT' // a malformed or misplaced OPT record
   | 'BAD_NAME' // encode: a name that cannot be written (empty label, bad escape)
   | 'BAD_FIELD' // encode: a header or record field out of range, an unknown type or class name

@@ -246,3 +246,23 @@ export function fqdn(name: Name): string {
 export function wireLength(name: Name): number {
   return parseLabels(name).reduce((n, l) => n + l.length + 1, 1);
 }
+
+/**
+ * Octets that are exactly one uncompressed name in wire form (as in DNAME rdata, RFC 6672 §2.1
+ * and RFC 3597 §4) → the Name; undefined for pointers, overruns, junk after the root or a name
+ * over 255 octets.
+ */
+export function nameFromOctets(octets: Uint8Array): Name | undefined {
+  const labels: Uint8Array[] = [];
+  let pos = 0;
+  for (;;) {
+    if (pos >= octets.length) return undefined;
+    const length = octets[pos];
+    if (length === 0) break;
+    if (length > MAX_LABEL_LENGTH || pos + 1 + length > octets.length) return undefined;
+    labels.push(octets.subarray(pos + 1, pos + 1 + length));
+    pos += 1 + length;
+  }
+  if (pos + 1 !== octets.length || octets.length > MAX_NAME_LENGTH) return undefined;
+  return formatLabels(labels);
+}

@@ -3,10 +3,10 @@
  * copying those octets and patching in its ID, its RD bit and its question's case. A cache
  * belongs to one catalog: a reload makes a new catalog and with it an empty cache.
  */
-import { questionName, questionScan, RRType, scanQuestion } from '@port53/wire';
+import { foldQuestionName, isCaseNeutralReply, isStandardQuery, questionName, questionScan, replyFromTemplate, sameQuestionName, scanQuestion } from '@port53/wire';
 import type { QuestionScan } from '@port53/wire';
 import type { Catalog } from '../store/catalog.js';
-import { ANSWER_CACHE_BYTES, ANSWER_CACHE_ENTRIES, HEADER_SIZE } from './defaults.js';
+import { ANSWER_CACHE_BYTES, ANSWER_CACHE_ENTRIES } from './defaults.js';
 import { replySizeLimit, respond } from './respond.js';
 import type { Outcome, Transport } from './respond.js';
 
@@ -65,7 +65,7 @@ export class AnswerCache {
   respond(query: Uint8Array, transport: Transport): Outcome {
     const scan = this.scan;
     // RFC 1035 §4.1.1: only a QUERY (opcode 0, QR clear) is answered from the cache.
-    if (query.length < HEADER_SIZE || (query[2] & 0xf8) !== 0 || !scanQuestion(query, scan) || (scan.edns && scan.ednsVersion !== 0)) {
+    if (!isStandardQuery(query) || !scanQuestion(query, scan) || (scan.edns && scan.ednsVersion !== 0)) {
       return respond(query, this.catalog, transport);
     }
     const key = this.keyOf(query, scan, transport);
@@ -86,11 +86,7 @@ export class AnswerCache {
   /** The name in lower case (ASCII only, RFC 4343 §3), then everything else the reply depends on. */
   private keyOf(query: Uint8Array, scan: QuestionScan, transport: Transport): string {
     const k = this.key;
-    let n = 0;
-    for (let i = HEADER_SIZE; i < scan.nameEnd; i++) {
-      const c = query[i];
-      k[n++] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
-    }
+    let n = foldQuestionName(query, scan.nameEnd, k);
     k[n++] = scan.qtype >> 8;
     k[n++] = scan.qtype;
     k[n++] = scan.qclass >> 8;
@@ -119,7 +115,7 @@ export class AnswerCache {
     this.store(key, {
       bytes,
       nameEnd,
-      caseNeutral: isCaseNeutral(bytes, nameEnd),
+      caseNeutral: isCaseNeutralReply(bytes, nameEnd),
       rcode: outcome.rcode!,
       qname: outcome.qname!,
       qtype: outcome.qtype!,
@@ -141,49 +137,9 @@ export class AnswerCache {
 
 /** The cached reply for this query, or undefined when its question's case would change the octets. */
 function patched(entry: CachedReply, query: Uint8Array, nameEnd: number): Outcome | undefined {
-  const cached = entry.bytes;
-  let sameCase = true;
-  for (let i = HEADER_SIZE; i < nameEnd; i++) {
-    if (query[i] !== cached[i]) {
-      sameCase = false;
-      break;
-    }
-  }
+  const sameCase = sameQuestionName(query, entry.bytes, nameEnd);
   if (!sameCase && !entry.caseNeutral) return undefined;
-  const reply = Buffer.allocUnsafe(cached.length);
-  reply.set(cached);
-  reply[0] = query[0]; // ID (RFC 1035 §4.1.1)
-  reply[1] = query[1];
-  reply[2] = (cached[2] & 0xfe) | (query[2] & 0x01); // RD copied; QR, opcode, AA, TC as encoded
-  if (!sameCase) reply.set(query.subarray(HEADER_SIZE, nameEnd), HEADER_SIZE); // 0x20 case echoed (RFC 4343)
+  // The 0x20 case of the question is echoed (RFC 4343 §4.1).
+  const reply = replyFromTemplate(entry.bytes, query, nameEnd, !sameCase);
   return { kind: 'answered', rcode: entry.rcode, reply, qname: sameCase ? entry.qname : questionName(query), qtype: entry.qtype };
-}
-
-/** Record types whose rdata holds no domain name, so no compression pointer. */
-const NAMELESS = new Set<number>([RRType.A, RRType.AAAA, RRType.TXT, RRType.HINFO, RRType.SSHFP, RRType.TLSA, RRType.CAA, RRType.DS, RRType.DNSKEY]);
-const OPT = 41;
-
-/**
- * True when every record is owned by a pointer to the question's name (0xC00C) and holds no name,
- * and the authority section is empty: then the encoder makes the same octets for any case of the
- * question. Otherwise a zone name may share a suffix with the question only in one case of it.
- */
-function isCaseNeutral(reply: Uint8Array, nameEnd: number): boolean {
-  const ancount = (reply[6] << 8) | reply[7];
-  const nscount = (reply[8] << 8) | reply[9];
-  const arcount = (reply[10] << 8) | reply[11];
-  if (nscount !== 0) return false;
-  let pos = nameEnd + 4;
-  for (let i = 0; i < ancount + arcount; i++) {
-    if (pos + 11 > reply.length) return false;
-    if (reply[pos] === 0 && ((reply[pos + 1] << 8) | reply[pos + 2]) === OPT) {
-      pos += 11 + ((reply[pos + 9] << 8) | reply[pos + 10]);
-      continue;
-    }
-    if (pos + 12 > reply.length) return false;
-    if (reply[pos] !== 0xc0 || reply[pos + 1] !== HEADER_SIZE) return false;
-    if (!NAMELESS.has((reply[pos + 2] << 8) | reply[pos + 3])) return false;
-    pos += 12 + ((reply[pos + 10] << 8) | reply[pos + 11]);
-  }
-  return true;
 }

@@ -1,7 +1,5 @@
 import { CLASSIC_UDP_SIZE, DEFAULT_EDNS_PAYLOAD } from '@port53/wire';
 
-/** The DNS header; anything shorter is dropped, not answered (RFC 8906 §3.1.1 needs an ID to reply to). */
-export const HEADER_SIZE = 12;
 /** The UDP payload size we advertise in our OPT and the most we send over UDP (DNS flag day 2020). */
 export const OUR_UDP_PAYLOAD = DEFAULT_EDNS_PAYLOAD;
 /** The UDP limit for a client without EDNS, and the floor for a smaller advertised size (RFC 6891 §6.2.5). */

@@ -91,7 +91,7 @@ export function lookup(catalog: Catalog, qname: Name, qtype: number, options: Lo
 }
 
 /** RFC 1034 §4.3.2 step 3 inside one zone. */
-export function answerFromZone(zone: Zone, name: Name, suffixes: readonly Name[], qtype: number, options: LookupOptions): ZoneStep {
+function answerFromZone(zone: Zone, name: Name, suffixes: readonly Name[], qtype: number, options: LookupOptions): ZoneStep {
   const found = findClosestEncloser(zone, suffixes);
   // A DS RRset belongs to the parent side of the cut (RFC 4035 §3.1.4.1); NSD and Knot answer it there.
   if (found.cut && !(found.exact && qtype === RRType.DS)) return { kind: 'referral', cut: found.cut };
@@ -105,7 +105,7 @@ export function answerFromZone(zone: Zone, name: Name, suffixes: readonly Name[]
  * the first zone cut: names below a cut are never answered from the parent. Every ancestor of a
  * name with data is a node (empty non-terminals included), so the walk stops at the first miss.
  */
-export function findClosestEncloser(zone: Zone, suffixes: readonly Name[]): ZoneWalk {
+function findClosestEncloser(zone: Zone, suffixes: readonly Name[]): ZoneWalk {
   return zone.walk(suffixes);
 }
 
@@ -130,7 +130,7 @@ function answerFromNode(node: ZoneNode, owner: Name, qtype: number, options: Loo
  * and a CNAME from qname to qname with the owner's labels replaced by the target, with the
  * DNAME's TTL (§3.3). The CNAME's owner is qname as received; its prefix keeps the query's case.
  */
-export function substituteDname(node: ZoneNode, target: DnameTarget, qname: Name): ZoneStep {
+function substituteDname(node: ZoneNode, target: DnameTarget, qname: Name): ZoneStep {
   const dname = node.rrsets.get(RRType.DNAME)!.records;
   // Canonical names differ from received ones in ASCII case only, so the owner is a suffix of this length.
   const prefix = node.key === '.' ? qname : qname.slice(0, qname.length - node.key.length - 1);
@@ -146,7 +146,7 @@ export function substituteDname(node: ZoneNode, target: DnameTarget, qname: Name
  * encloser. Any existing name (an empty non-terminal too) on the way already stopped the walk,
  * and so did a cut, so no wildcard matches at or below a delegation. The synthesized owner is qname.
  */
-export function synthesizeWildcard(zone: Zone, encloser: ZoneNode, qname: Name, qtype: number, options: LookupOptions): ZoneStep | undefined {
+function synthesizeWildcard(zone: Zone, encloser: ZoneNode, qname: Name, qtype: number, options: LookupOptions): ZoneStep | undefined {
   const wildcard = zone.node(encloser.key === '.' ? '*' : `*.${encloser.key}`);
   if (!wildcard) return undefined;
   // A wildcard owning NS is a delegation of the name "*" only (RFC 4592 §4.2); refer as BIND does.
@@ -158,7 +158,7 @@ export function synthesizeWildcard(zone: Zone, encloser: ZoneNode, qname: Name, 
  * RFC 1034 §4.3.2 step 3a: restart at the CNAME target when we serve it (in this zone or
  * another). A loop or a chain longer than MAX_CNAME_CHAIN ends the chase with what we have.
  */
-export function followCname(catalog: Catalog, target: Name, qtype: number, seen: Set<Name>): { zone: Zone; suffixes: Name[]; name: Name } | undefined {
+function followCname(catalog: Catalog, target: Name, qtype: number, seen: Set<Name>): { zone: Zone; suffixes: Name[]; name: Name } | undefined {
   const suffixes = suffixKeys(canonicalName(target));
   if (seen.has(suffixes[0]) || seen.size > MAX_CNAME_CHAIN) return undefined;
   seen.add(suffixes[0]);

@@ -1,7 +1,7 @@
-import { decode, decodeHeader, encodeMessage, Opcode, Rcode, RRType, typeFromString, WireError } from '@port53/wire';
+import { decode, decodeHeader, encodeMessage, HEADER_LENGTH, Opcode, Rcode, RRType, typeFromString, WireError } from '@port53/wire';
 import type { Edns, Header, Message, MessageInit, Question } from '@port53/wire';
 import type { Catalog } from '../store/catalog.js';
-import { HEADER_SIZE, OUR_UDP_PAYLOAD, TCP_MAX_SIZE, UDP_SIZE_WITHOUT_EDNS } from './defaults.js';
+import { OUR_UDP_PAYLOAD, TCP_MAX_SIZE, UDP_SIZE_WITHOUT_EDNS } from './defaults.js';
 import { lookup } from './lookup.js';
 import type { Answer } from './lookup.js';
 
@@ -24,7 +24,8 @@ export interface Outcome {
  * or logger). RFC 8906: everything that has a readable header and is a query gets a reply.
  */
 export function respond(query: Uint8Array, catalog: Catalog, transport: Transport): Outcome {
-  if (query.length < HEADER_SIZE) return { kind: 'dropped', reason: `${query.length} octets: shorter than a DNS header` };
+  // Shorter than a header: no ID to reply to (RFC 8906 §3.1.1), so dropped, not answered.
+  if (query.length < HEADER_LENGTH) return { kind: 'dropped', reason: `${query.length} octets: shorter than a DNS header` };
   const header = decodeHeader(query);
   // A response sent to us; answering could start a loop between two servers (RFC 1035 §7.3).
   if (header.flags.qr) return { kind: 'dropped', reason: 'QR is set: a response, not a query' };

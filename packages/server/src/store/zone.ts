@@ -1,12 +1,16 @@
-import { canonicalName, isCanonicalSubdomain, RRType, typeFromString } from '@port53/wire';
+import { canonicalName, isCanonicalSubdomain, nameFromOctets, RRType, typeFromString, wireLength } from '@port53/wire';
 import type { Name, RecordOf, ResourceRecord } from '@port53/wire';
-import { dnameTarget, type DnameTarget } from './dname.js';
 import { NameTable } from './names.js';
 import { ZoneNode, type RRset } from './node.js';
 import { suffixKeys } from './suffixes.js';
 
 export { ZoneNode, type RRset, type RRsets } from './node.js';
-export type { DnameTarget } from './dname.js';
+/** A DNAME's target, read once at load time so that answering never re-reads rdata. */
+export interface DnameTarget {
+  name: Name;
+  /** Octets of the target in wire form, root included (RFC 6672 §2.1). */
+  wireLength: number;
+}
 
 /** What the store needs from a loaded zone; the zone parser's `LoadedZone` satisfies it. */
 export interface ZoneContents {
@@ -108,9 +112,10 @@ export class Zone {
       if (!types && node.size > LINEAR_TYPES) wide.set(node, node.restByCode());
       if (code === RRType.NS && node !== this.apex) node.delegation = true;
       // RFC 6672 §2.4 allows one DNAME per owner (the checks refuse more): the first one redirects.
-      if (code === RRType.DNAME && record.data instanceof Uint8Array) {
-        const target = dnameTarget(record.data);
-        if (target) (dnames ??= new Map()).set(node, target);
+      if (code === RRType.DNAME) {
+        // Octets until the type table gives DNAME a typed form; then its Name.
+        const name = record.data instanceof Uint8Array ? nameFromOctets(record.data) : typeof record.data === 'string' ? record.data : undefined;
+        if (name !== undefined) (dnames ??= new Map()).set(node, { name, wireLength: wireLength(name) });
       }
     }
     this.dnames = dnames;
@@ -201,7 +206,3 @@ const BACKSLASH = 0x5c;
 const DOT = 0x2e;
 /** RRsets of one node searched one by one up to this many while building; past it, through a map. */
 const LINEAR_TYPES = 16;
-
-export function buildZone(contents: ZoneContents): Zone {
-  return new Zone(contents);
-}

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { HEADER_LENGTH } from '@port53/wire';
 import { toBindError } from './bind-error.js';
 import type { Client, Listener, QueryHandler } from './udp.js';
 
@@ -79,8 +80,6 @@ export interface TcpOptions {
   onError: (err: Error) => void;
 }
 
-/** The smallest length that can hold a DNS header (RFC 1035 §4.1.1). */
-const HEADER_LENGTH = 12;
 const MAX_MESSAGE = 0xffff;
 
 /** One TCP listener (RFC 7766): 2-byte length framing, pipelined queries answered in order. */

@@ -81,7 +81,7 @@ export function parseZoneRecords(text: string, options: ParseOptions): ParsedRec
 }
 
 /** The zone name implied by a file name: "example.test.zone" → example.test. */
-export function originFromFileName(file: string): Name {
+function originFromFileName(file: string): Name {
   return parseName(path.basename(file).replace(/\.zone$/i, ''));
 }
 
