@@ -9,6 +9,8 @@ export default defineConfig({
   resolve: {
     // Tests run against the TypeScript sources; the CLIs (spawned by end-to-end tests) run from dist/.
     alias: {
+      // Before '@port53/resolver', which would otherwise take '@port53/resolver/dns' as a path below it.
+      '@port53/resolver/dns': fileURLToPath(new URL('../packages/resolver/src/node-dns/index.ts', import.meta.url)),
       '@port53/wire': src('wire'),
       '@port53/resolver': src('resolver'),
       '@port53/server': src('server'),

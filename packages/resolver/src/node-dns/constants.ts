@@ -1,0 +1,25 @@
+/** node:dns's error-code constants (dns.NODATA === 'ENODATA', ...), the values c-ares errors carry. */
+export const NODATA = 'ENODATA';
+export const FORMERR = 'EFORMERR';
+export const SERVFAIL = 'ESERVFAIL';
+export const NOTFOUND = 'ENOTFOUND';
+export const NOTIMP = 'ENOTIMP';
+export const REFUSED = 'EREFUSED';
+export const BADQUERY = 'EBADQUERY';
+export const BADNAME = 'EBADNAME';
+export const BADFAMILY = 'EBADFAMILY';
+export const BADRESP = 'EBADRESP';
+export const CONNREFUSED = 'ECONNREFUSED';
+export const TIMEOUT = 'ETIMEOUT';
+export const EOF = 'EOF';
+export const FILE = 'EFILE';
+export const NOMEM = 'ENOMEM';
+export const DESTRUCTION = 'EDESTRUCTION';
+export const BADSTR = 'EBADSTR';
+export const BADFLAGS = 'EBADFLAGS';
+export const NONAME = 'ENONAME';
+export const BADHINTS = 'EBADHINTS';
+export const NOTINITIALIZED = 'ENOTINITIALIZED';
+export const LOADIPHLPAPI = 'ELOADIPHLPAPI';
+export const ADDRGETNETWORKPARAMS = 'EADDRGETNETWORKPARAMS';
+export const CANCELLED = 'ECANCELLED';
