@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { parseName } from '@port53/wire';
+import { parseName, parseTsigKey, TsigKeyError, type TsigKey } from '@port53/wire';
 import yargs from 'yargs';
 import { DEFAULTS, LOG_LEVELS, type LogLevel } from './defaults.js';
 import { createLogger, type Logger } from './log.js';
 import { createServer, type Server, type ServerOptions } from './server.js';
 import { BindError } from './transport/bind-error.js';
+import { parseTransferRule, TransferRuleError } from './transfer/acl.js';
 import { ZoneLoadError } from './zonefile/index.js';
 import { listZones, loadZones, ZoneDirectoryError, type ZoneSpec } from './zone-set.js';
 
@@ -33,6 +34,8 @@ interface Args {
   rrlRate: number;
   rrlSlip: number;
   check: boolean;
+  tsigKeys: TsigKey[];
+  allowTransfer: string[];
 }
 
 /**
@@ -73,6 +76,8 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     .option('query-log', { type: 'boolean', default: DEFAULTS.queryLog, describe: 'Log every query (client, name, type, rcode, size)' })
     .option('rrl-rate', { type: 'string', requiresArg: true, describe: `Response rate limit: UDP replies per second per client /24 (IPv6 /56) and answer (default ${DEFAULTS.rrlRate}: off)` })
     .option('rrl-slip', { type: 'string', requiresArg: true, describe: `Of the replies over the rate, send every Nth truncated (TC=1, so clients retry over TCP) and drop the rest; 0 drops all (default ${DEFAULTS.rrlSlip})` })
+    .option('tsig-key', { type: 'string', array: true, requiresArg: true, describe: 'TSIG key ALG:NAME:SECRET, as dig -y (repeatable; ALG hmac-sha256, hmac-sha512, hmac-sha1, ...; SECRET base64)' })
+    .option('allow-transfer', { type: 'string', array: true, requiresArg: true, describe: 'Allow AXFR/IXFR from ADDR[/PREFIX][@KEYNAME] (repeatable; default: nobody)' })
     .option('check', { type: 'boolean', default: false, describe: 'Check the zone files, print errors as file:line:column, exit 0 or 1' })
     .option('help', { type: 'boolean', alias: 'h', describe: 'Show this help' })
     .option('version', { type: 'boolean', alias: 'v', describe: 'Show the version' })
@@ -110,7 +115,19 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     rrlRate: parseCount('--rrl-rate', parsed['rrl-rate'], DEFAULTS.rrlRate, 1_000_000),
     rrlSlip: parseCount('--rrl-slip', parsed['rrl-slip'], DEFAULTS.rrlSlip, 10),
     check: parsed.check,
+    tsigKeys: (parsed['tsig-key'] ?? []).map((text) => usage(() => parseTsigKey(text), TsigKeyError, '--tsig-key')),
+    allowTransfer: (parsed['allow-transfer'] ?? []).map((text) => usage(() => (parseTransferRule(text), text), TransferRuleError, '--allow-transfer')),
   };
+}
+
+/** Runs `parse`, turning its error class into a one-line UsageError. */
+function usage<T>(parse: () => T, errorClass: new (...args: never[]) => Error, flag: string): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof errorClass) throw new UsageError(err.message.startsWith('--') ? err.message : `${flag}: ${err.message}`);
+    throw err;
+  }
 }
 
 function parsePort(text: string | undefined): number {
@@ -184,6 +201,8 @@ async function serve(args: Args): Promise<void> {
     queryLog: args.queryLog,
     rrlRate: args.rrlRate,
     rrlSlip: args.rrlSlip,
+    tsigKeys: args.tsigKeys,
+    allowTransfer: args.allowTransfer,
   };
   // Signals are handled from the start: the 'listening' lines are logged before createServer returns.
   const signals = handleSignals(logger);

@@ -1,15 +1,20 @@
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { rcodeToString, servfailReply, truncatedReply } from '@port53/wire';
+import { canonicalName, decode, nowSeconds, parseTsigKey, rcodeToString, servfailReply, truncatedReply, TsigKeyring } from '@port53/wire';
+import type { TsigKey } from '@port53/wire';
 import { AnswerCache } from './answer/cache.js';
-import type { Outcome } from './answer/respond.js';
+import { replySizeLimit, type Outcome } from './answer/respond.js';
+import { checkSignedQuery, signReply } from './answer/tsig.js';
 import { DEFAULTS } from './defaults.js';
 import { silentLogger, type Logger } from './log.js';
 import { RateLimiter, responseCategory, rrlCounters, type RrlCounters } from './rrl.js';
 import { buildCatalog, type Catalog } from './store/catalog.js';
 import { bindAll } from './transport/bind.js';
 import { hostPort, type Transport } from './transport/bind-error.js';
-import { ConnectionTable, listenTcp, tcpCounters, type TcpCounters, type TcpLimits } from './transport/tcp.js';
+import { ConnectionTable, listenTcp, tcpCounters, type ReplyStream, type TcpCounters, type TcpLimits } from './transport/tcp.js';
+import { parseTransferRule, type TransferRule } from './transfer/acl.js';
+import { answerTransfer } from './transfer/requests.js';
+import type { ZoneVersion, ZoneVersions } from './transfer/versions.js';
 import { listenUdp, type Client, type Listener } from './transport/udp.js';
 import { listenUdpBatch, udpBatchAddon } from './transport/udp-batch.js';
 import type { LoadedZone } from './zonefile/index.js';
@@ -49,6 +54,13 @@ export interface ServerOptions {
   rrlSlip?: number;
   /** Seconds of replies a quiet client may save up as a burst (default 1). */
   rrlWindow?: number;
+  /**
+   * TSIG keys (RFC 8945), as objects or `ALG:NAME:SECRET` text (the form of `dig -y`). Signed
+   * queries are checked against them and answered signed; an unknown key gets NOTAUTH/BADKEY.
+   */
+  tsigKeys?: readonly (TsigKey | string)[];
+  /** Who may transfer zones (AXFR, IXFR): `ADDR[/PREFIX][@KEYNAME]` each; default none. */
+  allowTransfer?: readonly string[];
 }
 
 export type OutcomeKind = Outcome['kind'];
@@ -132,6 +144,11 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
   }
   const queryLog = options.queryLog ?? DEFAULTS.queryLog;
   const rrl = rateLimiter(options);
+  const keyring = new TsigKeyring((options.tsigKeys ?? []).map((k) => (typeof k === 'string' ? parseTsigKey(k) : k)));
+  const transferRules: TransferRule[] = (options.allowTransfer ?? []).map(parseTransferRule);
+  for (const rule of transferRules) {
+    if (rule.key !== undefined && !keyring.get(rule.key)) throw new RangeError(`--allow-transfer ${rule.text}: no TSIG key named ${rule.key}`);
+  }
 
   // Initial load: all or nothing.
   const results = await loadZones(await listZones(spec));
@@ -147,6 +164,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
   if (served.size === 0) logger.warn({ event: 'no-zones', ...spec }, 'no zones to serve: every query will be REFUSED');
   let catalog: Catalog = buildCatalog([...served.values()]);
   let answers = new AnswerCache(catalog);
+  let versions = versionsOf(served.values());
 
   const stats: ServerStats = {
     queries: { udp: 0, tcp: 0 },
@@ -156,20 +174,44 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     rrl: rrl?.counters ?? rrlCounters(),
   };
 
-  const handle = (query: Uint8Array, client: Client): Uint8Array | undefined => {
+  const handle = (received: Uint8Array, client: Client): Uint8Array | ReplyStream | undefined => {
     stats.queries[client.transport]++;
     try {
+      const now = nowSeconds();
+      const gate = checkSignedQuery(received, keyring, now);
+      if (gate.kind === 'rejected') {
+        stats.outcomes[gate.outcome.kind]++;
+        logger.info({ event: 'tsig-rejected', client: hostPort(client.address, client.port), transport: client.transport, reason: gate.outcome.reason }, `query from ${hostPort(client.address, client.port)} rejected: ${gate.outcome.reason}`);
+        return gate.outcome.reply;
+      }
+      const query = gate.kind === 'signed' ? gate.query : received;
+      const signing = gate.kind === 'signed' ? { key: gate.key, mac: gate.mac, clock: nowSeconds } : undefined;
+      const transfer = answerTransfer(query, client.transport, client.address, signing, { versions, rules: transferRules });
+      if (transfer) {
+        stats.outcomes[transfer.outcome.kind]++;
+        const level = transfer.log.kind === 'refused' || transfer.log.kind === 'notauth' ? 'warn' : 'info';
+        logger[level]({ event: 'transfer', client: hostPort(client.address, client.port), transport: client.transport, key: gate.kind === 'signed' ? gate.keyName : undefined, ...transfer.log }, `${transfer.log.kind} ${transfer.log.zone} to ${hostPort(client.address, client.port)}${transfer.log.reason ? `: ${transfer.log.reason}` : ''}`);
+        if (transfer.stream) return transfer.stream;
+        const reply = transfer.outcome.reply;
+        return reply && gate.kind === 'signed' && transfer.log.kind !== 'IXFR' && transfer.log.kind !== 'IXFR-SOA' ? signReply(reply, gate, now, 65535) : reply;
+      }
       const outcome = answers.respond(query, client.transport);
       stats.outcomes[outcome.kind]++;
       if (queryLog) logQuery(logger, outcome, client);
       else if (outcome.kind === 'dropped') logger.debug({ event: 'dropped', client: hostPort(client.address, client.port), transport: client.transport, reason: outcome.reason }, 'query dropped');
-      if (rrl && client.transport === 'udp' && outcome.reply) return rateLimited(rrl, outcome, catalog, client);
-      return outcome.reply;
+      const reply = rrl && client.transport === 'udp' && outcome.reply ? rateLimited(rrl, outcome, catalog, client) : outcome.reply;
+      if (!reply || gate.kind !== 'signed') return reply;
+      return signReply(reply, gate, now, replySizeLimit(decode(query).edns, client.transport));
     } catch (err) {
       stats.errors++;
       logger.error({ event: 'query-error', err, client: hostPort(client.address, client.port), transport: client.transport }, 'answering a query failed');
-      return servfailReply(query); // RFC 8906 §3.1: a bug in the answer code still gets SERVFAIL, not silence
+      return servfailReply(received); // RFC 8906 §3.1: a bug in the answer code still gets SERVFAIL, not silence
     }
+  };
+  // UDP never gets a stream: transfers over UDP are single replies.
+  const handleUdp = (query: Uint8Array, client: Client): Uint8Array | undefined => {
+    const reply = handle(query, client);
+    return reply instanceof Uint8Array ? reply : undefined;
   };
   const onSocketError = (err: Error) => logger.error({ event: 'socket-error', err }, 'socket error');
   const udpPath = chooseUdpPath(options.udpBatch ?? DEFAULTS.udpBatch);
@@ -185,7 +227,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     explicitAddresses,
     bind: (transport, address, p) =>
       transport === 'udp'
-        ? listenUdpOn(address)({ address, port: p, handler: handle, onError: onSocketError })
+        ? listenUdpOn(address)({ address, port: p, handler: handleUdp, onError: onSocketError })
         : listenTcp({ address, port: p, handler: handle, limits, table, onError: onSocketError }),
   });
   for (const s of skipped) {
@@ -231,6 +273,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     answers = new AnswerCache(nextCatalog); // and none of the old zones' encoded replies
     served.clear();
     for (const [key, zone] of next) served.set(key, zone);
+    versions = versionsOf(served.values()); // transfers under way keep the version they started with
     const result: ReloadResult = { ok: failed.length === 0, loaded, failed, removed, zones: served.size, ms: Math.round(performance.now() - started) };
     for (const r of fresh) if (r.ok) logZoneLoaded(logger, r.zone, r.ms);
     for (const f of failed) logZoneFailed(logger, f);
@@ -263,6 +306,13 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
       return closing;
     },
   };
+}
+
+/** The served zones as transfers see them: each a snapshot that is never changed. */
+function versionsOf(zones: Iterable<LoadedZone>): ZoneVersions {
+  const byOrigin = new Map<string, ZoneVersion>();
+  for (const z of zones) byOrigin.set(canonicalName(z.origin), z);
+  return { current: (origin) => byOrigin.get(canonicalName(origin)) };
 }
 
 /** Which UDP transport serves, and why: the batching addon unless it is missing or turned off. */

@@ -11,6 +11,7 @@ export type WireErrorCode =
   | 'BAD_OPT' // a malformed or misplaced OPT record
   | 'BAD_NAME' // encode: a name that cannot be written (empty label, bad escape)
   | 'BAD_FIELD' // encode: a header or record field out of range, an unknown type or class name
+  | 'BAD_TSIG' // a TSIG record that is misplaced or malformed (RFC 8945 §5.1: FORMERR)
   | 'INTERNAL' // a decoder bug caught by the safety net (never expected; reported, not thrown raw)
   | 'TOO_LARGE'; // encode: the message cannot fit in 65535 octets or maxSize even truncated
 

@@ -17,3 +17,8 @@ export type { QuestionScan } from './question.js';
 export type { Header } from './header.js';
 export { decodeNaptrRdata, encodeStubQuery, messageId } from './stub-resolver.js';
 export type { NaptrData, StubQuery } from './stub-resolver.js';
+export {
+  findTsig, nowSeconds, parseTsigKey, signMessage, tsigAlgorithm, tsigErrorReply, tsigLength, verifyRequest,
+  TsigError, TsigKeyError, TsigKeyring, TsigStreamSigner, TsigStreamVerifier, TsigVerifyError, TSIG_FUDGE,
+} from './tsig.js';
+export type { SignedMessage, SignOptions, TsigAlgorithm, TsigCheck, TsigKey, TsigRecord } from './tsig.js';

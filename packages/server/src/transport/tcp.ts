@@ -1,7 +1,15 @@
 import net from 'node:net';
 import { HEADER_LENGTH } from '@port53/wire';
 import { toBindError } from './bind-error.js';
-import type { Client, Listener, QueryHandler } from './udp.js';
+import type { Client, Listener } from './udp.js';
+
+/** Several replies to one query (a zone transfer, RFC 5936 §2.2), pulled one at a time as the socket drains. */
+export interface ReplyStream {
+  readonly messages: Iterator<Uint8Array>;
+}
+
+/** Answers one TCP query: one reply, a stream of replies, or nothing. Must not throw. */
+export type TcpQueryHandler = (query: Uint8Array, client: Client) => Uint8Array | ReplyStream | undefined;
 
 /** The TCP counters a server exposes in its stats. */
 export interface TcpCounters {
@@ -74,7 +82,7 @@ export class ConnectionTable {
 export interface TcpOptions {
   address: string;
   port: number;
-  handler: QueryHandler;
+  handler: TcpQueryHandler;
   limits: TcpLimits;
   table: ConnectionTable;
   onError: (err: Error) => void;
@@ -125,6 +133,8 @@ function serveConnection(socket: net.Socket, options: TcpOptions): void {
   let inFlight = 0;
   let paused = false;
   let ended = false;
+  // A transfer being sent: later queries wait until its last message is queued.
+  let streaming: Iterator<Uint8Array> | undefined;
   // A message whose first octet has arrived must be complete within messageTimeoutMs, so a client
   // trickling octets (never idle) cannot hold a connection slot for ever (Knot's tcp-io-timeout).
   let messageTimer: NodeJS.Timeout | undefined;
@@ -157,6 +167,7 @@ function serveConnection(socket: net.Socket, options: TcpOptions): void {
 
   function processFrames(): void {
     while (!socket.destroyed) {
+      if (streaming && !pump()) return;
       // RFC 7766 §6.2.1.1: pipelined queries are fine, but a client that does not read its replies stops being read.
       if (inFlight >= limits.maxPipelined || socket.writableLength >= limits.writeHighWaterBytes) {
         if (!paused) {
@@ -178,10 +189,36 @@ function serveConnection(socket: net.Socket, options: TcpOptions): void {
       input = input.subarray(2 + length);
       clearMessageTimer();
       const reply = handler(query, client);
-      if (reply) send(reply);
+      if (reply instanceof Uint8Array) send(reply);
+      else if (reply) streaming = reply.messages;
     }
     if (input.length > 0 && !socket.destroyed) armMessageTimer();
     finishIfDone();
+  }
+
+  /** Queues a stream's messages until the write buffer is full (false) or the stream ends (true). */
+  function pump(): boolean {
+    while (streaming && !socket.destroyed) {
+      if (socket.writableLength >= limits.writeHighWaterBytes) {
+        if (!paused) {
+          paused = true;
+          socket.pause();
+        }
+        return false;
+      }
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = streaming.next();
+      } catch (err) {
+        // A message that cannot be built: end the connection so the client sees an incomplete transfer.
+        options.onError(err instanceof Error ? err : new Error(String(err)));
+        socket.destroy();
+        return false;
+      }
+      if (next.done) streaming = undefined;
+      else send(next.value);
+    }
+    return !socket.destroyed;
   }
 
   function armMessageTimer(): void {
@@ -213,7 +250,7 @@ function serveConnection(socket: net.Socket, options: TcpOptions): void {
 
   function resumeIfRoom(): void {
     if (!paused || socket.destroyed) return;
-    if (inFlight >= limits.maxPipelined || socket.writableLength >= limits.writeHighWaterBytes) return;
+    if ((!streaming && inFlight >= limits.maxPipelined) || socket.writableLength >= limits.writeHighWaterBytes) return;
     paused = false;
     socket.resume();
     processFrames();
@@ -221,6 +258,6 @@ function serveConnection(socket: net.Socket, options: TcpOptions): void {
 
   function finishIfDone(): void {
     // The client has shut down its side and every complete query is answered: end ours (queued replies still go out).
-    if (ended && !paused && !socket.destroyed && socket.writable) socket.end();
+    if (ended && !paused && !streaming && !socket.destroyed && socket.writable) socket.end();
   }
 }
