@@ -4,7 +4,7 @@
  * (BADKEY, BADSIG, BADTIME, BADTRUNC), as NSD and Knot do, and a good one gets a signed reply.
  * Pure: the time comes in as an argument.
  */
-import { decode, decodeHeader, encodeMessage, findTsig, Rcode, signMessage, tsigErrorReply, tsigLength, verifyRequest, WireError } from '@port53/wire';
+import { decode, decodeHeader, encodeMessage, findTsig, Rcode, signMessage, truncatedReply, tsigErrorReply, tsigLength, verifyRequest, WireError } from '@port53/wire';
 import type { MessageInit, SignedMessage, TsigKey, TsigKeyring } from '@port53/wire';
 import type { Outcome } from './respond.js';
 
@@ -44,14 +44,8 @@ export function checkSignedQuery(query: Uint8Array, keys: TsigKeyring, now: numb
 /** Signs a reply to a signed query; a reply too large for UDP once signed goes out truncated (TC). */
 export function signReply(reply: Uint8Array, signed: Extract<SignedQuery, { kind: 'signed' }>, now: number, maxSize: number): Uint8Array {
   let body = reply;
-  if (reply.length + tsigLength(signed.key) > maxSize) body = truncated(reply);
+  if (reply.length + tsigLength(signed.key) > maxSize) body = truncatedReply(reply) ?? reply;
   return signMessage(body, signed.key, { now, requestMac: signed.mac }).bytes;
-}
-
-/** The reply cut to header, question and OPT, with TC set. */
-function truncated(reply: Uint8Array): Uint8Array {
-  const m = decode(reply);
-  return encodeMessage({ ...m, flags: { ...m.flags, tc: true }, answers: [], authorities: [], additionals: [] }).bytes;
 }
 
 /** A header-and-question reply with `rcode` (OPT echoed as ours when the query had one). */
