@@ -37,7 +37,6 @@ const EXCEPTIONS: Record<string, string> = {
   'broken-generic-length.zone': 'NSD ignores the \\# length; RFC 3597 §5 requires it to match the octets given; Knot refuses too',
   'broken-mx-preference-65536.zone': 'NSD silently stores 65536 as 0; Knot refuses too',
   'broken-mx-preference-negative.zone': 'NSD silently stores -1 as 65535; Knot refuses too',
-  'broken-no-ns.zone': 'NSD loads it and Knot warns; a zone without apex NS cannot be delegated to (RFC 1034 §4.2.1), and BIND refuses it',
   'broken-no-ttl.zone': 'NSD and Knot use 3600; with no TTL, no $TTL and no earlier record, RFC 1035 §5.1 gives no value to use',
   'broken-parens-unclosed.zone': "NSD reads to the end of file inside '(' and turns the next record's fields into TXT strings; Knot refuses too",
   'broken-srv-port-65536.zone': 'NSD silently stores 65536 as 0; Knot refuses too',

@@ -16,6 +16,8 @@ export interface ZoneEntry {
   origin?: Name;
   /** $INCLUDE stays inside this directory. */
   root: string;
+  /** A relative $INCLUDE not beside the including file is looked for here (default: root). */
+  includeBase?: string;
 }
 
 export interface ZoneSummary {
@@ -62,7 +64,8 @@ export async function listZones(spec: ZoneSpec): Promise<ZoneEntry[]> {
     }
   }
   for (const zone of spec.zones ?? []) {
-    entries.push({ key: path.resolve(zone.file), file: zone.file, origin: zone.origin, root: path.dirname(path.resolve(zone.file)) });
+    // As NSD and BIND read a zone named on its own: relative $INCLUDEs from where we run, too.
+    entries.push({ key: path.resolve(zone.file), file: zone.file, origin: zone.origin, root: path.dirname(path.resolve(zone.file)), includeBase: process.cwd() });
   }
   return entries;
 }
@@ -73,7 +76,7 @@ export async function loadZones(entries: readonly ZoneEntry[]): Promise<ZoneResu
   for (const entry of entries) {
     const started = performance.now();
     try {
-      const zone = await loadZone({ file: entry.file, origin: entry.origin }, { root: entry.root });
+      const zone = await loadZone({ file: entry.file, origin: entry.origin }, { root: entry.root, includeBase: entry.includeBase });
       results.push({ entry, ok: true, zone, ms: elapsed(started) });
     } catch (err) {
       results.push({ entry, ok: false, error: asZoneLoadError(err, entry.file), ms: elapsed(started) });

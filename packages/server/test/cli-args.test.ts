@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +80,24 @@ describe('port53d --check', () => {
   test('--zone ORIGIN=FILE checks just that file under that origin', async () => {
     const r = await runPort53d(['--check', '--zone', `other.test=${path.join(dir, 'good.test.zone')}`]);
     expect(r).toMatchObject({ code: 0, stdout: 'zone other.test/IN: loaded serial 7\nOK\n' });
+  });
+
+  test('a zone without apex NS: the warning printed, loaded, exit 0 (Knot warns, NSD accepts)', async () => {
+    const file = path.join(dir, 'bare.db');
+    await writeFile(file, '$TTL 300\n@ SOA ns1 host 9 1 1 1 1\nns1 A 192.0.2.1\n');
+    const r = await runPort53d(['--check', '--zone', `bare.test=${file}`]);
+    expect(r).toMatchObject({
+      code: 0,
+      stdout: `${file}:2:1: warning: no NS records at the zone's apex bare.test.; a parent cannot delegate to it\nzone bare.test/IN: loaded serial 9\nOK\n`,
+    });
+  });
+
+  test('--zone: a relative $INCLUDE is found from the working directory too (NSD, BIND)', async () => {
+    await mkdir(path.join(dir, 'inc', 'parts'), { recursive: true });
+    await writeFile(path.join(dir, 'inc', 'parts', 'hosts.inc'), 'www A 192.0.2.8\n');
+    await writeFile(path.join(dir, 'inc', 'cwd.zone'), '$TTL 300\n@ SOA ns1 host 3 1 1 1 1\n@ NS ns1\n$INCLUDE inc/parts/hosts.inc\n');
+    const r = await runPort53d(['--check', '--zone', 'cwd.test=inc/cwd.zone'], { cwd: dir });
+    expect(r).toMatchObject({ code: 0, stdout: 'zone cwd.test/IN: loaded serial 3\nOK\n' });
   });
 
   test('a missing directory: one line naming the fix, exit 1', async () => {

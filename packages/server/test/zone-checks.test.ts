@@ -30,7 +30,6 @@ describe('zone checks', () => {
     ['DNAME owners compare case-insensitively', `${APEX}OLD DNAME new\nwww.old A 192.0.2.1\n`, ['DATA_BELOW_DNAME@5:1']],
     ['two DNAMEs at one name (NSD)', `${APEX}old DNAME new\nold DNAME newer\n`, ['MULTIPLE_DNAME@5:1']],
     ['a DNAME beside a CNAME (NSD)', `${APEX}old CNAME new\nold DNAME new\n`, ['CNAME_AND_OTHER_DATA@4:1']],
-    ['no NS at the apex (reported at the SOA)', '$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 300\nsub NS ns1\n', ['NO_NS@2:1']],
     ['CNAME beside other data', `${APEX}www A 192.0.2.1\nwww CNAME web\n`, ['CNAME_AND_OTHER_DATA@5:1']],
     ['CNAME beside other data, CNAME first', `${APEX}www CNAME web\nwww TXT "x"\n`, ['CNAME_AND_OTHER_DATA@4:1']],
     ['CNAME names compare case-insensitively', `${APEX}www CNAME web\nWWW A 192.0.2.1\n`, ['CNAME_AND_OTHER_DATA@4:1']],
@@ -74,6 +73,29 @@ describe('zone checks', () => {
       'www.example.test. 60 IN A 192.0.2.3',
       'www.example.test. 600 IN AAAA 2001:db8::1', // another RRset keeps its TTL
     ]);
+  });
+
+  test.each([
+    ['no NS at all', '$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 300\nwww A 192.0.2.1\n', ['warning NO_NS@2:1']],
+    ['NS only below the apex (a delegation)', '$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 300\nsub NS ns1\n', ['warning NO_NS@2:1']],
+    ['no SOA and no NS: the SOA is the error', '$TTL 300\nwww A 192.0.2.1\n', ['NO_SOA@0:0', 'warning NO_NS@0:0']],
+  ])('a zone without apex NS loads with a warning, as Knot (NSD says nothing): %s', (_name, text, expected) => {
+    const result = check(text);
+    expect(result.errors).toEqual(expected);
+    if (!expected.some((e) => !e.startsWith('warning'))) expect(result.records.length).toBe(text.split('\n').length - 2);
+  });
+
+  // Written as RFC 3597 generic rdata: the checks read only owner, type and TTL. The first two
+  // octets are the type covered (RFC 4034 §3.1), here A (1), AAAA (28) or MX (15).
+  const sig = (ttl: number, covered: number, n: number) => `www ${ttl} RRSIG \\# 4 ${covered.toString(16).padStart(4, '0')}00${n.toString(16).padStart(2, '0')}`;
+  test.each([
+    ['RRSIGs over A, AAAA and MX, each with its RRset\'s TTL', [sig(600, 1, 1), sig(60, 28, 2), sig(3600, 15, 3)], [600, 60, 3600]],
+    ['two RRSIGs over one type (two keys), TTLs as written', [sig(600, 1, 1), sig(300, 1, 2)], [600, 300]],
+    ['RRSIGs written out of order among other records', [sig(60, 28, 1), 'www 600 A 192.0.2.1', sig(600, 1, 2)], [60, 600, 600]],
+  ])('RRSIGs keep each its own TTL, with no TTL warning (RFC 4034 §3): %s', (_name, lines, ttls) => {
+    const result = check(`${APEX}${lines.join('\n')}\n`);
+    expect(result.errors).toEqual([]);
+    expect(result.records.slice(2).map((r) => Number(r.split(' ')[1]))).toEqual(ttls);
   });
 
   test('a duplicate with a lower TTL still lowers the RRset', () => {

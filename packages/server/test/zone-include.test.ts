@@ -89,3 +89,52 @@ describe('$INCLUDE through symlinks', () => {
     expect(zone.records.map((r) => r.name)).toEqual(['link.test', 'link.test', 'www.link.test', 'www.abs.link.test']);
   });
 });
+
+describe('$INCLUDE with a relative path: beside the including file (Knot), then the zones directory or working directory (NSD, BIND)', () => {
+  let tmp: string;
+  let zones: string;
+  const head = '$ORIGIN where.test.\n$TTL 60\n@ SOA ns1 h 1 2 3 4 5\n  NS ns1\n';
+  const files: Record<string, string> = {
+    'zones/parts/knot.inc': 'knot A 192.0.2.1\n',
+    'zones/parts/nsd.inc': 'nsd A 192.0.2.2\n',
+    'zones/parts/both.inc': 'both A 192.0.2.3\n',
+    'zones/both.inc': 'both A 192.0.2.4\n',
+    'zones/parts/cwd.inc': 'cwd A 192.0.2.5\n',
+    'secret.inc': 'secret TXT "outside the zones directory"\n',
+  };
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'port53-include-base-'));
+    zones = path.join(tmp, 'zones');
+    await mkdir(path.join(zones, 'parts'), { recursive: true });
+    for (const [name, text] of Object.entries(files)) await writeFile(path.join(tmp, name), text);
+  });
+  afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+  /** A zone whose file includes parts/chain.inc, which holds `line`; loaded with the given base (default: the zones directory). */
+  async function load(line: string, includeBase?: string): Promise<string[]> {
+    await writeFile(path.join(zones, 'parts', 'chain.inc'), `${line}\n`);
+    await writeFile(path.join(zones, 'where.zone'), `${head}$INCLUDE parts/chain.inc\n`);
+    try {
+      const zone = await loadZone({ file: path.join(zones, 'where.zone') }, { root: zones, includeBase: includeBase ?? zones });
+      return zone.records.slice(2).map((r) => formatRecord(r).replaceAll('\t', ' '));
+    } catch (e) {
+      if (!(e instanceof ZoneLoadError)) throw e;
+      return e.errors.map((z) => `${path.relative(tmp, z.file)}:${z.line}:${z.column} ${z.code}: ${z.message.replaceAll(tmp, '~')}`);
+    }
+  }
+
+  test.each([
+    ['beside the including file (Knot)', '$INCLUDE knot.inc', undefined, ['knot.where.test. 60 IN A 192.0.2.1']],
+    ['in the zones directory (NSD: relative to zonesdir)', '$INCLUDE parts/nsd.inc', undefined, ['nsd.where.test. 60 IN A 192.0.2.2']],
+    ['in both: beside the including file wins', '$INCLUDE both.inc', undefined, ['both.where.test. 60 IN A 192.0.2.3']],
+    ['a zone named with --zone: the working directory', '$INCLUDE zones/parts/cwd.inc', 'tmp', ['cwd.where.test. 60 IN A 192.0.2.5']],
+    ['in neither: both places named', '$INCLUDE nowhere.inc', undefined,
+      ['zones/parts/chain.inc:1:10 INCLUDE_UNREADABLE: ~/zones/parts/chain.inc:1:10: $INCLUDE "nowhere.inc" is in none of "~/zones/parts/nowhere.inc", "~/zones/nowhere.inc"']],
+    ['the working directory still never reaches outside the zones directory', '$INCLUDE secret.inc', 'tmp',
+      ['zones/parts/chain.inc:1:10 INCLUDE_UNREADABLE: ~/zones/parts/chain.inc:1:10: $INCLUDE "secret.inc" is in none of "~/zones/parts/secret.inc"; "~/secret.inc" is outside the zones directory "~/zones"']],
+    ['../ out of the zones directory from either place', '$INCLUDE ../../secret.inc', undefined,
+      ['zones/parts/chain.inc:1:10 INCLUDE_OUTSIDE_ROOT: ~/zones/parts/chain.inc:1:10: $INCLUDE "../../secret.inc" is outside the zones directory "~/zones"']],
+  ])('%s', async (_name, line, base, expected) => {
+    expect(await load(line, base === 'tmp' ? tmp : undefined)).toEqual(expected);
+  });
+});

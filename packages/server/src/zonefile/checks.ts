@@ -10,6 +10,9 @@ export type CheckReport = (code: ZoneErrorCode, reason: string, at: Place | unde
 /** Types that may sit beside a CNAME (RFC 4035 §2.5: DNSSEC's RRSIG and NSEC). */
 const BESIDE_CNAME = new Set(['RRSIG', 'NSEC']);
 
+/** Types whose records each keep the TTL written: signatures, one per covered RRset (RFC 4034 §3, RFC 2535 §4.1 for SIG). */
+const OWN_TTL = new Set(['RRSIG', 'SIG']);
+
 /** RRsets of one name searched one by one up to this many; past it, through a map. */
 const LINEAR_TYPES = 16;
 
@@ -186,13 +189,17 @@ function runChecks(origin: Name, records: ResourceRecord[], places: RecordPlaces
     const s = setOf[k];
     const nameId = nameOf[k];
     // RFC 2181 §5.2: all TTLs of an RRset are equal; like NSD and Knot, warn and take the lowest.
-    const ttl = index.lowest[s];
-    const firstTtl = index.firstTtl[s];
-    if (rr.ttl !== firstTtl && !warned.has(s)) {
-      warned.add(s);
-      report(Phase.Ttl, i, 'TTL_MISMATCH', `TTL ${rr.ttl} differs from ${firstTtl} in the ${fqdn(rr.name)} ${rr.type} RRset; all take ${ttl}`, 'warning');
+    // Signatures are not such a set: each RRSIG carries the TTL of the RRset it covers (RFC 4034
+    // §3), so RRSIGs of one owner over different types differ rightly, and each keeps its own.
+    if (!OWN_TTL.has(rr.type)) {
+      const ttl = index.lowest[s];
+      const firstTtl = index.firstTtl[s];
+      if (rr.ttl !== firstTtl && !warned.has(s)) {
+        warned.add(s);
+        report(Phase.Ttl, i, 'TTL_MISMATCH', `TTL ${rr.ttl} differs from ${firstTtl} in the ${fqdn(rr.name)} ${rr.type} RRset; all take ${ttl}`, 'warning');
+      }
+      if (rr.ttl !== ttl) rr = { ...rr, ttl };
     }
-    if (rr.ttl !== ttl) rr = { ...rr, ttl };
 
     if (index.several[s] === 1) {
       let set = seen.get(s);
@@ -243,7 +250,9 @@ function runChecks(origin: Name, records: ResourceRecord[], places: RecordPlaces
     }
   }
   if (soa < 0) report(Phase.Apex, -1, 'NO_SOA', `no SOA record at the zone's apex ${fqdn(origin)}`);
-  if (!hasNs) report(Phase.Apex, soa, 'NO_NS', `no NS records at the zone's apex ${fqdn(origin)}`);
+  // A warning, as Knot gives (NSD says nothing): test and generated zones often lack apex NS, and
+  // answering from them is well defined; only delegating to the zone needs them (RFC 1034 §4.2.1).
+  if (!hasNs) report(Phase.Apex, soa, 'NO_NS', `no NS records at the zone's apex ${fqdn(origin)}; a parent cannot delegate to it`, 'warning');
 
   // RFC 1034 §3.6.2 and RFC 2181 §10.1: a CNAME is the only data at its name, and there is one.
   for (const { cnames, names, others } of cnameNames.values()) {

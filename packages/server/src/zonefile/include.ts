@@ -7,14 +7,28 @@ export class IncludeError extends Error {
   constructor(
     readonly code: 'INCLUDE_OUTSIDE_ROOT' | 'INCLUDE_UNREADABLE' | 'BAD_ENCODING',
     message: string,
+    /** The file does not exist (the next place to look may have it). */
+    readonly missing = false,
   ) {
     super(message);
   }
 }
 
-/** RFC 1035 §5.1 leaves it open; like BIND and NSD, a relative $INCLUDE is taken from the including file's directory. */
-export function resolveInclude(fromFile: string, target: string): string {
-  return path.isAbsolute(target) ? path.normalize(target) : path.join(path.dirname(fromFile), target);
+/**
+ * Where a relative $INCLUDE may be, in order (RFC 1035 §5.1 leaves it open): beside the including
+ * file, as Knot looks; then in `base`, as NSD and BIND look in the directory they run in (the
+ * zones directory, or the working directory for zones named one by one).
+ */
+export function includeCandidates(fromFile: string, target: string, base: string): string[] {
+  if (path.isAbsolute(target)) return [path.normalize(target)];
+  const beside = path.join(path.dirname(fromFile), target);
+  const inBase = path.join(base, target);
+  return path.resolve(beside) === path.resolve(inBase) ? [beside] : [beside, inBase];
+}
+
+/** True when a reader's error says the file is not there. */
+export function isMissing(e: unknown): boolean {
+  return e instanceof IncludeError ? e.missing : (e as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
 
 /** True when `file` is `root` or below it (by path text; symlinks are checked when reading). */
@@ -32,7 +46,7 @@ export function confinedReader(root: string): (file: string) => string {
       real = realpathSync(file);
       realRoot = realpathSync(root);
     } catch (e) {
-      throw new IncludeError('INCLUDE_UNREADABLE', `cannot read "${file}": ${(e as Error).message}`);
+      throw new IncludeError('INCLUDE_UNREADABLE', `cannot read "${file}": ${(e as Error).message}`, (e as NodeJS.ErrnoException).code === 'ENOENT');
     }
     if (!isInside(realRoot, real)) {
       throw new IncludeError('INCLUDE_OUTSIDE_ROOT', `"${file}" resolves to "${real}", outside the zones directory "${realRoot}"`);

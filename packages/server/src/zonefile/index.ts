@@ -6,16 +6,20 @@
  *   minus ".zone". Every record must have class IN (CLASS1); any other class is an error, as NSD.
  * - Default TTL: $TTL (RFC 2308 §4), else the previous record's TTL (RFC 1035 §5.1). A SOA with
  *   neither takes its MINIMUM (a warning, as BIND); any other record with neither is an error.
- * - $INCLUDE: relative to the including file; refused outside `root` (default: the zone file's
- *   directory) by path and, when reading from disk, by real path after symlinks; at most 16 deep.
+ * - $INCLUDE: a relative path is looked for beside the including file (Knot), then in
+ *   `includeBase` (NSD, BIND: the zones directory, or the working directory for zones named one by
+ *   one); refused outside `root` (default: the zone file's directory) by path and, when reading
+ *   from disk, by real path after symlinks; at most 16 deep.
  *   Origin and current owner revert after it; $TTL does not (as BIND).
  * - $GENERATE: rdata may be several tokens, or one quoted token as BIND writes it; at most
  *   65536 records per directive. It does not change the current owner.
  * - Exact duplicates are dropped with a warning (NSD and Knot drop them silently). TTLs differing
- *   inside an RRset: a warning, and the whole RRset takes the lowest (RFC 2181 §5.2).
+ *   inside an RRset: a warning, and the whole RRset takes the lowest (RFC 2181 §5.2); RRSIGs are
+ *   not such a set and keep each its own TTL (RFC 4034 §3).
  * - Out-of-zone records are errors (BIND and Knot skip them with a warning): they are usually a
  *   mistyped name, and nothing a client could ask for would reach them.
- * - Also errors: no SOA, two SOAs, a SOA below the apex, no NS at the apex, CNAME beside other
+ * - No NS at the apex: a warning (Knot warns, NSD accepts); test and generated zones lack them.
+ * - Also errors: no SOA, two SOAs, a SOA below the apex, CNAME beside other
  *   data or a second CNAME (RRSIG and NSEC may sit beside it), query and meta types (RFC 6895).
  *   A CNAME loop loads: answering bounds it.
  * - Limits: 64 KiB per line, 1,000,000 records per zone (`maxRecords`), 100 errors per file.
@@ -57,6 +61,8 @@ export interface LoadedZone {
 export interface LoadOptions {
   /** $INCLUDE files must resolve, after symlinks, inside this directory (default: the zone file's directory). */
   root?: string;
+  /** Where a relative $INCLUDE not beside the including file is looked for (default: `root`). */
+  includeBase?: string;
   /** Records allowed in one zone (default DEFAULT_MAX_RECORDS). */
   maxRecords?: number;
   /** Octets the zone file may have, checked before reading (default MAX_FILE_BYTES, 256 MiB). */
@@ -103,7 +109,7 @@ function check(parsed: ParsedRecords, file: string): { origin: Name; checked: Ch
 export async function loadZone(source: ZoneSource, options: LoadOptions = {}): Promise<LoadedZone> {
   const { file } = source;
   // The file's octets and text (as large as the zone file each) are dropped once parsed.
-  const parsed = parseZoneRecords(await readZoneText(file, options.maxFileBytes ?? MAX_FILE_BYTES), { file, origin: source.origin, root: options.root ?? path.dirname(file), maxRecords: options.maxRecords });
+  const parsed = parseZoneRecords(await readZoneText(file, options.maxFileBytes ?? MAX_FILE_BYTES), { file, origin: source.origin, root: options.root ?? path.dirname(file), includeBase: options.includeBase, maxRecords: options.maxRecords });
   const result = check(parsed, file);
   const errors = result.errors.filter((e) => e.severity === 'error');
   const warnings = result.errors.filter((e) => e.severity === 'warning');

@@ -14,7 +14,7 @@ import {
 import { ZoneError, type ZoneErrorCode, type ZoneErrorSeverity } from './errors.js';
 import { lexZone, TokenArray, ZoneScanner, type EntryTokens, type ZoneToken } from './lexer.js';
 import { parseRange, rangeCount, substitute } from './generate.js';
-import { confinedReader, IncludeError, isInside, resolveInclude } from './include.js';
+import { confinedReader, IncludeError, includeCandidates, isInside, isMissing } from './include.js';
 import { RecordPlaces, type Place } from './places.js';
 import { DEFAULT_MAX_RECORDS, MAX_ERRORS, MAX_GENERATE_RECORDS, MAX_INCLUDE_DEPTH } from './limits.js';
 
@@ -24,6 +24,8 @@ export interface ParseOptions {
   origin?: Name;
   /** $INCLUDE files must resolve inside this directory (default: the file's directory). */
   root?: string;
+  /** Where a relative $INCLUDE not found beside the including file is looked for (default: `root`). */
+  includeBase?: string;
   /** Reads an $INCLUDE file (default: from disk, confined to `root` after resolving symlinks). */
   readInclude?: (file: string) => string;
   maxRecords?: number;
@@ -106,11 +108,13 @@ class ZoneParser {
   private ownerOrigin: Name | undefined;
   private ownerName: Name | undefined;
   private readonly root: string;
+  private readonly includeBase: string;
   private readonly read: (file: string) => string;
   private readonly maxRecords: number;
 
   constructor(private readonly options: ParseOptions) {
     this.root = options.root ?? path.dirname(options.file);
+    this.includeBase = options.includeBase ?? this.root;
     this.read = options.readInclude ?? confinedReader(this.root);
     this.maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
     if (options.origin !== undefined) this.apex = this.origin = parseName(options.origin);
@@ -210,8 +214,10 @@ class ZoneParser {
     if (depth + 1 > MAX_INCLUDE_DEPTH) {
       return this.report('INCLUDE_DEPTH', `$INCLUDE nested more than ${MAX_INCLUDE_DEPTH} deep (an include loop?)`, targetAt);
     }
-    const resolved = resolveInclude(at.file, target.text);
-    if (!isInside(this.root, resolved)) {
+    // Never outside the directory that holds the zones, whichever place would have the file.
+    const places = includeCandidates(at.file, target.text, this.includeBase);
+    const candidates = places.filter((c) => isInside(this.root, c));
+    if (candidates.length === 0) {
       return this.report('INCLUDE_OUTSIDE_ROOT', `$INCLUDE "${target.text}" is outside the zones directory "${this.root}"`, targetAt);
     }
     let origin = this.currentOrigin(at.file, at.line, at.column);
@@ -220,13 +226,22 @@ class ZoneParser {
       if (named === undefined) return;
       origin = named;
     }
-    let text: string;
-    try {
-      text = this.read(resolved);
-    } catch (e) {
-      const code = e instanceof IncludeError ? e.code : 'INCLUDE_UNREADABLE';
-      return this.report(code, (e as Error).message, targetAt);
+    let text: string | undefined;
+    let resolved = candidates[0];
+    for (const candidate of candidates) {
+      try {
+        text = this.read(candidate);
+        resolved = candidate;
+        break;
+      } catch (e) {
+        if (isMissing(e) && candidate !== candidates.at(-1)) continue;
+        const code = e instanceof IncludeError ? e.code : 'INCLUDE_UNREADABLE';
+        const outside = places.filter((c) => !candidates.includes(c)).map((c) => `; "${c}" is outside the zones directory "${this.root}"`).join('');
+        const why = places.length > 1 && isMissing(e) ? `$INCLUDE "${target.text}" is in none of ${candidates.map((c) => `"${c}"`).join(', ')}${outside}` : (e as Error).message;
+        return this.report(code, why, targetAt);
+      }
     }
+    if (text === undefined) return;
     const saved = { origin: this.origin, lastOwner: this.lastOwner };
     this.origin = origin;
     try {
