@@ -22,3 +22,6 @@ export {
   TsigError, TsigKeyError, TsigKeyring, TsigStreamSigner, TsigStreamVerifier, TsigVerifyError, TSIG_FUDGE,
 } from './tsig.js';
 export type { SignedMessage, SignOptions, TsigAlgorithm, TsigCheck, TsigKey, TsigRecord } from './tsig.js';
+export { siphash24 } from './siphash.js';
+export * from './edns-options.js';
+export { chaosTxt } from './chaos.js';
