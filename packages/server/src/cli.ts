@@ -4,6 +4,7 @@ import { parseName, parseTsigKey, TsigKeyError, type TsigKey } from '@port53/wir
 import yargs from 'yargs';
 import { DEFAULTS, LOG_LEVELS, type LogLevel } from './defaults.js';
 import { createLogger, type Logger } from './log.js';
+import { serverIdentity } from './identity-config.js';
 import { createServer, type Server, type ServerOptions } from './server.js';
 import { BindError } from './transport/bind-error.js';
 import { parseTransferRule, TransferRuleError } from './transfer/acl.js';
@@ -33,6 +34,10 @@ interface Args {
   queryLog: boolean;
   rrlRate: number;
   rrlSlip: number;
+  identity?: string;
+  versionString?: string;
+  nsid?: string;
+  cookies: boolean;
   check: boolean;
   tsigKeys: TsigKey[];
   allowTransfer: string[];
@@ -78,6 +83,10 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     .option('rrl-slip', { type: 'string', requiresArg: true, describe: `Of the replies over the rate, send every Nth truncated (TC=1, so clients retry over TCP) and drop the rest; 0 drops all (default ${DEFAULTS.rrlSlip})` })
     .option('tsig-key', { type: 'string', array: true, requiresArg: true, describe: 'TSIG key ALG:NAME:SECRET, as dig -y (repeatable; ALG hmac-sha256, hmac-sha512, hmac-sha1, ...; SECRET base64)' })
     .option('allow-transfer', { type: 'string', array: true, requiresArg: true, describe: 'Allow AXFR/IXFR from ADDR[/PREFIX][@KEYNAME] (repeatable; default: nobody)' })
+    .option('identity', { type: 'string', requiresArg: false, describe: 'CH TXT id.server and hostname.bind answer (default the host name; "" hides them: REFUSED)' })
+    .option('version-string', { type: 'string', requiresArg: false, describe: 'CH TXT version.bind and version.server answer (default "port53d VERSION"; "" hides them)' })
+    .option('nsid', { type: 'string', requiresArg: true, describe: 'NSID (RFC 5001) for queries that ask: ascii_TEXT, hex digits or 0xHEX as in NSD and Knot (default none)' })
+    .option('cookies', { type: 'boolean', default: DEFAULTS.cookies, describe: 'Answer DNS cookies (RFC 7873/9018; --no-cookies: ignore them)' })
     .option('check', { type: 'boolean', default: false, describe: 'Check the zone files, print errors as file:line:column, exit 0 or 1' })
     .option('help', { type: 'boolean', alias: 'h', describe: 'Show this help' })
     .option('version', { type: 'boolean', alias: 'v', describe: 'Show the version' })
@@ -114,6 +123,10 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     queryLog: parsed['query-log'],
     rrlRate: parseCount('--rrl-rate', parsed['rrl-rate'], DEFAULTS.rrlRate, 1_000_000),
     rrlSlip: parseCount('--rrl-slip', parsed['rrl-slip'], DEFAULTS.rrlSlip, 10),
+    identity: parsed.identity,
+    versionString: parsed['version-string'],
+    nsid: checkNsid(parsed.nsid),
+    cookies: parsed.cookies,
     check: parsed.check,
     tsigKeys: (parsed['tsig-key'] ?? []).map((text) => usage(() => parseTsigKey(text), TsigKeyError, '--tsig-key')),
     allowTransfer: (parsed['allow-transfer'] ?? []).map((text) => usage(() => (parseTransferRule(text), text), TransferRuleError, '--allow-transfer')),
@@ -128,6 +141,16 @@ function usage<T>(parse: () => T, errorClass: new (...args: never[]) => Error, f
     if (err instanceof errorClass) throw new UsageError(err.message.startsWith('--') ? err.message : `${flag}: ${err.message}`);
     throw err;
   }
+}
+
+function checkNsid(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    serverIdentity({ nsid: text });
+  } catch (err) {
+    throw new UsageError(`--nsid: ${(err as Error).message}`);
+  }
+  return text;
 }
 
 function parsePort(text: string | undefined): number {
@@ -203,6 +226,10 @@ async function serve(args: Args): Promise<void> {
     rrlSlip: args.rrlSlip,
     tsigKeys: args.tsigKeys,
     allowTransfer: args.allowTransfer,
+    identity: args.identity,
+    version: args.versionString,
+    nsid: args.nsid,
+    cookies: args.cookies,
   };
   // Signals are handled from the start: the 'listening' lines are logged before createServer returns.
   const signals = handleSignals(logger);

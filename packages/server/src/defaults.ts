@@ -40,6 +40,10 @@ export const DEFAULTS = {
   rrlWindow: 1,
   /** RRL buckets kept at most (each a few dozen octets): bounds memory under spoofed-source floods. */
   rrlMaxEntries: 100_000,
+  /** Server cookies (RFC 7873) on, as BIND and NSD 4.8 answer them. */
+  cookies: true,
+  /** The cookie secret is replaced this often; the previous one keeps verifying one more period (RFC 9018 §4.4). */
+  cookieSecretSeconds: 3600,
   /** With port 0, how many times to pick a new ephemeral port when TCP finds the UDP port taken. */
   bindAttempts: 8,
 } as const;

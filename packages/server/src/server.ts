@@ -3,8 +3,10 @@ import { performance } from 'node:perf_hooks';
 import { canonicalName, decode, nowSeconds, parseTsigKey, rcodeToString, servfailReply, truncatedReply, TsigKeyring } from '@port53/wire';
 import type { TsigKey } from '@port53/wire';
 import { AnswerCache } from './answer/cache.js';
-import { replySizeLimit, type Outcome } from './answer/respond.js';
+import { replySizeLimit, type Outcome, type RespondExtras } from './answer/respond.js';
 import { checkSignedQuery, signReply } from './answer/tsig.js';
+import { CookieSecrets } from './cookie-secrets.js';
+import { serverIdentity } from './identity-config.js';
 import { DEFAULTS } from './defaults.js';
 import { silentLogger, type Logger } from './log.js';
 import { RateLimiter, responseCategory, rrlCounters, type RrlCounters } from './rrl.js';
@@ -61,6 +63,14 @@ export interface ServerOptions {
   tsigKeys?: readonly (TsigKey | string)[];
   /** Who may transfer zones (AXFR, IXFR): `ADDR[/PREFIX][@KEYNAME]` each; default none. */
   allowTransfer?: readonly string[];
+  /** CH TXT id.server and hostname.bind (default the host name); '' hides them (REFUSED). */
+  identity?: string;
+  /** CH TXT version.bind and version.server (default "port53d VERSION"); '' hides them. */
+  version?: string;
+  /** NSID (RFC 5001) for queries that ask: octets, or text as --nsid takes it (ascii_TEXT, hex, 0xHEX); default none. */
+  nsid?: string | Uint8Array;
+  /** Server cookies (RFC 7873, RFC 9018) with a secret replaced hourly (default true). */
+  cookies?: boolean;
 }
 
 export type OutcomeKind = Outcome['kind'];
@@ -82,6 +92,8 @@ export interface ServerStats {
   tcp: TcpCounters;
   /** UDP replies over the rate limit: sent truncated (slipped) or not sent (dropped). */
   rrl: RrlCounters;
+  /** Queries with a COOKIE option: only a client cookie, a server cookie that verified, one that did not. */
+  cookies: { clientOnly: number; valid: number; invalid: number };
 }
 
 /** A zone that could not be (re)loaded. With `previous`, that older version is still served. */
@@ -149,6 +161,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
   for (const rule of transferRules) {
     if (rule.key !== undefined && !keyring.get(rule.key)) throw new RangeError(`--allow-transfer ${rule.text}: no TSIG key named ${rule.key}`);
   }
+  const identity = serverIdentity(options);
+  const cookieSecrets = options.cookies ?? DEFAULTS.cookies ? new CookieSecrets(DEFAULTS.cookieSecretSeconds, nowSeconds()) : undefined;
 
   // Initial load: all or nothing.
   const results = await loadZones(await listZones(spec));
@@ -172,7 +186,9 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     errors: 0,
     tcp: tcpCounters(),
     rrl: rrl?.counters ?? rrlCounters(),
+    cookies: { clientOnly: 0, valid: 0, invalid: 0 },
   };
+  const cookieCounts = { 'client-only': 'clientOnly', valid: 'valid', invalid: 'invalid' } as const;
 
   const handle = (received: Uint8Array, client: Client): Uint8Array | ReplyStream | undefined => {
     stats.queries[client.transport]++;
@@ -195,8 +211,11 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
         const reply = transfer.outcome.reply;
         return reply && gate.kind === 'signed' && transfer.log.kind !== 'IXFR' && transfer.log.kind !== 'IXFR-SOA' ? signReply(reply, gate, now, 65535) : reply;
       }
-      const outcome = answers.respond(query, client.transport);
+      const extras: RespondExtras = { identity };
+      if (cookieSecrets) extras.cookies = { secrets: cookieSecrets.at(now), now, address: client.address };
+      const outcome = answers.respond(query, client.transport, extras);
       stats.outcomes[outcome.kind]++;
+      if (outcome.cookie) stats.cookies[cookieCounts[outcome.cookie]]++;
       if (queryLog) logQuery(logger, outcome, client);
       else if (outcome.kind === 'dropped') logger.debug({ event: 'dropped', client: hostPort(client.address, client.port), transport: client.transport, reason: outcome.reason }, 'query dropped');
       const reply = rrl && client.transport === 'udp' && outcome.reply ? rateLimited(rrl, outcome, catalog, client) : outcome.reply;
@@ -335,6 +354,8 @@ function rateLimiter(options: ServerOptions): RateLimiter | undefined {
 
 /** The reply, its truncated form, or nothing, as the rate limiter decides. */
 function rateLimited(rrl: RateLimiter, outcome: Outcome, catalog: Catalog, client: Client): Uint8Array | undefined {
+  // A server cookie we made proves the source address is the client's (RFC 7873 §5.2.5): not spoofed, so not limited, as BIND does.
+  if (outcome.cookie === 'valid') return outcome.reply;
   const verdict = rrl.check(client.address, responseCategory(outcome, catalog), performance.now());
   if (verdict === 'send') return outcome.reply;
   return verdict === 'slip' ? truncatedReply(outcome.reply!) : undefined;

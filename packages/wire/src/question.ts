@@ -23,10 +23,12 @@ export interface QuestionScan {
   udpPayloadSize: number;
   /** The DO bit (RFC 3225 §3). */
   do: boolean;
+  /** Octets of options in the OPT (0: none): a reply may depend on them (NSID, COOKIE). */
+  optionsLength: number;
 }
 
 export function questionScan(): QuestionScan {
-  return { nameEnd: 0, qtype: 0, qclass: 0, edns: false, ednsVersion: 0, udpPayloadSize: 0, do: false };
+  return { nameEnd: 0, qtype: 0, qclass: 0, edns: false, ednsVersion: 0, udpPayloadSize: 0, do: false, optionsLength: 0 };
 }
 
 /**
@@ -64,7 +66,8 @@ export function scanQuestion(bytes: Uint8Array, out: QuestionScan): boolean {
   out.udpPayloadSize = (bytes[pos + 3] << 8) | bytes[pos + 4];
   out.ednsVersion = bytes[pos + 6];
   out.do = (bytes[pos + 7] & 0x80) !== 0;
-  const end = pos + 11 + ((bytes[pos + 9] << 8) | bytes[pos + 10]);
+  out.optionsLength = (bytes[pos + 9] << 8) | bytes[pos + 10];
+  const end = pos + 11 + out.optionsLength;
   if (end > total) return false;
   // Options are dropped from the reply, but their framing must hold as decodeOpt checks it.
   for (let p = pos + 11; p < end; ) {

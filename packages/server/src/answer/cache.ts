@@ -8,7 +8,7 @@ import type { QuestionScan } from '@port53/wire';
 import type { Catalog } from '../store/catalog.js';
 import { ANSWER_CACHE_BYTES, ANSWER_CACHE_ENTRIES } from './defaults.js';
 import { replySizeLimit, respond } from './respond.js';
-import type { Outcome, Transport } from './respond.js';
+import type { Outcome, RespondExtras, Transport } from './respond.js';
 
 export interface AnswerCacheLimits {
   /** Replies kept at most (default ANSWER_CACHE_ENTRIES). */
@@ -62,11 +62,12 @@ export class AnswerCache {
   }
 
   /** respond() over this cache's catalog, from a pre-encoded reply when there is one. */
-  respond(query: Uint8Array, transport: Transport): Outcome {
+  respond(query: Uint8Array, transport: Transport, extras?: RespondExtras): Outcome {
     const scan = this.scan;
-    // RFC 1035 §4.1.1: only a QUERY (opcode 0, QR clear) is answered from the cache.
-    if (!isStandardQuery(query) || !scanQuestion(query, scan) || (scan.edns && scan.ednsVersion !== 0)) {
-      return respond(query, this.catalog, transport);
+    // RFC 1035 §4.1.1: only a QUERY (opcode 0, QR clear) is answered from the cache; and only
+    // without EDNS options, since a reply carries NSID, a cookie made for the client, or EDE.
+    if (!isStandardQuery(query) || !scanQuestion(query, scan) || (scan.edns && (scan.ednsVersion !== 0 || scan.optionsLength !== 0))) {
+      return respond(query, this.catalog, transport, extras);
     }
     const key = this.keyOf(query, scan, transport);
     const entry = this.find(key);
@@ -78,7 +79,7 @@ export class AnswerCache {
       }
     }
     this.counters.misses++;
-    const outcome = respond(query, this.catalog, transport);
+    const outcome = respond(query, this.catalog, transport, extras);
     if (!entry && outcome.kind === 'answered' && outcome.reply) this.add(key, outcome, scan.nameEnd);
     return outcome;
   }

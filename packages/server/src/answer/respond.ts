@@ -1,6 +1,8 @@
-import { decode, decodeHeader, encodeMessage, HEADER_LENGTH, Opcode, Rcode, RRType, typeFromString, WireError } from '@port53/wire';
-import type { Edns, Header, Message, MessageInit, Question } from '@port53/wire';
+import { decode, decodeHeader, edeOption, EdnsOptionCode, encodeMessage, ExtendedError, findOption, HEADER_LENGTH, nsidOption, Opcode, Rcode, RRType, typeFromString, WireError } from '@port53/wire';
+import type { Edns, EdnsOptionData, Header, Message, MessageInit, Question } from '@port53/wire';
 import type { Catalog } from '../store/catalog.js';
+import { checkCookie, type CookieContext, type CookieState } from './cookie.js';
+import { chaosAnswer, type ServerIdentity } from './identity.js';
 import { OUR_UDP_PAYLOAD, TCP_MAX_SIZE, UDP_SIZE_WITHOUT_EDNS } from './defaults.js';
 import { lookup } from './lookup.js';
 import type { Answer } from './lookup.js';
@@ -17,13 +19,29 @@ export interface Outcome {
   rcode?: number;
   qname?: string;
   qtype?: string;
+  /** What the query's COOKIE option was, when it had one and cookies are on (RFC 7873). */
+  cookie?: CookieState;
+}
+
+/** What a reply may add beyond the zones' data; without them respond() answers as a plain server. */
+export interface RespondExtras {
+  /** CHAOS identity answers and NSID. */
+  identity?: ServerIdentity;
+  /** Server cookies (RFC 7873, RFC 9018): the secrets, the time and the client's address. */
+  cookies?: CookieContext;
+}
+
+/** The OPT options a reply carries (NSID, COOKIE) and what the cookie said; 'malformed' is FORMERR. */
+interface ReplyOptions {
+  options: EdnsOptionData[];
+  cookie?: CookieState | 'malformed';
 }
 
 /**
  * The whole server decision for one query: bytes in, bytes out, nothing else (no clock, socket
  * or logger). RFC 8906: everything that has a readable header and is a query gets a reply.
  */
-export function respond(query: Uint8Array, catalog: Catalog, transport: Transport): Outcome {
+export function respond(query: Uint8Array, catalog: Catalog, transport: Transport, extras: RespondExtras = {}): Outcome {
   // Shorter than a header: no ID to reply to (RFC 8906 §3.1.1), so dropped, not answered.
   if (query.length < HEADER_LENGTH) return { kind: 'dropped', reason: `${query.length} octets: shorter than a DNS header` };
   const header = decodeHeader(query);
@@ -49,18 +67,23 @@ export function respond(query: Uint8Array, catalog: Catalog, transport: Transpor
   const described = question ? { qname: question.name, qtype: question.type } : {};
   const echoed = question ? [question] : [];
   const edns = message.edns;
+  const extra = replyOptions(edns, extras);
+  const cookie = extra.cookie === 'malformed' ? undefined : extra.cookie;
 
   if (message.opcode !== Opcode.QUERY) {
     return {
       kind: 'notimp',
       reason: `opcode ${message.opcode} is not implemented`,
       rcode: Rcode.NOTIMP,
-      reply: reply(header, Rcode.NOTIMP, echoed, edns, transport),
+      reply: reply(header, Rcode.NOTIMP, echoed, edns, transport, undefined, withEde(extra, ExtendedError.NOT_SUPPORTED)),
+      cookie,
       ...described,
     };
   }
+  // RFC 7873 §5.2.2: a COOKIE option of a length no cookie has is FORMERR.
+  if (extra.cookie === 'malformed') return formerr(header, 'malformed COOKIE option', edns, transport, extra.options);
   if (!question) {
-    return formerr(header, `QDCOUNT is ${message.questions.length}, not 1`, edns, transport);
+    return formerr(header, `QDCOUNT is ${message.questions.length}, not 1`, edns, transport, extra.options);
   }
   // RFC 6891 §6.1.3: BADVERS carries our highest version, 0, and no answer.
   if (edns && edns.version > 0) {
@@ -68,14 +91,22 @@ export function respond(query: Uint8Array, catalog: Catalog, transport: Transpor
       kind: 'badvers',
       reason: `EDNS version ${edns.version}`,
       rcode: Rcode.BADVERS,
-      reply: reply(header, Rcode.BADVERS, echoed, edns, transport),
+      reply: reply(header, Rcode.BADVERS, echoed, edns, transport, undefined, extra.options),
+      cookie,
       ...described,
     };
   }
-  // Class ANY is answered from IN data (NSD, Knot; with AA as Knot sets it). Every other class is
-  // REFUSED, CH included: NSD and Knot answer id.server/version.bind there, which we do not offer.
+  // CH: the identity names as NSD and Knot answer them; anything else there REFUSED with EDE
+  // Not Supported, as NSD sends.
+  if (question.class === 'CH') {
+    const txt = chaosAnswer(question.name, question.type, extras.identity);
+    if (!txt) return refused(header, echoed, edns, transport, `CH ${question.type} ${question.name} is not offered`, described, withEde(extra, ExtendedError.NOT_SUPPORTED), cookie);
+    const answer: Answer = { rcode: Rcode.NOERROR, aa: false, answers: [txt], authorities: [], additionals: [] };
+    return { kind: 'answered', rcode: Rcode.NOERROR, reply: reply(header, Rcode.NOERROR, echoed, edns, transport, answer, extra.options), cookie, ...described };
+  }
+  // Class ANY is answered from IN data (NSD, Knot; with AA as Knot sets it). Every other class is REFUSED.
   if (question.class !== 'IN' && question.class !== 'ANY') {
-    return refused(header, echoed, edns, transport, `class ${question.class} is not served`, described);
+    return refused(header, echoed, edns, transport, `class ${question.class} is not served`, described, withEde(extra, ExtendedError.NOT_AUTHORITATIVE), cookie);
   }
   // Every other qtype, meta-types such as OPT and TYPE0 included, is looked up like data and
   // gets NODATA where there is none, as NSD and Knot do.
@@ -86,27 +117,56 @@ export function respond(query: Uint8Array, catalog: Catalog, transport: Transpor
       kind: 'notimp',
       reason: 'AXFR over UDP',
       rcode: Rcode.NOTIMP,
-      reply: reply(header, Rcode.NOTIMP, echoed, edns, transport),
+      reply: reply(header, Rcode.NOTIMP, echoed, edns, transport, undefined, withEde(extra, ExtendedError.NOT_SUPPORTED)),
+      cookie,
       ...described,
     };
   }
   // No zone transfers are offered; NSD without provide-xfr refuses them the same way.
   if (qtype === RRType.AXFR || qtype === RRType.IXFR) {
-    return refused(header, echoed, edns, transport, 'zone transfers are not offered', described);
+    return refused(header, echoed, edns, transport, 'zone transfers are not offered', described, withEde(extra, ExtendedError.PROHIBITED), cookie);
   }
 
   const answer = lookup(catalog, question.name, qtype, { fullAny: transport === 'tcp' });
-  if (!answer) return refused(header, echoed, edns, transport, 'not authoritative for the name', described);
+  // EDE 20 Not Authoritative, as NSD and Knot send for a name outside their zones.
+  if (!answer) return refused(header, echoed, edns, transport, 'not authoritative for the name', described, withEde(extra, ExtendedError.NOT_AUTHORITATIVE), cookie);
   return {
     kind: 'answered',
     rcode: answer.rcode,
-    reply: reply(header, answer.rcode, echoed, edns, transport, answer),
+    reply: reply(header, answer.rcode, echoed, edns, transport, answer, extra.options),
+    cookie,
     ...described,
   };
 }
 
-function formerr(header: Header, reason: string, edns: Edns | undefined, transport: Transport): Outcome {
-  return { kind: 'formerr', reason, rcode: Rcode.FORMERR, reply: reply(header, Rcode.FORMERR, [], edns, transport) };
+/** NSID when asked for and configured (RFC 5001 §2.1), the cookie's reply (RFC 7873 §5.2). */
+function replyOptions(edns: Edns | undefined, extras: RespondExtras): ReplyOptions {
+  if (!edns || edns.options.length === 0) return { options: [] };
+  const options: EdnsOptionData[] = [];
+  let cookie: ReplyOptions['cookie'];
+  const nsid = extras.identity?.nsid;
+  if (nsid && findOption(edns, EdnsOptionCode.NSID)) options.push(nsidOption(nsid));
+  const asked = extras.cookies && findOption(edns, EdnsOptionCode.COOKIE);
+  if (asked) {
+    const checked = checkCookie(asked.data, extras.cookies!);
+    if (checked) {
+      options.push(checked.reply);
+      cookie = checked.state;
+    } else {
+      cookie = 'malformed';
+    }
+  }
+  return { options, cookie };
+}
+
+/** The reply's options plus an Extended DNS Error (RFC 8914); no text, as NSD and Knot send none. */
+function withEde(extra: ReplyOptions, infoCode: number, text?: string): EdnsOptionData[] {
+  return [...extra.options, edeOption(infoCode, text)];
+}
+
+/** FORMERR with EDE 0 (Other) and the reason: RFC 8914 has no code for a malformed query. */
+function formerr(header: Header, reason: string, edns: Edns | undefined, transport: Transport, options: EdnsOptionData[] = []): Outcome {
+  return { kind: 'formerr', reason, rcode: Rcode.FORMERR, reply: reply(header, Rcode.FORMERR, [], edns, transport, undefined, [...options, edeOption(ExtendedError.OTHER, reason)]) };
 }
 
 function refused(
@@ -116,8 +176,10 @@ function refused(
   transport: Transport,
   reason: string,
   described: { qname?: string; qtype?: string },
+  options: EdnsOptionData[],
+  cookie: CookieState | undefined,
 ): Outcome {
-  return { kind: 'refused', reason, rcode: Rcode.REFUSED, reply: reply(header, Rcode.REFUSED, echoed, edns, transport), ...described };
+  return { kind: 'refused', reason, rcode: Rcode.REFUSED, reply: reply(header, Rcode.REFUSED, echoed, edns, transport, undefined, options), cookie, ...described };
 }
 
 /** The largest reply the client can take (RFC 1035 §4.2.1, RFC 6891 §6.2.3–6.2.5). */
@@ -130,23 +192,32 @@ export function replySizeLimit(edns: Pick<Edns, 'udpPayloadSize'> | undefined, t
 /**
  * Builds and encodes the reply. Header: ID, opcode and RD copied (RFC 1035 §4.1.1); RA never (no
  * recursion); Z, AD and CD cleared: we validate nothing, and NSD 4.6 and Knot 3.2 both clear CD
- * in authoritative replies too (checked against both). OPT only when
- * the query had one: version 0, our payload size, DO copied (RFC 3225 §3), other flags and all
- * options dropped. Over the size limit the codec drops RRsets from the end and sets TC, keeping
- * question and OPT.
+ * in authoritative replies too (checked against both). RD is copied only for QUERY: it means
+ * nothing to another opcode (ISC's genreport grades an echoed RD on opcode 15 as a fault). OPT
+ * only when the query had one: version 0, our payload size, DO copied (RFC 3225 §3), other flags
+ * dropped, options only those we write (NSID, COOKIE, EDE). Over the size limit the codec drops
+ * RRsets from the end and sets TC, keeping question and OPT.
  */
-function reply(header: Header, rcode: number, questions: Question[], queryEdns: Edns | undefined, transport: Transport, answer?: Answer): Uint8Array {
+function reply(
+  header: Header,
+  rcode: number,
+  questions: Question[],
+  queryEdns: Edns | undefined,
+  transport: Transport,
+  answer?: Answer,
+  options: EdnsOptionData[] = [],
+): Uint8Array {
   const message: MessageInit = {
     id: header.id,
     opcode: header.opcode,
-    flags: { qr: true, aa: answer?.aa ?? false, rd: header.flags.rd },
+    flags: { qr: true, aa: answer?.aa ?? false, rd: header.flags.rd && header.opcode === Opcode.QUERY },
     rcode,
     questions,
     answers: answer?.answers ?? [],
     authorities: answer?.authorities ?? [],
     additionals: answer?.additionals ?? [],
   };
-  if (queryEdns) message.edns = { version: 0, udpPayloadSize: OUR_UDP_PAYLOAD, do: queryEdns.do, flags: 0, options: [] };
+  if (queryEdns) message.edns = { version: 0, udpPayloadSize: OUR_UDP_PAYLOAD, do: queryEdns.do, flags: 0, options };
   const maxSize = replySizeLimit(queryEdns, transport);
   try {
     return encodeMessage(message, { maxSize }).bytes;
