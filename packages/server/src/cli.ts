@@ -8,6 +8,7 @@ import { serverIdentity } from './identity-config.js';
 import { createServer, type Server, type ServerOptions } from './server.js';
 import { BindError } from './transport/bind-error.js';
 import { parseTransferRule, TransferRuleError } from './transfer/acl.js';
+import { NotifyTargetError, parseNotifyTarget } from './transfer/notify.js';
 import { ZoneLoadError } from './zonefile/index.js';
 import { listZones, loadZones, ZoneDirectoryError, type ZoneSpec } from './zone-set.js';
 
@@ -41,6 +42,8 @@ interface Args {
   check: boolean;
   tsigKeys: TsigKey[];
   allowTransfer: string[];
+  notify: string[];
+  journal?: string;
 }
 
 /**
@@ -87,12 +90,20 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     .option('version-string', { type: 'string', requiresArg: false, describe: 'CH TXT version.bind and version.server answer (default "port53d VERSION"; "" hides them)' })
     .option('nsid', { type: 'string', requiresArg: true, describe: 'NSID (RFC 5001) for queries that ask: ascii_TEXT, hex digits or 0xHEX as in NSD and Knot (default none)' })
     .option('cookies', { type: 'boolean', default: DEFAULTS.cookies, describe: 'Answer DNS cookies (RFC 7873/9018; --no-cookies: ignore them)' })
+    .option('notify', { type: 'string', array: true, requiresArg: true, describe: 'Send NOTIFY to ADDR[:PORT][@KEYNAME] when a zone\'s serial changes (repeatable; port 53 by default)' })
+    .option('journal', { type: 'string', requiresArg: true, describe: 'Keep the IXFR history in files in DIR, so a restart keeps it (default: in memory only)' })
     .option('check', { type: 'boolean', default: false, describe: 'Check the zone files, print errors as file:line:column, exit 0 or 1' })
     .option('help', { type: 'boolean', alias: 'h', describe: 'Show this help' })
     .option('version', { type: 'boolean', alias: 'v', describe: 'Show the version' })
     .strict()
     .exitProcess(false)
-    .parserConfiguration({ 'duplicate-arguments-array': false })
+    // Repeated flags accumulate (--zone, --address, --tsig-key, ... are repeatable); for the
+    // others the middleware below keeps the last value, as before.
+    .parserConfiguration({ 'duplicate-arguments-array': true })
+    .middleware((argv) => {
+      const repeatable = new Set((parser as unknown as { getOptions(): { array: string[] } }).getOptions().array);
+      for (const [k, v] of Object.entries(argv)) if (Array.isArray(v) && !repeatable.has(k) && k !== '_') argv[k] = v.at(-1);
+    }, true)
     .wrap(100)
     .fail((msg, err) => {
       // yargs spreads some messages over lines ("Invalid values:\n  Argument: ..."): keep one.
@@ -130,6 +141,8 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     check: parsed.check,
     tsigKeys: (parsed['tsig-key'] ?? []).map((text) => usage(() => parseTsigKey(text), TsigKeyError, '--tsig-key')),
     allowTransfer: (parsed['allow-transfer'] ?? []).map((text) => usage(() => (parseTransferRule(text), text), TransferRuleError, '--allow-transfer')),
+    notify: (parsed.notify ?? []).map((text) => usage(() => (parseNotifyTarget(text), text), NotifyTargetError, '--notify')),
+    journal: parsed.journal,
   };
 }
 
@@ -230,6 +243,8 @@ async function serve(args: Args): Promise<void> {
     version: args.versionString,
     nsid: args.nsid,
     cookies: args.cookies,
+    notify: args.notify,
+    journalDir: args.journal,
   };
   // Signals are handled from the start: the 'listening' lines are logged before createServer returns.
   const signals = handleSignals(logger);

@@ -15,8 +15,10 @@ import { bindAll } from './transport/bind.js';
 import { hostPort, type Transport } from './transport/bind-error.js';
 import { ConnectionTable, listenTcp, tcpCounters, type ReplyStream, type TcpCounters, type TcpLimits } from './transport/tcp.js';
 import { parseTransferRule, type TransferRule } from './transfer/acl.js';
+import { ZoneJournal } from './transfer/journal.js';
+import { Notifier, parseNotifyTarget } from './transfer/notify.js';
 import { answerTransfer } from './transfer/requests.js';
-import type { ZoneVersion, ZoneVersions } from './transfer/versions.js';
+import { apexSoa, type ZoneVersion, type ZoneVersions } from './transfer/versions.js';
 import { listenUdp, type Client, type Listener } from './transport/udp.js';
 import { listenUdpBatch, udpBatchAddon } from './transport/udp-batch.js';
 import type { LoadedZone } from './zonefile/index.js';
@@ -71,6 +73,10 @@ export interface ServerOptions {
   nsid?: string | Uint8Array;
   /** Server cookies (RFC 7873, RFC 9018) with a secret replaced hourly (default true). */
   cookies?: boolean;
+  /** Secondaries told by NOTIFY when a zone's serial changes: `ADDR[:PORT][@KEYNAME]` each (port 53 by default). */
+  notify?: readonly string[];
+  /** Keep the IXFR history (differences between loaded versions) in files in this directory, so a restart keeps it; default in memory only. */
+  journalDir?: string;
 }
 
 export type OutcomeKind = Outcome['kind'];
@@ -163,6 +169,11 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
   }
   const identity = serverIdentity(options);
   const cookieSecrets = options.cookies ?? DEFAULTS.cookies ? new CookieSecrets(DEFAULTS.cookieSecretSeconds, nowSeconds()) : undefined;
+  const notifyTargets = (options.notify ?? []).map(parseNotifyTarget);
+  for (const target of notifyTargets) {
+    if (target.key !== undefined && !keyring.get(target.key)) throw new RangeError(`--notify ${target.text}: no TSIG key named ${target.key}`);
+  }
+  const notifier = new Notifier(notifyTargets, keyring, logger);
 
   // Initial load: all or nothing.
   const results = await loadZones(await listZones(spec));
@@ -179,6 +190,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
   let catalog: Catalog = buildCatalog([...served.values()]);
   let answers = new AnswerCache(catalog);
   let versions = versionsOf(served.values());
+  const journal = new ZoneJournal({ dir: options.journalDir, logger });
+  for (const zone of served.values()) journal.open(zone);
 
   const stats: ServerStats = {
     queries: { udp: 0, tcp: 0 },
@@ -202,7 +215,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
       }
       const query = gate.kind === 'signed' ? gate.query : received;
       const signing = gate.kind === 'signed' ? { key: gate.key, mac: gate.mac, clock: nowSeconds } : undefined;
-      const transfer = answerTransfer(query, client.transport, client.address, signing, { versions, rules: transferRules });
+      const transfer = answerTransfer(query, client.transport, client.address, signing, { versions, rules: transferRules, journal });
       if (transfer) {
         stats.outcomes[transfer.outcome.kind]++;
         const level = transfer.log.kind === 'refused' || transfer.log.kind === 'notauth' ? 'warn' : 'info';
@@ -290,9 +303,17 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     if (closing) throw new Error('server is closed');
     catalog = nextCatalog; // the swap: queries see all the old zones or all the new ones
     answers = new AnswerCache(nextCatalog); // and none of the old zones' encoded replies
+    const before = new Map([...served.values()].map((z) => [canonicalName(z.origin), z]));
     served.clear();
     for (const [key, zone] of next) served.set(key, zone);
     versions = versionsOf(served.values()); // transfers under way keep the version they started with
+    for (const zone of served.values()) {
+      const older = before.get(canonicalName(zone.origin));
+      if (older?.serial === zone.serial) continue;
+      if (older) journal.record(older, zone); // the difference IXFR will send (RFC 1995 §4)
+      notifier.notify(zone.origin, apexSoa(zone)); // RFC 1996 §3.5: a new serial is announced
+    }
+    for (const z of removed) if (!versions.current(z.origin)) journal.forget(z.origin);
     const result: ReloadResult = { ok: failed.length === 0, loaded, failed, removed, zones: served.size, ms: Math.round(performance.now() - started) };
     for (const r of fresh) if (r.ok) logZoneLoaded(logger, r.zone, r.ms);
     for (const f of failed) logZoneFailed(logger, f);
@@ -317,6 +338,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     },
     close() {
       closing ??= (async () => {
+        notifier.close();
         table.destroyAll();
         await Promise.all(listeners.map((l) => l.close()));
         await reloading;
