@@ -18,6 +18,8 @@ import { freePort, udpExchange } from './loopback.mjs';
  * @property {'reply' | 'zone'} [waitFor] ready at any reply to the first zone's SOA query
  *   (default), or only at NOERROR with an answer (the zone is loaded)
  * @property {number} [readyMs] give up starting after this long (default 10,000)
+ * @property {string[]} [serverLines] more lines for the `server:` section (indented as it is)
+ * @property {string[]} [templateLines] Knot only: more lines for the default template
  */
 
 /**
@@ -54,6 +56,7 @@ export async function startNsd(nsd, zones, options = {}) {
     '  server-count: 1',
     '  verbosity: 0',
     '  rrl-ratelimit: 0',
+    ...(options.serverLines ?? []),
     'remote-control:',
     '  control-enable: no',
     ...zones.flatMap((z) => ['zone:', `  name: "${z.origin}"`, `  zonefile: "${resolve(z.file)}"`]),
@@ -81,6 +84,7 @@ export async function startKnot(knotd, zones, options = {}) {
     `  listen: 127.0.0.1@${port}`,
     `  rundir: "${dir}/run"`,
     ...workers,
+    ...(options.serverLines ?? []),
     'database:',
     `  storage: "${dir}/db"`,
     'log:',
@@ -91,6 +95,7 @@ export async function startKnot(knotd, zones, options = {}) {
     '    zonefile-sync: -1',
     '    zonefile-load: whole',
     '    journal-content: none',
+    ...(options.templateLines ?? []),
     'zone:',
     ...zones.flatMap((z) => [`  - domain: "${z.origin}"`, `    file: "${resolve(z.file)}"`]),
   ].join('\n');

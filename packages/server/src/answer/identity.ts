@@ -18,12 +18,14 @@ const IDENTITY_NAMES = new Set(['id.server', 'hostname.bind']);
 const VERSION_NAMES = new Set(['version.server', 'version.bind']);
 
 /**
- * The TXT record answering a CH query, or undefined for everything else (REFUSED, as NSD and
- * Knot do): other names, other types, a hidden value. TTL 0 and no AA, as both send it.
+ * The TXT record answering a CH query (TTL 0 and no AA, as NSD and Knot send it); 'hidden' for an
+ * identity name whose value is '' (NSD: REFUSED, EDE 18 Prohibited); undefined for every other
+ * name or type (NSD: REFUSED, EDE 21 Not Supported).
  */
-export function chaosAnswer(name: string, qtype: string, identity: ServerIdentity | undefined): ResourceRecord | undefined {
+export function chaosAnswer(name: string, qtype: string, identity: ServerIdentity | undefined): ResourceRecord | 'hidden' | undefined {
   if (!identity || qtype !== 'TXT') return undefined;
   const key = name.toLowerCase();
-  const text = IDENTITY_NAMES.has(key) ? identity.identity : VERSION_NAMES.has(key) ? identity.version : '';
-  return text === '' ? undefined : chaosTxt(name, text);
+  const text = IDENTITY_NAMES.has(key) ? identity.identity : VERSION_NAMES.has(key) ? identity.version : undefined;
+  if (text === undefined) return undefined;
+  return text === '' ? 'hidden' : chaosTxt(name, text);
 }

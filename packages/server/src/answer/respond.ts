@@ -96,10 +96,11 @@ export function respond(query: Uint8Array, catalog: Catalog, transport: Transpor
       ...described,
     };
   }
-  // CH: the identity names as NSD and Knot answer them; anything else there REFUSED with EDE
-  // Not Supported, as NSD sends.
+  // CH: the identity names as NSD and Knot answer them; a hidden one REFUSED with EDE Prohibited,
+  // anything else there REFUSED with EDE Not Supported, as NSD sends.
   if (question.class === 'CH') {
     const txt = chaosAnswer(question.name, question.type, extras.identity);
+    if (txt === 'hidden') return refused(header, echoed, edns, transport, `CH ${question.name} is hidden`, described, withEde(extra, ExtendedError.PROHIBITED), cookie);
     if (!txt) return refused(header, echoed, edns, transport, `CH ${question.type} ${question.name} is not offered`, described, withEde(extra, ExtendedError.NOT_SUPPORTED), cookie);
     const answer: Answer = { rcode: Rcode.NOERROR, aa: false, answers: [txt], authorities: [], additionals: [] };
     return { kind: 'answered', rcode: Rcode.NOERROR, reply: reply(header, Rcode.NOERROR, echoed, edns, transport, answer, extra.options), cookie, ...described };
