@@ -2,6 +2,7 @@ import * as nodeDns from 'node:dns';
 import { networkInterfaces } from 'node:os';
 import { domainToASCII } from 'node:url';
 import { DnsError, Resolver, type QueryResult, type ResolverOptions } from '../index.js';
+import { reverseName } from '../query/reverse-name.js';
 import { recordsAtChainEnd } from '../results/node-shapes.js';
 import { dnsException, invalidArgType, invalidArgValue, type NodeDnsError } from './errors.js';
 import { HostsFile, type HostsAddress } from './hosts-file.js';
@@ -145,6 +146,18 @@ export class AddressLookup {
     else found = await this.fromDns(hostname, name, families, mapped, hints);
     if (found.length === 0) throw notFound(hostname);
     return sortAddresses(found, order);
+  }
+
+  /** The name of an address, as getnameinfo finds it: the hosts file, else its first PTR record; undefined if none. */
+  async nameOf(address: string): Promise<string | undefined> {
+    const listed = this.hosts?.nameOf(address);
+    if (listed !== undefined) return listed;
+    if (address === '127.0.0.1' || address === '::1') return 'localhost';
+    const name = reverseName(address);
+    if (name === undefined) return undefined;
+    const result = await this.resolver.query(name, 'PTR');
+    const { records } = recordsAtChainEnd(result.answers, result.questions[0]?.name ?? name, 'PTR');
+    return records.length > 0 ? records[0].data : undefined;
   }
 
   /** A and AAAA asked at once; what either found, or the error that says why neither did. */

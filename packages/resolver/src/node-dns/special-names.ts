@@ -19,3 +19,9 @@ export const LOOPBACK = [
   { address: '127.0.0.1', family: 4 as const },
   { address: '::1', family: 6 as const },
 ];
+
+/** RFC 7686 §2: `.onion` names are not sent to DNS (c-ares, and so node:dns's Resolver, answers ENOTFOUND). */
+export function isOnion(name: string): boolean {
+  const n = canonical(name);
+  return n === 'onion' || n.endsWith('.onion');
+}

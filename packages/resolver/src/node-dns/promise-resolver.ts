@@ -1,0 +1,68 @@
+import type * as NodeDns from 'node:dns';
+import { reverseName } from '../query/reverse-name.js';
+import { BINDINGS, RESOLVE_MAP, type MethodName } from './answers.js';
+import { dnsException, invalidArgValue } from './errors.js';
+import { ResolverBase, type NodeCallOptions } from './resolver-base.js';
+import { validateString } from './validate.js';
+
+/** The methods node:dns/promises' Resolver has, typed as node's types say. */
+export type PromiseMethods = Pick<
+  NodeDns.promises.Resolver,
+  | 'resolve'
+  | 'resolve4'
+  | 'resolve6'
+  | 'resolveAny'
+  | 'resolveCaa'
+  | 'resolveCname'
+  | 'resolveMx'
+  | 'resolveNaptr'
+  | 'resolveNs'
+  | 'resolvePtr'
+  | 'resolveSoa'
+  | 'resolveSrv'
+  | 'resolveTxt'
+  | 'reverse'
+>;
+
+// eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-unsafe-declaration-merging
+export interface PromiseResolver extends PromiseMethods {}
+
+/**
+ * node:dns/promises' Resolver: the same methods returning promises. Bad arguments throw at once
+ * (not a rejected promise), as node's do.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class PromiseResolver extends ResolverBase {}
+
+function query(method: MethodName) {
+  return function (this: PromiseResolver, name: unknown, options?: unknown): Promise<unknown> {
+    validateString(name, 'name');
+    return this['ask'](method, name, options as NodeCallOptions | undefined);
+  };
+}
+
+for (const method of Object.keys(BINDINGS) as MethodName[]) {
+  if (method !== 'reverse') define(method, query(method));
+}
+
+define('resolve', function (this: PromiseResolver, hostname: unknown, rrtype?: unknown): Promise<unknown> {
+  let method: MethodName = 'resolve4';
+  if (rrtype !== undefined) {
+    validateString(rrtype, 'rrtype');
+    const found = Object.hasOwn(RESOLVE_MAP, rrtype) ? RESOLVE_MAP[rrtype] : undefined;
+    if (found === undefined) throw invalidArgValue('rrtype', rrtype);
+    method = found;
+  }
+  return (this[method] as (name: unknown) => Promise<unknown>)(hostname);
+});
+
+define('reverse', function (this: PromiseResolver, ip: unknown, options?: unknown): Promise<unknown> {
+  validateString(ip, 'name');
+  const name = reverseName(ip);
+  if (name === undefined) return Promise.reject(dnsException('EINVAL', BINDINGS.reverse[0], ip, { errno: -22 }));
+  return this['reverseOf'](ip, name, options as NodeCallOptions | undefined);
+});
+
+function define(name: string, value: (...args: never[]) => unknown): void {
+  Object.defineProperty(PromiseResolver.prototype, name, { value, writable: true, configurable: true, enumerable: false });
+}
