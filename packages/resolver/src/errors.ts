@@ -25,8 +25,10 @@ export type AttemptOutcome =
   | 'formerr'
   | 'timeout'
   | 'connrefused'
-  | 'malformed' // only undecodable replies with our ID came back before the wait ended
+  | 'malformed' // a reply with our ID and question that does not decode: the try fails at once
   | 'network-error' // another socket error, or TCP closed before a reply
+  | 'questionless' // an error reply without a question on a socket shared with other queries: asked again alone
+  | 'superseded' // still waiting when a reply to an earlier try ended the lookup
   | 'cancelled';
 
 export interface Attempt {
@@ -39,8 +41,10 @@ export interface Attempt {
   elapsedMs: number;
   /** Datagrams or frames ignored during this attempt (wrong ID, source, question; undecodable). */
   ignored: number;
-  /** Socket error code when outcome is network-error or connrefused. */
+  /** Socket error code when outcome is network-error or connrefused ('closed': TCP closed before a reply). */
   errorCode?: string;
+  /** The reply came after this try's wait was over, while a later try waited (it still counts). */
+  late?: boolean;
 }
 
 /**

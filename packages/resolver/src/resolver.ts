@@ -31,6 +31,7 @@ import { Cancellation } from './query/cancellation.js';
 import { DnsError, type DnsErrorCode } from './errors.js';
 import { InFlightLimit } from './query/in-flight.js';
 import { Call, type CallContext } from './query/call.js';
+import { hostnameToAsk } from './query/hostname.js';
 import type { LookupPlan } from './query/failover.js';
 import type { CallOptions, QueryOptions } from './query/options.js';
 import type { QueryResult } from './query/result.js';
@@ -45,7 +46,7 @@ import { DEFAULTS } from './config/defaults.js';
 export interface ResolverStats {
   /** Lookups started (one per name tried). */
   queries: number;
-  /** Datagrams and TCP frames turned down: wrong ID or question, undecodable, late. */
+  /** Datagrams and TCP frames turned down: wrong ID or question, undecodable, after their lookup ended. */
   ignored: number;
   /**
    * Datagrams from another address or port than the server's: they reached a socket between its
@@ -140,9 +141,10 @@ export class Resolver {
 
       const s = this.settings;
       const useSearch = options.search ?? s.search;
+      const ask = answersOnly ? hostnameToAsk(name, typeName) : name;
       let candidates: string[];
       try {
-        candidates = searchCandidates(name, isAbsoluteText(name), useSearch ? s.searchDomains : [], s.ndots);
+        candidates = searchCandidates(ask, isAbsoluteText(ask), useSearch ? s.searchDomains : [], s.ndots);
       } catch (err) {
         throw new DnsError('EBADNAME', { hostname: name, type: typeName, detail: (err as Error).message });
       }
@@ -193,6 +195,7 @@ export class Resolver {
       recursion: options.recursion ?? s.recursion,
       checkingDisabled: options.checkingDisabled ?? false,
       dnssecOk: options.dnssecOk ?? false,
+      udpAlone: s.maxQueriesPerSocket === 1,
       deadlineAt,
       call,
       onIgnored: this.countIgnored,

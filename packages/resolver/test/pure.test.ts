@@ -88,7 +88,7 @@ describe('randomizeCase', () => {
 describe('matchReply', () => {
   const question = { name: 'Example.Test', type: 'A', class: 'IN' } as const;
   const reply = (over: object = {}) => ({
-    ...decode(buildQuery(42, { question, exactCase: false, ednsPayload: 1232, recursion: true, checkingDisabled: false, dnssecOk: false })),
+    ...decode(buildQuery(42, { question, ednsPayload: 1232, recursion: true, checkingDisabled: false, dnssecOk: false })),
     flags: { qr: true, aa: false, tc: false, rd: true, ra: true, z: false, ad: false, cd: false },
     ...over,
   });
@@ -102,12 +102,34 @@ describe('matchReply', () => {
     ['another class', { questions: [{ ...question, class: 'CH' }] }, false, 'question'],
     ['two questions', { questions: [question, question] }, false, 'question'],
     ['no question, NOERROR', { questions: [] }, false, 'question'],
-    ['no question, FORMERR', { questions: [], rcode: 1 }, false, undefined],
+    ['no question, FORMERR, shared socket', { questions: [], rcode: 1 }, false, 'questionless'],
+    ['no question, NOTIMP, shared socket', { questions: [], rcode: 4 }, false, 'questionless'],
+    ['no question, SERVFAIL, shared socket', { questions: [], rcode: 2 }, false, 'questionless'],
     ['other case, 0x20 off', { questions: [{ ...question, name: 'example.test' }] }, false, undefined],
     ['other case, 0x20 on', { questions: [{ ...question, name: 'example.test' }] }, true, 'question'],
     ['same case, 0x20 on', {}, true, undefined],
   ] as const)('%s', (_, over, exact, expected) => {
-    expect(matchReply(reply(over), 42, question, exact)).toBe(expected);
+    expect(matchReply(reply(over), 42, question, exact, false)).toBe(expected);
+  });
+});
+
+describe('matchReply on a socket that carries the query alone', () => {
+  const question = { name: 'example.test', type: 'A', class: 'IN' } as const;
+  const reply = (rcode: number) => ({
+    ...decode(buildQuery(42, { question, ednsPayload: undefined, recursion: true, checkingDisabled: false, dnssecOk: false })),
+    flags: { qr: true, aa: false, tc: false, rd: true, ra: false, z: false, ad: false, cd: false },
+    questions: [],
+    rcode,
+  });
+  it.each([
+    ['FORMERR', 1, undefined],
+    ['SERVFAIL', 2, undefined],
+    ['NOTIMP', 4, undefined],
+    ['REFUSED', 5, undefined],
+    ['NOERROR', 0, 'question'],
+    ['NXDOMAIN', 3, 'question'],
+  ] as const)('no question, %s', (_, rcode, expected) => {
+    expect(matchReply(reply(rcode), 42, question, false, true)).toBe(expected);
   });
 });
 
@@ -125,5 +147,23 @@ describe('recordsAtChainEnd', () => {
   });
   it('ignores records for other owners', () => {
     expect(recordsAtChainEnd([rr('evil.test', 'A', '6.6.6.6')], 'a.test', 'A').records).toEqual([]);
+  });
+  // node:dns (c-ares 1.34) follows a 200-link chain in either order; we stopped at 16 before.
+  const chain = (links: number) => [
+    ...Array.from({ length: links }, (_, i) => rr(`c${i}.test`, 'CNAME', `c${i + 1}.test`, 300 - i)),
+    rr(`c${links}.test`, 'A', '192.0.2.9'),
+  ];
+  it.each([
+    ['17 links', chain(17)],
+    ['200 links', chain(200)],
+    ['200 links, end first', chain(200).reverse()],
+  ])('follows %s to the end', (_, answers) => {
+    const { records, chainTtl } = recordsAtChainEnd(answers, 'C0.test', 'A');
+    expect(records.map((r) => r.data)).toEqual(['192.0.2.9']);
+    expect(chainTtl).toBe(301 - (answers.length - 1));
+  });
+  it('a loop at the end of a long chain ends it', () => {
+    const answers = [...chain(30).slice(0, 30), rr('c30.test', 'CNAME', 'c10.test')];
+    expect(recordsAtChainEnd(answers, 'c0.test', 'A').records).toEqual([]);
   });
 });

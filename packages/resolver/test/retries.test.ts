@@ -232,10 +232,12 @@ describe('EDNS', () => {
     expect(s.queries.map((q) => q.message.edns !== undefined)).toEqual([true, false]);
   });
 
-  it('accepts a FORMERR without a question section', async () => {
+  it('takes a FORMERR without a question section once the query is asked from a socket of its own', async () => {
     const s = await server((q) => [q.edns ? respond(q, { rcode: Rcode.FORMERR, questions: [], edns: undefined }) : answer(q)]);
     const r = resolverFor([s.server]);
-    expect((await r.query('example.test')).attempts.map((a) => a.outcome)).toEqual(['formerr', 'answer']);
+    expect((await r.query('example.test')).attempts.map((a) => a.outcome)).toEqual(['questionless', 'formerr', 'answer']);
+    const ports = s.queries.map((q) => q.sourcePort);
+    expect(ports[1]).not.toBe(ports[0]);
   });
 });
 

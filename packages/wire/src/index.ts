@@ -15,7 +15,7 @@ export { foldQuestionName, isCaseNeutralReply, isStandardQuery, replyFromTemplat
 export { questionName, questionScan, scanQuestion } from './question.js';
 export type { QuestionScan } from './question.js';
 export type { Header } from './header.js';
-export { decodeNaptrRdata, encodeStubQuery, messageId } from './stub-resolver.js';
+export { decodeHeadAndQuestions, decodeNaptrRdata, encodeStubQuery, messageId } from './stub-resolver.js';
 export type { NaptrData, StubQuery } from './stub-resolver.js';
 export {
   findTsig, nowSeconds, parseTsigKey, signMessage, tsigAlgorithm, tsigErrorReply, tsigLength, verifyRequest,

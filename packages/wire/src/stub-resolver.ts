@@ -1,11 +1,15 @@
 /**
  * What a stub resolver reads and writes straight from the octets, without a whole Message: the
- * query in one pass, the ID that routes a reply to its query, NAPTR rdata for node:dns's shape.
+ * query in one pass, the ID that routes a reply to its query, the header and question of a reply
+ * whose later sections do not decode, NAPTR rdata for node:dns's shape.
  */
-import { classFromString, typeFromString } from './constants.js';
+import { readName, WireReader } from './compress.js';
+import { classFromString, classToString, typeFromString, typeToString } from './constants.js';
 import { OPT_TYPE } from './edns.js';
-import { HEADER_LENGTH } from './header.js';
+import { WireError } from './errors.js';
+import { decodeHeader, HEADER_LENGTH, type Header } from './header.js';
 import { formatLabels, MAX_LABEL_LENGTH, MAX_NAME_LENGTH } from './name.js';
+import type { ClassName, Question, TypeName } from './types.js';
 
 export interface StubQuery {
   id: number;
@@ -75,6 +79,27 @@ export function encodeStubQuery(q: StubQuery): Uint8Array | undefined {
 /** The message's ID (RFC 1035 §4.1.1), or undefined when fewer than two octets came. */
 export function messageId(bytes: Uint8Array): number | undefined {
   return bytes.length >= 2 ? (bytes[0] << 8) | bytes[1] : undefined;
+}
+
+/**
+ * The header and question section alone (RFC 1035 §4.1.1, §4.1.2), for a reply whose later
+ * sections do not decode: is it the reply to our query, malformed, or someone else's? Throws
+ * WireError when even these do not decode.
+ */
+export function decodeHeadAndQuestions(bytes: Uint8Array): { header: Header; questions: Question[] } {
+  const header = decodeHeader(bytes);
+  const r = new WireReader(bytes);
+  r.pos = HEADER_LENGTH;
+  const questions: Question[] = [];
+  for (let i = 0; i < header.qdcount; i++) {
+    const name = readName(r, bytes.length, false);
+    if (r.pos + 4 > bytes.length) throw new WireError('TRUNCATED', r.pos, 'question type and class run past the end');
+    const type = typeToString((bytes[r.pos] << 8) | bytes[r.pos + 1]) as TypeName;
+    const cls = classToString((bytes[r.pos + 2] << 8) | bytes[r.pos + 3]) as ClassName;
+    r.pos += 4;
+    questions.push({ name, type, class: cls });
+  }
+  return { header, questions };
 }
 
 /** NAPTR rdata (RFC 3403 §4.1), with the character-strings as latin1 text as node:dns gives them. */

@@ -50,13 +50,17 @@ export function describeAttempt(a: Attempt): string {
     case 'truncated':
       return ';; Truncated, retrying in TCP mode.';
     case 'malformed':
-      return `;; Warning: only malformed replies from ${where}`;
+      return `;; Warning: malformed reply from ${where}`;
     case 'formerr':
       return a.edns ? `;; Got FORMERR from ${where}, retrying without EDNS` : `;; Got FORMERR from ${where}, trying next server`;
     case 'servfail':
     case 'refused':
     case 'notimp':
       return `;; Got ${a.outcome.toUpperCase()} reply from ${where}, trying next server`;
+    case 'questionless':
+      return `;; Got an error reply without a question from ${where} on a shared socket, asking again from a socket of its own`;
+    case 'superseded':
+      return `;; query to ${where} not waited for: a late reply to an earlier query came first`;
     case 'cancelled':
       return `;; query to ${where} cancelled`;
     case 'answer':

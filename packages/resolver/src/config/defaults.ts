@@ -45,6 +45,3 @@ export const DEFAULTS = {
 
 /** Bounds resolv.conf(5) puts on its options. */
 export const RESOLV_CONF_LIMITS = { maxNameservers: 3, maxNdots: 15, maxTimeoutSeconds: 30, maxAttempts: 5 } as const;
-
-/** Longest CNAME chain followed inside one answer (c-ares and glibc stop far earlier than loops would). */
-export const MAX_CNAME_CHAIN = 16;

@@ -1,6 +1,6 @@
 import {
   decode,
-  decodeHeader,
+  decodeHeadAndQuestions,
   encode,
   encodeStubQuery,
   namesEqual,
@@ -11,12 +11,11 @@ import {
   type MessageInit,
   type TypeName,
 } from '@port53/wire';
-import type { Cancellation } from './cancellation.js';
 import type { Attempt, AttemptOutcome, Transport } from '../errors.js';
 import { formatServer, type ServerAddress } from '../config/server-address.js';
 import { releaseId, takeId } from './transaction-id.js';
 import { sendTcp } from '../transport/tcp.js';
-import type { ExchangeOutcome, SendOptions } from '../transport/outcome.js';
+import type { Ending, SendOptions, Waiting } from '../transport/outcome.js';
 import type { UdpPool } from '../transport/udp.js';
 
 /** The question as it goes on the wire (with 0x20 case already applied). */
@@ -31,6 +30,8 @@ export interface ExchangeRequest {
   /** The Resolver's UDP sockets. */
   udp: UdpPool;
   transport: Transport;
+  /** Over UDP, from a socket that carries this query alone (TCP always does). */
+  alone: boolean;
   question: WireQuestion;
   /** Require the question name echoed with exactly our case (0x20 on). */
   exactCase: boolean;
@@ -41,19 +42,23 @@ export interface ExchangeRequest {
   recursion: boolean;
   checkingDisabled: boolean;
   dnssecOk: boolean;
-  timeoutMs: number;
-  call?: Cancellation;
 }
 
-export interface ExchangeResult {
-  attempt: Attempt;
-  /** The accepted response, when one arrived (also for SERVFAIL, TC=1 ...). */
-  message?: Message;
-  size?: number;
+/** Who hears what became of an exchange (the lookup, failover.ts). */
+export interface ExchangeListener<S> {
+  /** The exchange is over: `attempt.outcome` says how; `message` is the accepted response, if any. */
+  exchanged(exchange: Exchange<S>, message: Message | undefined, size: number): void;
+  /**
+   * A FORMERR/NOTIMP/SERVFAIL/REFUSED without a question came on a socket shared with other
+   * queries: it may be anyone's, so this exchange goes on waiting (RFC 5452 §9.1 wants the question).
+   */
+  questionless(exchange: Exchange<S>): void;
+  /** A datagram or frame turned down (counted in Resolver#stats.ignored). */
+  ignored(): void;
 }
 
 /** The query message (RFC 1035 §4.1.1): one question, RD as asked, OPT when EDNS is on. */
-export function buildQuery(id: number, req: Omit<ExchangeRequest, 'server' | 'udp' | 'transport' | 'timeoutMs' | 'call' | 'answersOnly'>): Uint8Array {
+export function buildQuery(id: number, req: Pick<ExchangeRequest, 'question' | 'ednsPayload' | 'recursion' | 'checkingDisabled' | 'dnssecOk'>): Uint8Array {
   const fast = encodeStubQuery({
     id,
     name: req.question.name,
@@ -78,22 +83,30 @@ export function buildQuery(id: number, req: Omit<ExchangeRequest, 'server' | 'ud
 }
 
 /** Why a decoded message is not the reply to our query; undefined when it is. */
-export type Mismatch = 'id' | 'qr' | 'opcode' | 'question';
+export type Mismatch = 'id' | 'qr' | 'opcode' | 'question' | 'questionless';
 
 /**
  * RFC 5452 §9.1 and RFC 1035 §7.3: a reply carries our ID, QR=1, our opcode and our question.
- * A server that could not parse the query may send FORMERR or NOTIMP without a question.
+ * A server that could not parse the query may send an error without a question; with only the
+ * ID to match it, such a reply is taken only on a socket that carries this query `alone`
+ * (anyone's otherwise: 'questionless').
  */
-export function matchReply(reply: Message, id: number, question: WireQuestion, exactCase: boolean): Mismatch | undefined {
+export function matchReply(reply: Message, id: number, question: WireQuestion, exactCase: boolean, alone: boolean): Mismatch | undefined {
   if (reply.id !== id) return 'id';
   if (!reply.flags.qr) return 'qr';
   if (reply.opcode !== Opcode.QUERY) return 'opcode';
-  if (reply.questions.length === 0 && (reply.rcode === Rcode.FORMERR || reply.rcode === Rcode.NOTIMP)) return undefined;
-  if (reply.questions.length !== 1) return 'question';
-  const q = reply.questions[0];
+  if (reply.questions.length === 0 && QUESTIONLESS_RCODES.has(reply.rcode)) return alone ? undefined : 'questionless';
+  return sameQuestion(reply.questions, question, exactCase) ? undefined : 'question';
+}
+
+/** Errors a server may send without the question it could not read. */
+const QUESTIONLESS_RCODES = new Set<number>([Rcode.FORMERR, Rcode.SERVFAIL, Rcode.NOTIMP, Rcode.REFUSED]);
+
+function sameQuestion(questions: readonly { name: string; type: string; class: string }[], question: WireQuestion, exactCase: boolean): boolean {
+  if (questions.length !== 1) return false;
+  const q = questions[0];
   const sameName = exactCase ? q.name === question.name : namesEqual(q.name, question.name);
-  if (!sameName || q.type !== question.type || q.class !== question.class) return 'question';
-  return undefined;
+  return sameName && q.type === question.type && q.class === question.class;
 }
 
 /** What a matched response means for the retry logic. */
@@ -115,112 +128,119 @@ export function classifyResponse(message: Message, transport: Transport): Attemp
 
 const ANSWERS_ONLY = { answersOnly: true };
 
-type Accepted = { kind: 'message'; message: Message } | { kind: 'truncated-undecodable' };
+/** What ends an exchange's wait: a response, TC=1 on a reply that does not decode, or a malformed reply. */
+type Accepted = Message | 'truncated' | 'malformed';
 
 /**
- * One query to one server over one transport, with a fresh ID; `done` hears the result (network
- * trouble is a result, never a throw). No promise: the lookup that asked is a callback-driven
- * state machine (failover.ts). Throws only when the query cannot be built or sent at all.
+ * One query to one server over one transport, with a fresh ID. It waits until a reply is
+ * accepted, the socket fails, or close(): the lookup keeps it listening after its try has timed
+ * out, so a late reply still counts. No promise: the listener hears the result. The constructor
+ * throws only when the query cannot be built or sent at all.
  */
-export function exchange(req: ExchangeRequest, done: (result: ExchangeResult) => void): void {
-  new Exchange(req, done).send();
-}
-
-/** The state of one exchange; the transport calls its accept() and done(), so it needs no closures. */
-class Exchange implements SendOptions<Accepted> {
+export class Exchange<S> implements SendOptions<Accepted> {
   readonly query: Uint8Array;
-  readonly timeoutMs: number;
-  readonly call: Cancellation | undefined;
+  readonly attempt: Attempt;
+  readonly started = performance.now();
   private readonly id = takeId();
-  private readonly started = performance.now();
-  private malformed = 0;
+  private waiting: Waiting | undefined;
 
   constructor(
-    private readonly req: ExchangeRequest,
-    private readonly resolve: (result: ExchangeResult) => void,
+    readonly req: ExchangeRequest,
+    private readonly listener: ExchangeListener<S>,
+    /** The lookup's note of which server and round this is. */
+    readonly step: S,
   ) {
     try {
       this.query = buildQuery(this.id, req);
+      this.attempt = {
+        server: formatServer(req.server),
+        transport: req.transport,
+        outcome: 'timeout',
+        edns: req.ednsPayload !== undefined,
+        elapsedMs: 0,
+        ignored: 0,
+      };
+      this.waiting = req.transport === 'tcp' ? sendTcp(req.server, this) : req.udp.send(req.server, this, req.alone);
     } catch (err) {
       releaseId(this.id);
       throw err;
     }
-    this.timeoutMs = req.timeoutMs;
-    this.call = req.call;
   }
 
-  send(): void {
-    try {
-      if (this.req.transport === 'tcp') sendTcp(this.req.server, this);
-      else this.req.udp.send(this.req.server, this);
-    } catch (err) {
-      releaseId(this.id);
-      throw err;
-    }
+  /** Stops listening (the lookup is over); the listener hears nothing more. */
+  close(): void {
+    if (this.waiting === undefined) return;
+    this.waiting.close();
+    this.waiting = undefined;
+    releaseId(this.id);
   }
 
   accept(packet: Uint8Array): Accepted | undefined {
     const req = this.req;
+    const alone = req.alone || req.transport === 'tcp';
     let message: Message;
     try {
       message = decode(packet, req.answersOnly ? ANSWERS_ONLY : undefined);
     } catch {
-      const undecodable = acceptUndecodable(packet, this.id, req.transport);
-      if (undecodable === 'malformed') this.malformed += 1;
-      return undecodable === 'malformed' ? undefined : undecodable;
+      const verdict = this.undecodable(packet, alone);
+      if (verdict === undefined) this.ignore();
+      return verdict;
     }
-    return matchReply(message, this.id, req.question, req.exactCase) === undefined ? { kind: 'message', message } : undefined;
-  }
-
-  done(outcome: ExchangeOutcome<Accepted>): void {
-    releaseId(this.id);
-    this.resolve(this.result(outcome));
-  }
-
-  private result(outcome: ExchangeOutcome<Accepted>): ExchangeResult {
-    const req = this.req;
-    const attempt: Attempt = {
-      server: formatServer(req.server),
-      transport: req.transport,
-      outcome: 'timeout',
-      edns: req.ednsPayload !== undefined,
-      elapsedMs: Math.round(performance.now() - this.started),
-      ignored: outcome.ignored,
-    };
-    switch (outcome.kind) {
-      case 'reply':
-        if (outcome.reply.kind === 'truncated-undecodable') {
-          attempt.outcome = 'truncated';
-          return { attempt };
-        }
-        attempt.outcome = classifyResponse(outcome.reply.message, req.transport);
-        return { attempt, message: outcome.reply.message, size: outcome.size };
-      case 'timeout':
-        attempt.outcome = this.malformed > 0 ? 'malformed' : 'timeout';
-        return { attempt };
-      case 'cancelled':
-        attempt.outcome = 'cancelled';
-        return { attempt };
-      case 'error':
-        attempt.outcome = outcome.code === 'ECONNREFUSED' ? 'connrefused' : 'network-error';
-        attempt.errorCode = outcome.code;
-        return { attempt };
-    }
-  }
-}
-
-/**
- * An undecodable packet is ignored, but one whose header is ours and says TC=1 still tells us to
- * use TCP (some servers cut a truncated reply mid-record); one that is ours otherwise is 'malformed'.
- */
-function acceptUndecodable(packet: Uint8Array, id: number, transport: Transport): Accepted | 'malformed' | undefined {
-  let header;
-  try {
-    header = decodeHeader(packet);
-  } catch {
+    const mismatch = matchReply(message, this.id, req.question, req.exactCase, alone);
+    if (mismatch === undefined) return message;
+    this.ignore();
+    if (mismatch === 'questionless') this.listener.questionless(this);
     return undefined;
   }
-  if (header.id !== id || !header.flags.qr) return undefined;
-  if (header.flags.tc && transport === 'udp') return { kind: 'truncated-undecodable' };
-  return 'malformed';
+
+  done(ending: Ending<Accepted>): void {
+    if (this.waiting === undefined) return;
+    this.waiting = undefined;
+    releaseId(this.id);
+    const attempt = this.attempt;
+    attempt.elapsedMs = Math.round(performance.now() - this.started);
+    let message: Message | undefined;
+    let size = 0;
+    switch (ending.kind) {
+      case 'reply':
+        if (typeof ending.reply === 'string') attempt.outcome = ending.reply;
+        else {
+          message = ending.reply;
+          size = ending.size;
+          attempt.outcome = classifyResponse(message, this.req.transport);
+        }
+        break;
+      case 'cancelled':
+        attempt.outcome = 'cancelled';
+        break;
+      case 'error':
+        attempt.outcome = ending.code === 'ECONNREFUSED' ? 'connrefused' : 'network-error';
+        attempt.errorCode = ending.closed ? 'closed' : ending.code;
+        break;
+    }
+    this.listener.exchanged(this, message, size);
+  }
+
+  private ignore(): void {
+    this.attempt.ignored += 1;
+    this.listener.ignored();
+  }
+
+  /**
+   * A reply that does not decode is ours when its header and question are (or, on a socket that
+   * carries this query alone, its header): TC=1 over UDP still sends us to TCP (some servers cut
+   * a truncated reply mid-record); otherwise it is malformed, and the try fails at once.
+   */
+  private undecodable(packet: Uint8Array, alone: boolean): Accepted | undefined {
+    let head;
+    try {
+      head = decodeHeadAndQuestions(packet);
+    } catch {
+      return undefined;
+    }
+    const { header, questions } = head;
+    if (header.id !== this.id || !header.flags.qr) return undefined;
+    if (!sameQuestion(questions, this.req.question, this.req.exactCase) && !(alone && questions.length === 0)) return undefined;
+    return header.flags.tc && this.req.transport === 'udp' ? 'truncated' : 'malformed';
+  }
 }

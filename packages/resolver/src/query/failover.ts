@@ -1,9 +1,9 @@
 import { rcodeToString, type ClassName, type Message, type TypeName } from '@port53/wire';
 import { attemptTimeout, plannedAttempt } from './backoff.js';
 import { randomizeCase } from './case-0x20.js';
-import type { Cancellation } from './cancellation.js';
+import type { Cancellable, Cancellation } from './cancellation.js';
 import { DnsError, type Attempt, type DnsErrorCode, type Transport } from '../errors.js';
-import { exchange, type ExchangeResult } from './exchange.js';
+import { Exchange, type ExchangeListener } from './exchange.js';
 import { formatServer, type ServerAddress } from '../config/server-address.js';
 import type { QueryResult } from './result.js';
 import type { UdpPool } from '../transport/udp.js';
@@ -28,6 +28,8 @@ export interface LookupPlan {
   dnssecOk: boolean;
   /** performance.now() value by which the lookup must be over. */
   deadlineAt: number;
+  /** Over UDP, each query on a socket of its own (maxQueriesPerSocket 1). */
+  udpAlone: boolean;
   /** Ended by cancel (or by the deadline while queued); attempts' waits are cut to the deadline. */
   call: Cancellation;
   /** Counters the Resolver keeps. */
@@ -38,6 +40,10 @@ interface Step {
   server: number;
   round: number;
   transport: Transport;
+  /** Over UDP from a socket that carries this query alone (after a question-less error reply). */
+  alone: boolean;
+  /** Over TCP because the UDP reply was truncated: if TCP fails, so does this server. */
+  afterTruncation: boolean;
 }
 
 /** How a lookup ends: with a result, or with an error (DnsError, or what building the query threw). */
@@ -45,32 +51,36 @@ export type LookupDone = (error: unknown, result?: QueryResult) => void;
 
 /**
  * One name, all servers: each server in turn for `tries` rounds with doubling waits; fail over on
- * timeout, SERVFAIL, REFUSED, NOTIMP and ECONNREFUSED; TC=1 → the same server over TCP (RFC 7766
- * §5); FORMERR to an EDNS query → once more without OPT (RFC 6891 §7). Returns the first answer,
- * or else the last SERVFAIL/REFUSED/... response; DnsError when no response is usable. `done` is
- * called once, possibly before this returns.
+ * timeout, SERVFAIL, REFUSED, NOTIMP, ECONNREFUSED and malformed replies; TC=1 → the same server
+ * over TCP (RFC 7766 §5), and if TCP fails too, on to the next server; FORMERR to an EDNS query →
+ * once more without OPT (RFC 6891 §7). Every try keeps listening until the lookup ends, so a
+ * reply slower than its try's wait still counts. Returns the first answer, or else the last
+ * SERVFAIL/REFUSED/... response; DnsError when no response is usable. `done` is called once,
+ * possibly before this returns.
  */
 export function startLookup(name: string, type: TypeName, cls: ClassName, plan: LookupPlan, done: LookupDone): void {
-  new Lookup(name, type, cls, plan, done).next();
+  new Lookup(name, type, cls, plan, done).start();
 }
 
 /**
  * The state of one lookup between exchanges. A callback-driven state machine rather than an async
  * function: the profile showed each async layer at ~1.2-1.6 KB of garbage per lookup.
  */
-class Lookup {
+class Lookup implements ExchangeListener<Step>, Cancellable {
   private readonly started = performance.now();
   private readonly attempts: Attempt[] = [];
   private readonly planned: number;
   private readonly transport: Transport;
   private nextIndex = 0; // index into the attempt plan
-  private again: Step | undefined; // a step to repeat at once (over TCP, or without EDNS)
-  private skip: Set<number> | undefined; // servers that refused, lack the opcode, or whose port is closed
+  private again: Step | undefined; // a step to take at once (over TCP, without EDNS, alone)
+  private skip: Set<number> | undefined; // servers that refused, lack the opcode, sent garbage, or whose port is closed
   private noEdns: Set<number> | undefined; // servers that sent FORMERR to our OPT record
   private fallback: QueryResult | undefined;
-  private step: Step | undefined; // the step of the exchange in progress
-  private edns: number | undefined; // its payload size, or undefined without OPT
-  private readonly onExchange = (r: ExchangeResult): void => this.exchanged(r);
+  private tcpFailure: Attempt | undefined; // a TCP try after a truncated reply that failed
+  private current: Exchange<Step> | undefined; // the try whose wait runs now
+  private earlier: Exchange<Step>[] | undefined; // tries whose wait is over, still listening
+  private timer: NodeJS.Timeout | undefined;
+  private over = false;
 
   constructor(
     private readonly name: string,
@@ -83,14 +93,19 @@ class Lookup {
     this.transport = plan.tcp ? 'tcp' : 'udp';
   }
 
+  start(): void {
+    this.plan.call.hold(this);
+    this.next();
+  }
+
   private fail(code: DnsErrorCode, detail?: string): DnsError {
     return new DnsError(code, { hostname: this.name, type: this.type, attempts: this.attempts, detail });
   }
 
-  /** Starts the next planned exchange, or ends the lookup when none is left. */
-  next(): void {
+  /** Starts the next planned try, or ends the lookup when none is left. */
+  private next(): void {
     const plan = this.plan;
-    if (plan.servers.length === 0) return this.done(this.fail('ECONNREFUSED', 'no servers configured'));
+    if (plan.servers.length === 0) return this.finish(this.fail('ECONNREFUSED', 'no servers configured'));
     for (;;) {
       let step: Step;
       if (this.again !== undefined) {
@@ -98,61 +113,100 @@ class Lookup {
         this.again = undefined;
       } else if (this.nextIndex < this.planned) {
         const slot = plannedAttempt(this.nextIndex++, plan.servers.length, plan.first);
-        step = { server: slot.server, round: slot.round, transport: this.transport };
+        step = { server: slot.server, round: slot.round, transport: this.transport, alone: plan.udpAlone, afterTruncation: false };
       } else {
         break;
       }
       if (this.skip?.has(step.server)) continue;
       const remaining = plan.deadlineAt - performance.now();
       if (remaining < 1 || plan.call.aborted) break; // timers fire up to 1 ms early: no 1 ms attempt at the end
-      const edns = this.noEdns?.has(step.server) ? undefined : plan.ednsPayload;
-      this.step = step;
-      this.edns = edns;
       try {
-        exchange(
+        this.current = new Exchange(
           {
             server: plan.servers[step.server],
             udp: plan.udp,
             transport: step.transport,
+            alone: step.alone,
             question: { name: plan.use0x20 ? randomizeCase(this.name) : this.name, type: this.type, class: this.cls },
             exactCase: plan.use0x20,
             answersOnly: plan.answersOnly,
-            ednsPayload: edns,
+            ednsPayload: this.noEdns?.has(step.server) ? undefined : plan.ednsPayload,
             recursion: plan.recursion,
             checkingDisabled: plan.checkingDisabled,
             dnssecOk: plan.dnssecOk,
-            timeoutMs: Math.max(1, Math.min(attemptTimeout(step.round, plan), remaining)),
-            call: plan.call,
           },
-          this.onExchange,
+          this,
+          step,
         );
       } catch (err) {
-        this.done(err);
+        return this.finish(err);
       }
+      const wait = Math.max(1, Math.min(attemptTimeout(step.round, plan), remaining));
+      this.timer = setTimeout(tryTimedOut, wait, this);
       return;
     }
     this.end();
   }
 
-  private exchanged({ attempt, message, size }: ExchangeResult): void {
+  /** The current try's wait is over: it goes on listening, and the next try starts. */
+  timedOut(): void {
+    const ex = this.current!;
+    this.timer = undefined;
+    this.current = undefined;
+    ex.attempt.elapsedMs = Math.round(performance.now() - ex.started);
+    this.attempts.push(ex.attempt);
+    (this.earlier ??= []).push(ex);
+    if (ex.step.afterTruncation) this.serverFailedTcp(ex);
+    this.next();
+  }
+
+  questionless(ex: Exchange<Step>): void {
+    if (this.over) return;
+    // Anyone who guesses an ID can send this on a shared socket: ask again from a socket of our own.
+    const step = { ...ex.step, alone: true };
+    if (ex !== this.current) {
+      this.again ??= step;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.again = step;
+    this.timedOut();
+    ex.attempt.outcome = 'questionless';
+  }
+
+  exchanged(ex: Exchange<Step>, message: Message | undefined, size: number): void {
+    if (this.over) return;
     const plan = this.plan;
-    const step = this.step!;
+    const { attempt, step } = ex;
+    const late = ex !== this.current;
+    if (late) {
+      // A try whose wait was over: its entry moves to the end, with what it finally got.
+      this.earlier!.splice(this.earlier!.indexOf(ex), 1);
+      this.attempts.splice(this.attempts.indexOf(attempt), 1);
+      attempt.late = true;
+    } else {
+      clearTimeout(this.timer);
+      this.current = undefined;
+    }
+    if (attempt.outcome !== 'answer') this.attempts.push(attempt);
     const server = plan.servers[step.server];
-    if (attempt.ignored > 0) plan.onIgnored(attempt.ignored);
-    if (attempt.outcome === 'cancelled' && plan.call.reason === 'deadline') attempt.outcome = 'timeout';
-    this.attempts.push(attempt);
-    const result = message && toResult(message, server, step.transport, this.attempts, this.started, size ?? 0);
+    const result = message && toResult(message, server, step.transport, this.attempts, this.started, size);
 
     switch (attempt.outcome) {
       case 'answer':
-        return this.done(undefined, result!);
+        if (this.current !== undefined) {
+          this.current.attempt.outcome = 'superseded';
+          this.current.attempt.elapsedMs = Math.round(performance.now() - this.current.started);
+          this.attempts.push(this.current.attempt);
+        }
+        this.attempts.push(attempt);
+        return this.finish(undefined, result);
       case 'truncated':
-        if (result) this.fallback = result; // better than nothing if TCP fails too
-        this.again = { ...step, transport: 'tcp' };
+        this.again = { ...step, transport: 'tcp', alone: false, afterTruncation: true };
         break;
       case 'formerr':
         this.fallback = result;
-        if (this.edns !== undefined) {
+        if (ex.req.ednsPayload !== undefined) {
           (this.noEdns ??= new Set()).add(step.server);
           this.again = step;
         } else {
@@ -168,29 +222,82 @@ class Lookup {
         (this.skip ??= new Set()).add(step.server);
         break;
       case 'connrefused':
+      case 'malformed':
         (this.skip ??= new Set()).add(step.server);
+        if (step.afterTruncation) this.tcpFailure = attempt;
+        break;
+      case 'network-error':
+        if (step.afterTruncation) this.serverFailedTcp(ex);
         break;
       case 'cancelled':
-        return this.done(this.fail('ECANCELLED'));
-      case 'timeout':
-      case 'malformed':
-      case 'network-error':
+        return this.finish(this.fail('ECANCELLED'));
+      default:
         break;
     }
-    this.next();
+    // A late reply changes what comes next, but the try in progress keeps its wait.
+    if (this.current === undefined) this.next();
   }
 
-  /** No exchange left to make: the best response kept, or the error that says why there is none. */
+  ignored(): void {
+    this.plan.onIgnored(1);
+  }
+
+  /** cancel(), resolver.cancel() or the caller's AbortSignal. */
+  cancel(): void {
+    if (this.over) return;
+    const ex = this.current;
+    if (ex !== undefined) {
+      ex.attempt.outcome = 'cancelled';
+      ex.attempt.elapsedMs = Math.round(performance.now() - ex.started);
+      this.attempts.push(ex.attempt);
+    }
+    this.finish(this.fail('ECANCELLED'));
+  }
+
+  /** The server's reply was truncated and TCP to it failed: the lookup goes on without it. */
+  private serverFailedTcp(ex: Exchange<Step>): void {
+    this.tcpFailure = ex.attempt;
+    (this.skip ??= new Set()).add(ex.step.server);
+  }
+
+  private finish(error: unknown, result?: QueryResult): void {
+    if (this.over) return;
+    this.over = true;
+    clearTimeout(this.timer);
+    this.current?.close();
+    if (this.earlier) for (const ex of this.earlier) ex.close();
+    this.plan.call.release(this);
+    this.done(error, result);
+  }
+
+  /** No try left to make: the best response kept, or the error that says why there is none. */
   private end(): void {
     const plan = this.plan;
     const attempts = this.attempts;
-    if (plan.call.reason === 'cancelled') return this.done(this.fail('ECANCELLED'));
-    if (this.fallback) return this.done(undefined, { ...this.fallback, attempts, elapsedMs: Math.round(performance.now() - this.started) });
-    if (plan.call.reason === 'deadline' || performance.now() >= plan.deadlineAt - 1) return this.done(this.fail('ETIMEOUT', 'deadline reached'));
-    if (attempts.length > 0 && attempts.every((a) => a.outcome === 'connrefused')) return this.done(this.fail('ECONNREFUSED'));
-    if (attempts.some((a) => a.outcome === 'malformed')) return this.done(this.fail('EBADRESP', 'only malformed responses'));
-    this.done(this.fail('ETIMEOUT'));
+    if (plan.call.reason === 'cancelled') return this.finish(this.fail('ECANCELLED'));
+    if (this.fallback) return this.finish(undefined, { ...this.fallback, attempts, elapsedMs: Math.round(performance.now() - this.started) });
+    if (plan.call.reason === 'deadline' || performance.now() >= plan.deadlineAt - 1) return this.finish(this.fail('ETIMEOUT', 'deadline reached'));
+    const tcp = this.tcpFailure;
+    if (tcp !== undefined) {
+      // node:dns says ECONNREFUSED here, whether TCP was refused or closed before the reply.
+      const code: DnsErrorCode = tcp.outcome === 'timeout' ? 'ETIMEOUT' : tcp.outcome === 'malformed' ? 'EBADRESP' : 'ECONNREFUSED';
+      return this.finish(this.fail(code, `reply truncated over UDP; then TCP to ${tcp.server} ${tcpFailureText(tcp)}`));
+    }
+    if (attempts.length > 0 && attempts.every((a) => a.outcome === 'connrefused')) return this.finish(this.fail('ECONNREFUSED'));
+    if (attempts.some((a) => a.outcome === 'malformed')) return this.finish(this.fail('EBADRESP', 'malformed reply'));
+    this.finish(this.fail('ETIMEOUT'));
   }
+}
+
+function tryTimedOut(lookup: Lookup): void {
+  lookup.timedOut();
+}
+
+function tcpFailureText(a: Attempt): string {
+  if (a.outcome === 'timeout') return 'timed out';
+  if (a.outcome === 'connrefused') return 'was refused';
+  if (a.outcome === 'malformed') return 'gave a malformed reply';
+  return a.errorCode === 'closed' ? 'was closed before a reply' : `failed (${a.errorCode ?? 'network error'})`;
 }
 
 function toResult(

@@ -1,5 +1,4 @@
 import { namesEqual, type Name, type RecordOf, type ResourceRecord, type TypedTypeName } from '@port53/wire';
-import { MAX_CNAME_CHAIN } from '../config/defaults.js';
 import type { NaptrRecord } from './naptr.js';
 
 /** Result shapes of node:dns/promises, so code written for it runs unchanged. */
@@ -38,26 +37,29 @@ export function nodeName(name: Name): string {
 
 /**
  * The records of `type` owned by `qname` or by the end of the CNAME chain starting at it, taken
- * from the answer section (as c-ares does); `ttl` is the lowest TTL along the chain.
+ * from the answer section (as c-ares does). The chain is followed as far as the answer goes, as
+ * c-ares follows it (no fixed hop limit; a loop ends it); `chainTtl` is the lowest TTL along it.
  */
 export function recordsAtChainEnd<T extends TypedTypeName>(
   answers: readonly ResourceRecord[],
   qname: Name,
   type: T,
 ): { records: RecordOf<T>[]; chainTtl: number } {
-  let owner = qname;
+  const records = answers.filter((r): r is RecordOf<T> => r.type === type && namesEqual(r.name, qname));
+  if (records.length > 0 || type === 'CNAME') return { records, chainTtl: Infinity };
+  // One pass to index the CNAMEs, so a long chain costs O(n), not O(n²), however the answer is ordered.
+  let cnames: Map<string, RecordOf<'CNAME'>> | undefined;
+  for (const r of answers) if (r.type === 'CNAME') (cnames ??= new Map()).set(r.name.toLowerCase(), r);
+  if (cnames === undefined) return { records, chainTtl: Infinity };
+  let owner = qname.toLowerCase();
   let chainTtl = Infinity;
-  let seen: Set<string> | undefined; // made only when a CNAME is followed (most answers have none)
-  for (let hop = 0; hop <= MAX_CNAME_CHAIN; hop++) {
-    const records = answers.filter((r): r is RecordOf<T> => r.type === type && namesEqual(r.name, owner));
-    if (records.length > 0 || type === 'CNAME') return { records, chainTtl };
-    const cname = answers.find((r): r is RecordOf<'CNAME'> => r.type === 'CNAME' && namesEqual(r.name, owner));
-    if (!cname || seen?.has(cname.data.toLowerCase())) break;
-    (seen ??= new Set()).add(owner.toLowerCase());
+  for (let hops = 0; hops < cnames.size; hops++) {
+    const cname = cnames.get(owner);
+    if (cname === undefined) break;
     chainTtl = Math.min(chainTtl, cname.ttl);
-    owner = cname.data;
+    owner = cname.data.toLowerCase();
   }
-  return { records: [], chainTtl };
+  return { records: answers.filter((r): r is RecordOf<T> => r.type === type && r.name.toLowerCase() === owner), chainTtl };
 }
 
 export function addresses(records: readonly RecordOf<'A' | 'AAAA'>[], chainTtl: number, withTtl: boolean): string[] | RecordWithTtl[] {

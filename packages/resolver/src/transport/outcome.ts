@@ -1,24 +1,19 @@
 /** How one send-and-wait on a transport ended. `T` is whatever the caller's `accept` returned. */
-export type Ending<T> =
-  | { kind: 'reply'; reply: T; size: number }
-  | { kind: 'timeout' }
-  | { kind: 'cancelled' }
-  | { kind: 'error'; code: string };
+export type Ending<T> = { kind: 'reply'; reply: T; size: number } | { kind: 'cancelled' } | { kind: 'error'; code: string; closed?: boolean };
 
-export type ExchangeOutcome<T> = Ending<T> & {
-  /** Datagrams or frames that `accept` turned down. */
-  ignored: number;
-};
-
-import type { Cancellation } from '../query/cancellation.js';
-
+/**
+ * One query handed to a transport. There is no timer here: the lookup that owns the query decides
+ * how long a try waits, and keeps earlier tries listening until the lookup ends (failover.ts).
+ */
 export interface SendOptions<T> {
   query: Uint8Array;
-  timeoutMs: number;
-  /** The call this query belongs to: its cancel() ends the wait at once. */
-  call?: Cancellation;
   /** The reply check: a value ends the wait, undefined means "not ours, keep waiting". */
   accept(packet: Uint8Array): T | undefined;
-  /** Called once, when the wait is over (a callback, not a promise: one promise per exchange is enough). */
-  done(outcome: ExchangeOutcome<T>): void;
+  /** Called at most once: a reply, a socket error, or the pool closing. Never after close(). */
+  done(ending: Ending<T>): void;
+}
+
+/** A query on its way: close() stops the wait without calling done. */
+export interface Waiting {
+  close(): void;
 }

@@ -1,14 +1,14 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { messageId } from '@port53/wire';
 import type { ServerAddress } from '../config/server-address.js';
-import type { Ending, ExchangeOutcome, SendOptions } from './outcome.js';
+import type { Ending, SendOptions, Waiting } from './outcome.js';
 
 export interface UdpPoolOptions {
   /** Queries a socket carries before its port is replaced (1: a fresh port per query). */
   maxQueriesPerSocket: number;
   /** ms an unused socket stays open for the next query before it is closed. */
   idleMs: number;
-  /** A datagram arrived that no query on its socket was waiting for (wrong ID, late, undecodable). */
+  /** A datagram arrived that no query on its socket was waiting for (wrong ID, or after its lookup ended). */
   onStray(): void;
   /** A datagram from another address or port than the server's (see Channel.onMessage). */
   onWrongSource(): void;
@@ -34,22 +34,28 @@ export class UdpPool {
 
   constructor(readonly options: UdpPoolOptions) {}
 
-  /** Sends `opts.query` (whose first two octets are its ID); `opts.done` hears how the wait ended. */
-  send<T>(server: ServerAddress, opts: SendOptions<T>): void {
-    if (opts.call?.aborted) {
-      opts.done({ kind: 'cancelled', ignored: 0 });
-      return;
-    }
+  /**
+   * Sends `opts.query` (whose first two octets are its ID); `opts.done` hears a reply or a socket
+   * error. `alone`: on a socket of its own, which carries no other query and closes after it.
+   */
+  send<T>(server: ServerAddress, opts: SendOptions<T>, alone = false): Waiting {
     const id = messageId(opts.query)!;
-    let channel = this.channelFor(server);
-    // IDs are unique among queries in flight (transaction-id.ts) unless 64 draws collided.
-    if (channel.waiting.has(id)) {
-      this.retire(channel);
+    let channel: Channel;
+    if (alone) {
+      channel = this.openChannel(server);
+      channel.retired = true;
+    } else {
       channel = this.channelFor(server);
+      // IDs are unique among queries in flight (transaction-id.ts) unless 64 draws collided.
+      if (channel.waiting.has(id)) {
+        this.retire(channel);
+        channel = this.channelFor(server);
+      }
     }
     const query = new PendingQuery<T>(channel, id, opts);
     channel.add(query as PendingQuery<unknown>, opts.query);
-    if (channel.carried >= this.options.maxQueriesPerSocket) this.retire(channel);
+    if (!alone && channel.carried >= this.options.maxQueriesPerSocket) this.retire(channel);
+    return query;
   }
 
   /** Closes every socket that carries no query now (after cancel()). */
@@ -69,11 +75,16 @@ export class UdpPool {
   private channelFor(server: ServerAddress): Channel {
     let channel = this.current.get(server);
     if (channel === undefined) {
-      channel = new Channel(this, server);
+      channel = this.openChannel(server);
       this.current.set(server, channel);
-      this.open.add(channel);
-      this.options.onSockets(1);
     }
+    return channel;
+  }
+
+  private openChannel(server: ServerAddress): Channel {
+    const channel = new Channel(this, server);
+    this.open.add(channel);
+    this.options.onSockets(1);
     return channel;
   }
 
@@ -141,7 +152,7 @@ class Channel {
   /** Ends every query on this socket the same way (a socket error, or the pool closing) and closes it. */
   fail(ending: Ending<unknown>): void {
     this.retired = true;
-    for (const query of [...this.waiting.values()]) query.finish({ ...ending, ignored: 0 });
+    for (const query of [...this.waiting.values()]) query.finish(ending);
     this.close();
   }
 
@@ -193,43 +204,32 @@ function closeChannel(channel: Channel): void {
 }
 
 /** One query waiting on a Channel; a plain object with methods, so no closures per query. */
-class PendingQuery<T> {
+class PendingQuery<T> implements Waiting {
   private done = false;
-  private ignored = 0;
-  private readonly timer: NodeJS.Timeout;
 
   constructor(
     private readonly channel: Channel,
     readonly id: number,
     private readonly opts: SendOptions<T>,
-  ) {
-    this.timer = setTimeout(timeOut, opts.timeoutMs, this);
-    opts.call?.hold(this);
-  }
+  ) {}
 
-  /** A datagram with our ID: `accept` takes it (and the wait is over) or it is counted as ignored. */
+  /** A datagram with our ID: `accept` takes it (and the wait is over) or turns it down. */
   deliver(packet: Buffer): void {
     const reply = this.opts.accept(packet);
-    if (reply === undefined) this.ignored += 1;
-    else this.finish({ kind: 'reply', reply, size: packet.length, ignored: 0 });
+    if (reply !== undefined) this.finish({ kind: 'reply', reply, size: packet.length });
   }
 
-  /** Ends the wait; `ending.ignored` is filled in here. */
-  finish(ending: ExchangeOutcome<T>): void {
+  /** Ends the wait and tells the query how. */
+  finish(ending: Ending<T>): void {
     if (this.done) return;
-    this.done = true;
-    clearTimeout(this.timer);
-    this.opts.call?.release(this);
-    this.channel.remove(this as PendingQuery<unknown>);
-    ending.ignored = this.ignored;
+    this.close();
     this.opts.done(ending);
   }
 
-  cancel(): void {
-    this.finish({ kind: 'cancelled', ignored: 0 });
+  /** Ends the wait silently (the lookup is over). */
+  close(): void {
+    if (this.done) return;
+    this.done = true;
+    this.channel.remove(this as PendingQuery<unknown>);
   }
-}
-
-function timeOut(query: PendingQuery<unknown>): void {
-  query.finish({ kind: 'timeout', ignored: 0 });
 }

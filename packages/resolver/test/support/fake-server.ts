@@ -29,8 +29,8 @@ export interface FakeServer {
 
 /** A DNS server on 127.0.0.1 (UDP and TCP on the same port 0-chosen number) run by `handler`. */
 export interface FakeServerOptions {
-  /** Also listen on TCP (default true). */
-  tcp?: boolean;
+  /** Also listen on TCP (default true); 'close': accept TCP connections and close them at once. */
+  tcp?: boolean | 'close';
   /** Loopback address to use (default 127.0.0.1). */
   address?: '127.0.0.1' | '::1';
   /** Port to bind (default 0: any); a restarted server takes its old port. */
@@ -103,6 +103,11 @@ async function startOnce(handler: Handler, opts: FakeServerOptions): Promise<Fak
   let tcp: Server | undefined;
   if (opts.tcp !== false) {
     tcp = createServer((conn) => {
+      if (opts.tcp === 'close') {
+        conn.on('error', () => {});
+        conn.destroy();
+        return;
+      }
       connections.add(conn);
       conn.on('close', () => connections.delete(conn));
       conn.on('error', () => {});
