@@ -2,6 +2,7 @@ import type * as NodeDns from 'node:dns';
 import { BINDINGS, RESOLVE_MAP, type MethodName } from './answers.js';
 import { dnsException, invalidArgType, invalidArgValue } from './errors.js';
 import { reverseName } from '../query/reverse-name.js';
+import { answerAsLookup, isLookupCall } from './lookup-shape.js';
 import { ResolverBase, type NodeCallOptions } from './resolver-base.js';
 import { validateFunction, validateString } from './validate.js';
 
@@ -53,6 +54,9 @@ function query(method: MethodName) {
     }
     validateString(name, 'name');
     validateFunction(callback, 'callback');
+    if ((method === 'resolve4' || method === 'resolve6') && isLookupCall(options)) {
+      return answerAsLookup(this['ask'](method, name, undefined), method === 'resolve4' ? 4 : 6, options, callback as Callback);
+    }
     settle(this['ask'](method, name, options as NodeCallOptions | undefined), callback as Callback);
   };
 }
@@ -63,6 +67,7 @@ for (const method of Object.keys(BINDINGS) as MethodName[]) {
 
 define('resolve', function (this: Resolver, hostname: unknown, rrtype: unknown, callback?: unknown): void {
   let method: MethodName | undefined;
+  if (isLookupCall(rrtype) && typeof callback === 'function') return (this.resolve4 as (...a: unknown[]) => void)(hostname, rrtype, callback);
   if (typeof rrtype === 'string') method = Object.hasOwn(RESOLVE_MAP, rrtype) ? RESOLVE_MAP[rrtype] : undefined;
   else if (typeof rrtype === 'function') {
     method = 'resolve4';

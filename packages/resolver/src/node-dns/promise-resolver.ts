@@ -2,6 +2,7 @@ import type * as NodeDns from 'node:dns';
 import { reverseName } from '../query/reverse-name.js';
 import { BINDINGS, RESOLVE_MAP, type MethodName } from './answers.js';
 import { dnsException, invalidArgValue } from './errors.js';
+import { answerAsLookup, isLookupCall } from './lookup-shape.js';
 import { ResolverBase, type NodeCallOptions } from './resolver-base.js';
 import { validateString } from './validate.js';
 
@@ -35,8 +36,13 @@ export interface PromiseResolver extends PromiseMethods {}
 export class PromiseResolver extends ResolverBase {}
 
 function query(method: MethodName) {
-  return function (this: PromiseResolver, name: unknown, options?: unknown): Promise<unknown> {
+  return function (this: PromiseResolver, name: unknown, options?: unknown, callback?: unknown): Promise<unknown> | undefined {
     validateString(name, 'name');
+    // Given as a lookup option, a promise method is called with a callback: answer it, never hang.
+    if ((method === 'resolve4' || method === 'resolve6') && isLookupCall(options) && typeof callback === 'function') {
+      answerAsLookup(this['ask'](method, name, undefined), method === 'resolve4' ? 4 : 6, options, callback as (err: NodeJS.ErrnoException | null) => void);
+      return undefined;
+    }
     return this['ask'](method, name, options as NodeCallOptions | undefined);
   };
 }
@@ -45,7 +51,8 @@ for (const method of Object.keys(BINDINGS) as MethodName[]) {
   if (method !== 'reverse') define(method, query(method));
 }
 
-define('resolve', function (this: PromiseResolver, hostname: unknown, rrtype?: unknown): Promise<unknown> {
+define('resolve', function (this: PromiseResolver, hostname: unknown, rrtype?: unknown, callback?: unknown): Promise<unknown> | undefined {
+  if (isLookupCall(rrtype) && typeof callback === 'function') return (this.resolve4 as unknown as (...a: unknown[]) => undefined)(hostname, rrtype, callback);
   let method: MethodName = 'resolve4';
   if (rrtype !== undefined) {
     validateString(rrtype, 'rrtype');

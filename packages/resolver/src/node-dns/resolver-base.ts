@@ -3,6 +3,7 @@ import { DnsError, Resolver, type ResolverOptions } from '../index.js';
 import { answerValue, BINDINGS, NoValue, type MethodName } from './answers.js';
 import { dnsException, NodeArgumentError, type NodeDnsError } from './errors.js';
 import { toAscii } from './lookup.js';
+import { BOUND_METHODS } from './lookup-shape.js';
 import { invalidIp, nodeServerList } from './servers.js';
 import { isOnion } from './special-names.js';
 import { validateInt32, validateString } from './validate.js';
@@ -40,6 +41,11 @@ export class ResolverBase {
   readonly resolver: Resolver;
 
   constructor(options?: NodeResolverOptions) {
+    // Own bound copies of the methods: `lookup: resolver.resolve4` keeps `this` (node's would lose it).
+    const proto = Object.getPrototypeOf(this) as Record<string, (...args: unknown[]) => unknown>;
+    for (const name of BOUND_METHODS) {
+      if (typeof proto[name] === 'function') Object.defineProperty(this, name, { value: proto[name].bind(this), writable: true, configurable: true, enumerable: false });
+    }
     const shared = (options as { [SHARED]?: Resolver } | undefined)?.[SHARED];
     if (shared) {
       this.resolver = shared;
