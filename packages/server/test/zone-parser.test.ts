@@ -66,7 +66,7 @@ describe('master-file syntax (RFC 1035 §5)', () => {
     ['RFC 3597 unknown type', 'a 60 TYPE65280 \\# 3 abcdef', ['a.example.test. 60 IN TYPE65280 \\# 3 ABCDEF']],
     ['RFC 3597 empty rdata', 'a 60 TYPE65280 \\# 0', ['a.example.test. 60 IN TYPE65280 \\# 0']],
     ['RFC 3597 hex in several groups', 'a 60 TYPE65280 \\# 4 0a00 ( 00 01 )', ['a.example.test. 60 IN TYPE65280 \\# 4 0A000001']],
-    ['a type with a mnemonic but no text form, in \\# form', 'a 60 NAPTR \\# 2 0001', ['a.example.test. 60 IN NAPTR \\# 2 0001']],
+    ['a type with no text form but RFC 3597 \\# (NULL)', 'a 60 NULL \\# 2 0001', ['a.example.test. 60 IN NULL \\# 2 0001']],
     ['the root zone', '. 60 NS a.root-servers.net.', ['. 60 IN NS a.root-servers.net.']],
   ])('%s', (_name, text, expected) => {
     const origin = _name === 'the root zone' ? '.' : 'example.test';

@@ -118,7 +118,8 @@ export class WireWriter {
   pos = 0;
   private readonly suffixes = new Map<string, number>();
 
-  constructor() {
+  /** `compression` false: every name in full, as the canonical form and RFC 3597 octets want them. */
+  constructor(private readonly compression = true) {
     scratch ??= Buffer.allocUnsafe(CAPACITY);
     this.buf = scratch;
   }
@@ -154,6 +155,7 @@ export class WireWriter {
    * own suffixes become targets. Names in SRV and unknown types pass false (RFC 3597 §4).
    */
   name(name: Name, compress: boolean): void {
+    compress &&= this.compression;
     if (name === '.' || name === '') {
       this.u8(0);
       return;

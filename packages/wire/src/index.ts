@@ -25,3 +25,7 @@ export type { SignedMessage, SignOptions, TsigAlgorithm, TsigCheck, TsigKey, Tsi
 export { siphash24 } from './siphash.js';
 export * from './edns-options.js';
 export { chaosTxt } from './chaos.js';
+export { typeDescriptor, describedTypes } from './rdata/descriptors.js';
+export type { TypeDescriptor, RdataField } from './rdata/descriptors.js';
+export type { NameRules } from './rdata/fields.js';
+export { additionalNames, canonicalRdata, rdataFromWire, rdataNames, rdataToWire, typeCompressesNames, typeHasNames } from './rdata/table.js';

@@ -15,6 +15,8 @@ import { WireError } from './errors.js';
 import { decodeHeader, flagOctets, HEADER_LENGTH, TC_BIT } from './header.js';
 import { checkU32 } from './rdata/domain.js';
 import { typedCodecs } from './rdata/index.js';
+import { typeDescriptor } from './rdata/descriptors.js';
+import { readRdataOctets, writeRdataOctets } from './rdata/octets.js';
 import type { ClassName, Message, MessageInit, Question, ResourceRecord, TypeName } from './types.js';
 
 /** The largest DNS message (the TCP length prefix is 16 bits, RFC 1035 §4.2.2). */
@@ -128,7 +130,9 @@ function readSection(
       const data = typed.codec.decode(r, rdEnd);
       record = { name, type: typed.name, class: classToString(cls), ttl, data } as ResourceRecord;
     } else {
-      const data = new Uint8Array(r.bytes.subarray(rdStart, rdEnd)); // a copy, never a view of the packet
+      const d = typeDescriptor(type);
+      // Known layouts are checked and their names decompressed; unknown types are octets as they came (RFC 3597 §4).
+      const data = d ? readRdataOctets(d, r, rdStart, rdEnd) : new Uint8Array(r.bytes.subarray(rdStart, rdEnd));
       record = { name, type: typeToString(type), class: classToString(cls), ttl, data } as ResourceRecord;
     }
     r.pos = rdEnd;
@@ -317,9 +321,11 @@ function writeRecord(w: WireWriter, rr: ResourceRecord): void {
   const rdStart = w.pos;
   const data: unknown = rr.data;
   if (data instanceof Uint8Array) {
-    // RFC 3597 §4: opaque rdata is copied as is, never compressed.
+    // RFC 3597 §4: octets are copied as they are; only RFC 1035's types (MB, MINFO, ...) compress their names.
     if (data.length > 0xffff) throw new WireError('BAD_RDATA', rdStart, `rdata of ${data.length} octets (max 65535)`);
-    w.bytes(data);
+    const d = typeDescriptor(type);
+    if (d?.compressesNames) writeRdataOctets(w, d, data);
+    else w.bytes(data);
   } else {
     const typed = typedCodecs.get(type);
     if (!typed) {

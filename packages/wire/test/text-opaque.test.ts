@@ -90,6 +90,15 @@ describe('octets that do not fit the layout print in RFC 3597 form', () => {
   test.each([
     ['DS', '0a000001', 'no digest'],
     ['TLSA', '030101', 'no association data'],
+  ] as const)('%s %s (%s) loads as written, as NSD loads it', (type, octets, _why) => {
+    const data = hex(octets);
+    const text = formatRdata({ type, data } as ResourceRecord);
+    expect(text).toBe(`\\# ${data.length} ${octets.toUpperCase()}`);
+    expect(parseRdata(type, tokenize(text))).toEqual(data);
+  });
+
+  // NSD and BIND refuse them in a zone file too; built through the API, they still print.
+  test.each([
     ['DNSKEY', '010103', 'no algorithm nor key'],
     ['NAPTR', '0001', 'cut short'],
     ['DNAME', '0378797a', 'a name without its root label'],
@@ -103,7 +112,7 @@ describe('octets that do not fit the layout print in RFC 3597 form', () => {
     const data = hex(octets);
     const text = formatRdata({ type, data } as ResourceRecord);
     expect(text).toBe(`\\# ${data.length} ${octets.toUpperCase()}`);
-    expect(parseRdata(type, tokenize(text))).toEqual(data); // still loads as written
+    expectTextError(() => parseRdata(type, tokenize(text)), 'BAD_RDATA', 2);
   });
 });
 
@@ -158,8 +167,6 @@ describe('errors name the offending token', () => {
     ['AFSDB', '65536 host', 'BAD_NUMBER', 0],
     ['KX', '10 a b', 'EXTRA_FIELD', 2],
     ['OPENPGPKEY', '', 'MISSING_FIELD', 0],
-    ['RRSIG', 'A 13 2 300 20260101000000 20250101000000 1 example.test. AA==', 'BAD_RDATA', 0], // not covered: \# only
-    ['NSEC', 'a.example.test. A', 'BAD_RDATA', 0],
   ] as const)('%s %s → %s at token %s', (type, text, code, token) => {
     expectTextError(() => parseRdata(type, tokenize(text), origin), code, token);
   });

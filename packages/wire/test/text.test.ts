@@ -60,7 +60,7 @@ describe('rdata text errors name the token', () => {
     ['TXT', '"bad \\25 escape"', 'BAD_ESCAPE', 0],
     ['NS', `${'x'.repeat(64)}.test.`, 'LABEL_TOO_LONG', 0],
     ['CAA', '0 is-sue "x"', 'BAD_RDATA', 1],
-    ['NSEC3', '1 0 10 - A', 'BAD_RDATA', 0],
+    ['NSEC3', '1 0 10 - A', 'BAD_RDATA', 4], // one base32hex digit is no octet
     ['TYPE65280', '\\# 3 0A0000', undefined, undefined],
     ['TYPE65280', '\\# 4 0A0000', 'BAD_RDATA', 1],
     ['TYPE65280', '\\# 2 0A0', 'BAD_RDATA', 2],

@@ -1,13 +1,12 @@
-import { WireReader } from '../compress.js';
-import { RRType } from '../constants.js';
-import { typedCodecs } from '../rdata/index.js';
 import { isCanonicalIPv4, normalizeIPv6 } from '../address.js';
 import { TextError } from '../errors.js';
 import { fqdn } from '../name.js';
 import type { Name, RData, ResourceRecord, TypeName, TypedRData, TypedTypeName } from '../types.js';
 import { formatCharacterString } from './charstring.js';
 import { detach } from './detach.js';
-import { formatOpaqueRdata, hasOpaqueLayout, parseOpaqueRdata } from './opaque-rdata.js';
+import { typeDescriptor } from '../rdata/descriptors.js';
+import { parseFields, printFields } from '../rdata/octets.js';
+import { rdataFromWire } from '../rdata/table.js';
 import { Reader } from './reader.js';
 import type { Token } from './tokenizer.js';
 
@@ -89,13 +88,6 @@ function parseGeneric(tokens: readonly Token[]): Uint8Array | undefined {
   return Uint8Array.from(Buffer.from(hex, 'hex'));
 }
 
-/** Generic octets of a typed type → its typed form, through the same codec decode() uses. */
-function fromWire(type: TypedTypeName, bytes: Uint8Array): RData {
-  const codec = typedCodecs.get(RRType[type]);
-  if (!codec) throw new TextError('BAD_RDATA', `no codec for ${type}`);
-  return codec.codec.decode(new WireReader(bytes), bytes.length) as RData;
-}
-
 /**
  * Presentation-format rdata tokens → typed rdata (or octets for types without a typed form).
  * Relative names are completed with `origin` (without one, names are taken as absolute).
@@ -117,17 +109,18 @@ export function parseRdata(type: TypeName, tokens: readonly Token[], origin?: Na
     if ((type === 'TXT' || type === 'SPF') && generic.length === 0) {
       throw new TextError('BAD_RDATA', `${type} rdata needs at least one character-string`, 1);
     }
-    if (!isTyped(type)) return generic;
+    // Octets of a known type must fit its layout, as NSD checks them; typed types come back typed.
     try {
-      return fromWire(type, generic);
+      return rdataFromWire(type, generic);
     } catch (err) {
       throw new TextError('BAD_RDATA', `\\# data is not valid ${type} rdata: ${(err as Error).message}`, 2);
     }
   }
   const r = new Reader(tokens, origin, type);
   let data: RData;
+  const d = typeDescriptor(type);
   if (isTyped(type)) data = (parsers[type] as Parser<TypedTypeName>)(r);
-  else if (hasOpaqueLayout(type)) data = parseOpaqueRdata(type, r);
+  else if (d && !d.genericOnly) data = parseFields(d, r);
   else throw new TextError('BAD_RDATA', `type ${type} is only accepted in the RFC 3597 form "\\# length hex"`, 0);
   r.end();
   return data;
@@ -162,7 +155,8 @@ export function formatRdata(rr: Pick<ResourceRecord, 'type' | 'data'>): string {
     default: {
       const bytes = r.data;
       // Octets that do not fit the type's layout (accepted as \# or from the wire) print generically.
-      const text = hasOpaqueLayout(r.type) ? formatOpaqueRdata(r.type, bytes) : undefined;
+      const d = typeDescriptor(r.type);
+      const text = d && !d.genericOnly ? printFields(d, bytes) : undefined;
       if (text !== undefined) return text;
       return bytes.length === 0 ? '\\# 0' : `\\# ${bytes.length} ${Buffer.from(bytes).toString('hex').toUpperCase()}`;
     }
