@@ -85,9 +85,8 @@ describe('zone checks', () => {
     if (!expected.some((e) => !e.startsWith('warning'))) expect(result.records.length).toBe(text.split('\n').length - 2);
   });
 
-  // Written as RFC 3597 generic rdata: the checks read only owner, type and TTL. The first two
-  // octets are the type covered (RFC 4034 §3.1), here A (1), AAAA (28) or MX (15).
-  const sig = (ttl: number, covered: number, n: number) => `www ${ttl} RRSIG \\# 4 ${covered.toString(16).padStart(4, '0')}00${n.toString(16).padStart(2, '0')}`;
+  // The checks read only owner, type and TTL; the type covered (RFC 4034 §3.1) is A (1), AAAA (28) or MX (15).
+  const sig = (ttl: number, covered: number, n: number) => `www ${ttl} RRSIG TYPE${covered} 13 3 ${ttl} 20300101000000 20250101000000 ${n} example.test. AA==`;
   test.each([
     ['RRSIGs over A, AAAA and MX, each with its RRset\'s TTL', [sig(600, 1, 1), sig(60, 28, 2), sig(3600, 15, 3)], [600, 60, 3600]],
     ['two RRSIGs over one type (two keys), TTLs as written', [sig(600, 1, 1), sig(300, 1, 2)], [600, 300]],
