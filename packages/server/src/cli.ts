@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { DEFAULTS, LOG_LEVELS, type LogLevel } from './defaults.js';
 import { createLogger, type Logger } from './log.js';
 import { serverIdentity } from './identity-config.js';
+import { dropPrivileges, PrivilegeError, resolveCredentials, ROOT_WARNING, unreadable, type Credentials } from './privileges.js';
 import { createServer, type Server, type ServerOptions } from './server.js';
 import { BindError } from './transport/bind-error.js';
 import { parseTransferRule, TransferRuleError } from './transfer/acl.js';
@@ -39,6 +40,7 @@ interface Args {
   versionString?: string;
   nsid?: string;
   cookies: boolean;
+  user?: Credentials;
   check: boolean;
   tsigKeys: TsigKey[];
   allowTransfer: string[];
@@ -89,6 +91,7 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     .option('identity', { type: 'string', requiresArg: false, describe: 'CH TXT id.server and hostname.bind answer (default the host name; "" hides them: REFUSED)' })
     .option('version-string', { type: 'string', requiresArg: false, describe: 'CH TXT version.bind and version.server answer (default "port53d VERSION"; "" hides them)' })
     .option('nsid', { type: 'string', requiresArg: true, describe: 'NSID (RFC 5001) for queries that ask: ascii_TEXT, hex digits or 0xHEX as in NSD and Knot (default none)' })
+    .option('user', { type: 'string', requiresArg: true, describe: 'After binding, drop root to USER[:GROUP] (supplementary groups cleared), as NSD and Knot do' })
     .option('cookies', { type: 'boolean', default: DEFAULTS.cookies, describe: 'Answer DNS cookies (RFC 7873/9018; --no-cookies: ignore them)' })
     .option('notify', { type: 'string', array: true, requiresArg: true, describe: 'Send NOTIFY to ADDR[:PORT][@KEYNAME] when a zone\'s serial changes (repeatable; port 53 by default)' })
     .option('journal', { type: 'string', requiresArg: true, describe: 'Keep the IXFR history in files in DIR, so a restart keeps it (default: in memory only)' })
@@ -138,6 +141,7 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     versionString: parsed['version-string'],
     nsid: checkNsid(parsed.nsid),
     cookies: parsed.cookies,
+    user: parsed.user === undefined ? undefined : usage(() => resolveCredentials(parsed.user!), PrivilegeError, '--user'),
     check: parsed.check,
     tsigKeys: (parsed['tsig-key'] ?? []).map((text) => usage(() => parseTsigKey(text), TsigKeyError, '--tsig-key')),
     allowTransfer: (parsed['allow-transfer'] ?? []).map((text) => usage(() => (parseTransferRule(text), text), TransferRuleError, '--allow-transfer')),
@@ -226,7 +230,8 @@ async function check(spec: ZoneSpec): Promise<number> {
 }
 
 async function serve(args: Args): Promise<void> {
-  const logger = await createLogger({ level: args.logLevel, pretty: process.stderr.isTTY === true });
+  const pretty = process.stderr.isTTY === true;
+  const logger = await createLogger({ level: args.logLevel, pretty });
   const options: ServerOptions = {
     ...args.spec,
     addresses: args.addresses,
@@ -253,23 +258,53 @@ async function serve(args: Args): Promise<void> {
     server = await createServer(options);
   } catch (err) {
     signals.detach();
-    reportStartError(err, logger);
+    reportStartError(err, logger, !pretty);
+    process.exitCode = 1;
+    return;
+  }
+  try {
+    afterBinding(server, args.user, logger);
+  } catch (err) {
+    signals.detach();
+    reportStartError(err, logger, !pretty);
+    await server.close();
     process.exitCode = 1;
     return;
   }
   signals.attach(server);
 }
 
-function reportStartError(err: unknown, logger: Logger): void {
+/** Sockets are bound: drop root when --user says so (checking the zones stay readable), else warn about root. */
+function afterBinding(server: Server, user: Credentials | undefined, logger: Logger): void {
+  if (!user) {
+    if (process.getuid?.() === 0) logger.warn({ event: 'running-as-root' }, ROOT_WARNING);
+    return;
+  }
+  const result = dropPrivileges(user);
+  logger.info({ event: 'privileges', user: user.user, uid: user.uid, gid: user.gid, result }, result === 'dropped' ? `now running as ${user.user} (uid ${user.uid}, gid ${user.gid}), supplementary groups cleared` : `already running as ${user.user}`);
+  const files = server.zones().map((z) => z.file);
+  for (const file of unreadable(files)) logger.warn({ event: 'zone-unreadable', file, user: user.user }, `${user.user} cannot read ${file}: a reload will fail for it; make it readable (chmod o+r or chgrp)`);
+}
+
+/**
+ * A fatal start-up error: plain lines on a terminal; JSON log lines (level fatal, event
+ * start-failed, the same text in msg) when the logs are JSON, so a log shipper sees why it stopped.
+ */
+function reportStartError(err: unknown, logger: Logger, json: boolean): void {
+  const lines: { text: string; fields: Record<string, unknown> }[] = [];
   if (err instanceof ZoneLoadError) {
-    for (const e of err.errors) io.err(e.message);
+    for (const e of err.errors) lines.push({ text: e.message, fields: { code: e.code, file: e.file, line: e.line, column: e.column } });
     const files = new Set(err.errors.map((e) => e.file)).size;
-    io.err(`port53d: not starting: ${files} zone file${files === 1 ? ' has' : 's have'} errors`);
-  } else if (err instanceof BindError || err instanceof ZoneDirectoryError) {
-    io.err(`port53d: ${err.message}`);
+    lines.push({ text: `port53d: not starting: ${files} zone file${files === 1 ? ' has' : 's have'} errors`, fields: { code: 'ZONE_ERRORS' } });
+  } else if (err instanceof BindError || err instanceof ZoneDirectoryError || err instanceof PrivilegeError) {
+    lines.push({ text: `port53d: ${err.message}`, fields: { code: (err as { code?: string }).code } });
   } else {
     logger.debug({ err }, 'start-up failed');
-    io.err(`port53d: ${err instanceof Error ? err.message : String(err)}`);
+    lines.push({ text: `port53d: ${err instanceof Error ? err.message : String(err)}`, fields: { code: (err as { code?: string })?.code } });
+  }
+  for (const l of lines) {
+    if (json) logger.fatal({ event: 'start-failed', ...l.fields }, l.text);
+    else io.err(l.text);
   }
 }
 

@@ -108,30 +108,34 @@ describe('port53d --check', () => {
 });
 
 describe('port53d start-up failures', () => {
-  test('a port in use: one line with the fix, exit 1', async () => {
+  test('a port in use: one JSON log line with the fix, exit 1', async () => {
     const taken = createSocket('udp4');
     await new Promise<void>((r) => taken.bind(0, '127.0.0.1', () => r()));
     const port = taken.address().port;
     try {
       const r = await runPort53d(['--zones', fixtures, '--address', '127.0.0.1', '--port', String(port)]);
       expect(r.code).toBe(1);
-      // Zones load first (JSON log lines); then exactly one plain line for the person at the terminal.
-      const plain = r.stderr.trimEnd().split('\n').filter((l) => !l.startsWith('{'));
-      expect(plain).toEqual([`port53d: 127.0.0.1:${port} is in use (EADDRINUSE, udp): stop the other server or pick another --port`]);
+      // Logs are JSON when stderr is not a terminal: the fatal error is one JSON line too, with the fix in msg.
+      const lines = r.stderr.trimEnd().split('\n');
+      expect(lines.every((l) => l.startsWith('{'))).toBe(true);
+      const fatal = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'start-failed');
+      expect(fatal).toMatchObject([{ level: 60, code: 'EADDRINUSE', msg: `port53d: 127.0.0.1:${port} is in use (EADDRINUSE, udp): stop the other server or pick another --port` }]);
     } finally {
       taken.close();
     }
   });
 
-  test('a broken zone: its errors as file:line:column, then one summary line, exit 1', async () => {
+  test('a broken zone: its errors as file:line:column, then one summary line, each a JSON log line, exit 1', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'port53-start-'));
     try {
       await writeFile(path.join(dir, 'bad.test.zone'), '$TTL 300\n@ SOA ns1 host 8 1 1 1 1\n@ NS ns1\nns1 A 192.0.2.300\n');
       const r = await runPort53d(['--zones', dir, '--address', '127.0.0.1', '--port', '0']);
       expect(r.code).toBe(1);
-      const lines = r.stderr.trimEnd().split('\n');
-      expect(lines[0]).toMatch(new RegExp(`^${path.join(dir, 'bad.test.zone').replace(/[.]/g, '\\.')}:4:\\d+: `));
-      expect(lines.at(-1)).toBe('port53d: not starting: 1 zone file has errors');
+      const lines = r.stderr.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const fatal = lines.filter((l) => l.event === 'start-failed');
+      expect(fatal[0]).toMatchObject({ level: 60, file: path.join(dir, 'bad.test.zone'), line: 4 });
+      expect(fatal[0].msg).toMatch(new RegExp(`^${path.join(dir, 'bad.test.zone').replace(/[.]/g, '\\.')}:4:\\d+: `));
+      expect(fatal.at(-1)).toMatchObject({ code: 'ZONE_ERRORS', msg: 'port53d: not starting: 1 zone file has errors' });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
