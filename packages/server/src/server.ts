@@ -13,23 +13,28 @@ import { RateLimiter, responseCategory, rrlCounters, type RrlCounters } from './
 import { buildCatalog, type Catalog } from './store/catalog.js';
 import { bindAll } from './transport/bind.js';
 import { hostPort, type Transport } from './transport/bind-error.js';
-import { ConnectionTable, listenTcp, tcpCounters, type ReplyStream, type TcpCounters, type TcpLimits } from './transport/tcp.js';
+import { ConnectionTable, listenTcp, tcpCounters, type ReplyStream, type TcpCounters, type TcpQueryHandler, type TcpLimits } from './transport/tcp.js';
 import { parseTransferRule, type TransferRule } from './transfer/acl.js';
 import { ZoneJournal } from './transfer/journal.js';
 import { Notifier, parseNotifyTarget } from './transfer/notify.js';
 import { answerTransfer } from './transfer/requests.js';
 import { apexSoa, type ZoneVersion, type ZoneVersions } from './transfer/versions.js';
-import { listenUdp, type Client, type Listener } from './transport/udp.js';
+import { listenUdp, type Client, type Listener, type QueryHandler } from './transport/udp.js';
 import { listenUdpBatch, udpBatchAddon } from './transport/udp-batch.js';
 import type { LoadedZone } from './zonefile/index.js';
 import { ZoneError, ZoneLoadError } from './zonefile/index.js';
-import { listZones, loadZones, summarize, type ZoneResult, type ZoneSpec, type ZoneSummary } from './zone-set.js';
+import type { QueryHook } from './query-hook.js';
+import { listZones, loadZones, summarize, type ZoneResult, type ZoneSourceSpec, type ZoneSpec, type ZoneSummary } from './zone-set.js';
 
 export interface ServerOptions {
   /** Serve every *.zone file in this directory. Default `zones` when `zones` is not given either. */
   zonesDir?: string;
-  /** Zones named one by one (`--zone ORIGIN=FILE`); origin defaults to $ORIGIN or the file name. */
-  zones?: readonly { origin?: string; file: string }[];
+  /**
+   * Zones named one by one: `{ origin?, file }` (`--zone ORIGIN=FILE`; origin defaults to $ORIGIN
+   * or the file name), or `{ origin, text }` with the master-file text itself (a function is
+   * called again on every reload).
+   */
+  zones?: readonly ZoneSourceSpec[];
   /** Addresses to listen on. Default 127.0.0.1 and ::1 (::1 is skipped with a warning when the machine lacks it). */
   addresses?: readonly string[];
   /** Default 5353. 0 picks one ephemeral port shared by every address and both transports. */
@@ -77,6 +82,11 @@ export interface ServerOptions {
   notify?: readonly string[];
   /** Keep the IXFR history (differences between loaded versions) in files in this directory, so a restart keeps it; default in memory only. */
   journalDir?: string;
+  /**
+   * Sees every query with a way to get the server's answer, and says what to send instead
+   * (`@port53/server/testing` injects faults with it). UDP then goes through node:dgram.
+   */
+  hook?: QueryHook;
 }
 
 export type OutcomeKind = Outcome['kind'];
@@ -245,11 +255,18 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     const reply = handle(query, client);
     return reply instanceof Uint8Array ? reply : undefined;
   };
+  const hook = options.hook;
+  // Chosen once: a server without a hook runs its handlers itself, with no per-query test for one.
+  const udpHandler: QueryHandler = hook ? (query, client) => hook(query, client, () => handleUdp(query, client)) : handleUdp;
+  const tcpHandler: TcpQueryHandler = hook ? hookedTcp(hook, handle) : handle;
   const onSocketError = (err: Error) => logger.error({ event: 'socket-error', err }, 'socket error');
-  const udpPath = chooseUdpPath(options.udpBatch ?? DEFAULTS.udpBatch);
+  const udpPath = chooseUdpPath((options.udpBatch ?? DEFAULTS.udpBatch) && !hook);
   logger.info({ event: 'udp-path', path: udpPath.path, reason: udpPath.reason }, `UDP via ${udpPath.path} (${udpPath.reason})`);
   // node:dgram for a scoped (link-local %zone) address: the addon takes plain literals only.
-  const listenUdpOn = (address: string) => (udpPath.path === 'recvmmsg' && !address.includes('%') ? listenUdpBatch : listenUdp);
+  const listenUdpOn = (address: string, p: number) =>
+    udpPath.path === 'recvmmsg' && !address.includes('%')
+      ? listenUdpBatch({ address, port: p, handler: handleUdp, onError: onSocketError })
+      : listenUdp({ address, port: p, handler: udpHandler, onError: onSocketError });
   const table = new ConnectionTable(limits, stats.tcp);
 
   const { listeners, skipped } = await bindAll({
@@ -259,8 +276,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     explicitAddresses,
     bind: (transport, address, p) =>
       transport === 'udp'
-        ? listenUdpOn(address)({ address, port: p, handler: handleUdp, onError: onSocketError })
-        : listenTcp({ address, port: p, handler: handle, limits, table, onError: onSocketError }),
+        ? listenUdpOn(address, p)
+        : listenTcp({ address, port: p, handler: tcpHandler, limits, table, onError: onSocketError }),
   });
   for (const s of skipped) {
     logger.warn({ event: 'address-skipped', address: s.address, code: s.code }, `not listening on ${s.address} (${s.code}): this machine lacks it; pass --address to choose`);
@@ -356,9 +373,23 @@ function versionsOf(zones: Iterable<LoadedZone>): ZoneVersions {
   return { current: (origin) => byOrigin.get(canonicalName(origin)) };
 }
 
+/** The hook over TCP: a transfer's stream of replies passes by it unchanged. */
+function hookedTcp(hook: QueryHook, handle: (query: Uint8Array, client: Client) => Uint8Array | ReplyStream | undefined): TcpQueryHandler {
+  return (query, client) => {
+    let stream: ReplyStream | undefined;
+    const reply = hook(query, client, () => {
+      const answer = handle(query, client);
+      if (answer === undefined || answer instanceof Uint8Array) return answer;
+      stream = answer;
+      return undefined;
+    });
+    return stream ?? reply;
+  };
+}
+
 /** Which UDP transport serves, and why: the batching addon unless it is missing or turned off. */
 function chooseUdpPath(wanted: boolean): { path: 'recvmmsg' | 'dgram'; reason: string } {
-  if (!wanted) return { path: 'dgram', reason: 'udpBatch: false' };
+  if (!wanted) return { path: 'dgram', reason: 'udpBatch: false, or a query hook' };
   if (process.env.PORT53_UDP_BATCH === '0') return { path: 'dgram', reason: 'PORT53_UDP_BATCH=0' };
   if (!udpBatchAddon()) return { path: 'dgram', reason: 'native addon not built' };
   return { path: 'recvmmsg', reason: 'native addon' };

@@ -1,12 +1,27 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { canonicalName, type Name } from '@port53/wire';
-import { findZoneFiles, loadZone, ZoneError, ZoneLoadError, type LoadedZone } from './zonefile/index.js';
+import { IncludeError } from './zonefile/include.js';
+import { findZoneFiles, loadZone, loadZoneText, ZoneError, ZoneLoadError, type LoadedZone } from './zonefile/index.js';
+
+/** A zone read from a file; its origin defaults to $ORIGIN or the file name. */
+export interface ZoneFileSource {
+  origin?: string;
+  file: string;
+}
+
+/** A zone given as master-file text; a function is called again on every reload (no $INCLUDE). */
+export interface ZoneTextSource {
+  origin: string;
+  text: string | (() => string);
+}
+
+export type ZoneSourceSpec = ZoneFileSource | ZoneTextSource;
 
 /** Which zones to serve: every *.zone in a directory, and zones named one by one. */
 export interface ZoneSpec {
   zonesDir?: string;
-  zones?: readonly { origin?: string; file: string }[];
+  zones?: readonly ZoneSourceSpec[];
 }
 
 /** One zone file to load; `key` (the absolute path) identifies it from one reload to the next. */
@@ -18,6 +33,8 @@ export interface ZoneEntry {
   root: string;
   /** A relative $INCLUDE not beside the including file is looked for here (default: root). */
   includeBase?: string;
+  /** Zones from memory: the text, read at each load instead of `file` (which only labels errors). */
+  text?: string | (() => string);
 }
 
 export interface ZoneSummary {
@@ -64,6 +81,11 @@ export async function listZones(spec: ZoneSpec): Promise<ZoneEntry[]> {
     }
   }
   for (const zone of spec.zones ?? []) {
+    if ('text' in zone) {
+      const file = `${zone.origin} (from text)`;
+      entries.push({ key: `text:${canonicalName(zone.origin)}`, file, origin: zone.origin, root: process.cwd(), text: zone.text });
+      continue;
+    }
     // As NSD and BIND read a zone named on its own: relative $INCLUDEs from where we run, too.
     entries.push({ key: path.resolve(zone.file), file: zone.file, origin: zone.origin, root: path.dirname(path.resolve(zone.file)), includeBase: process.cwd() });
   }
@@ -76,13 +98,22 @@ export async function loadZones(entries: readonly ZoneEntry[]): Promise<ZoneResu
   for (const entry of entries) {
     const started = performance.now();
     try {
-      const zone = await loadZone({ file: entry.file, origin: entry.origin }, { root: entry.root, includeBase: entry.includeBase });
+      const zone = entry.text === undefined ? await loadZone({ file: entry.file, origin: entry.origin }, { root: entry.root, includeBase: entry.includeBase }) : loadTextEntry(entry);
       results.push({ entry, ok: true, zone, ms: elapsed(started) });
     } catch (err) {
       results.push({ entry, ok: false, error: asZoneLoadError(err, entry.file), ms: elapsed(started) });
     }
   }
   return markDuplicateOrigins(results);
+}
+
+function loadTextEntry(entry: ZoneEntry): LoadedZone {
+  const text = typeof entry.text === 'function' ? entry.text() : entry.text;
+  if (typeof text !== 'string') throw new TypeError(`zone ${entry.origin}: text must be a string, not ${typeof text}`);
+  const readInclude = () => {
+    throw new IncludeError('INCLUDE_UNREADABLE', 'a zone given as text cannot $INCLUDE files');
+  };
+  return loadZoneText(text, { file: entry.file, origin: entry.origin, readInclude });
 }
 
 /** A second zone with an origin already loaded is an error in the later file; the first one wins. */

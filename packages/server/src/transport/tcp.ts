@@ -1,15 +1,18 @@
 import net from 'node:net';
 import { HEADER_LENGTH } from '@port53/wire';
 import { toBindError } from './bind-error.js';
-import type { Client, Listener } from './udp.js';
+import type { Client, LateReply, Listener } from './udp.js';
 
 /** Several replies to one query (a zone transfer, RFC 5936 §2.2), pulled one at a time as the socket drains. */
 export interface ReplyStream {
   readonly messages: Iterator<Uint8Array>;
 }
 
-/** Answers one TCP query: one reply, a stream of replies, or nothing. Must not throw. */
-export type TcpQueryHandler = (query: Uint8Array, client: Client) => Uint8Array | ReplyStream | undefined;
+/**
+ * Answers one TCP query: one reply, a stream of replies, or nothing; from a query hook also
+ * 'close' (close unanswered) or a reply later. Must not throw (and a LateReply must not reject).
+ */
+export type TcpQueryHandler = (query: Uint8Array, client: Client) => Uint8Array | ReplyStream | undefined | 'close' | LateReply;
 
 /** The TCP counters a server exposes in its stats. */
 export interface TcpCounters {
@@ -131,6 +134,8 @@ function serveConnection(socket: net.Socket, options: TcpOptions): void {
   const client: Client = { address: clientAddress, port: socket.remotePort ?? 0, transport: 'tcp' };
   let input: Buffer = Buffer.alloc(0);
   let inFlight = 0;
+  /** Late replies (from a query hook) not yet settled: the connection stays open for them. */
+  let late = 0;
   let paused = false;
   let ended = false;
   // A transfer being sent: later queries wait until its last message is queued.
@@ -189,8 +194,11 @@ function serveConnection(socket: net.Socket, options: TcpOptions): void {
       input = input.subarray(2 + length);
       clearMessageTimer();
       const reply = handler(query, client);
+      if (reply === undefined) continue;
       if (reply instanceof Uint8Array) send(reply);
-      else if (reply) streaming = reply.messages;
+      else if (reply === 'close') socket.destroy();
+      else if (reply instanceof Promise) sendLater(reply);
+      else streaming = reply.messages;
     }
     if (input.length > 0 && !socket.destroyed) armMessageTimer();
     finishIfDone();
@@ -233,6 +241,17 @@ function serveConnection(socket: net.Socket, options: TcpOptions): void {
     messageTimer = undefined;
   }
 
+  function sendLater(reply: LateReply): void {
+    late++;
+    void reply.then((r) => {
+      late--;
+      if (socket.destroyed) return;
+      if (r === 'close') socket.destroy();
+      else if (r) send(r);
+      finishIfDone();
+    });
+  }
+
   function send(reply: Uint8Array): void {
     if (reply.length > MAX_MESSAGE) {
       options.onError(new RangeError(`reply of ${reply.length} octets does not fit a TCP frame`));
@@ -258,6 +277,6 @@ function serveConnection(socket: net.Socket, options: TcpOptions): void {
 
   function finishIfDone(): void {
     // The client has shut down its side and every complete query is answered: end ours (queued replies still go out).
-    if (ended && !paused && !streaming && !socket.destroyed && socket.writable) socket.end();
+    if (ended && !paused && !streaming && late === 0 && !socket.destroyed && socket.writable) socket.end();
   }
 }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { toBindError } from './bind-error.js';
-import type { Listener, UdpOptions } from './udp.js';
+import type { Listener, SyncQueryHandler, UdpOptions } from './udp.js';
 
 /** The addon built by scripts/build-native.mjs from native/udp_batch.c. */
 interface UdpBatchAddon {
@@ -40,7 +40,7 @@ export function udpBatchAddon(): UdpBatchAddon | undefined {
  * listenUdp with recvmmsg/sendmmsg: up to 64 datagrams per readiness, the handler called for each
  * and one sendmmsg for the replies. Replies the kernel refuses (EAGAIN) are dropped, not queued.
  */
-export function listenUdpBatch(options: UdpOptions): Promise<Listener> {
+export function listenUdpBatch(options: Omit<UdpOptions, 'handler'> & { handler: SyncQueryHandler }): Promise<Listener> {
   const native = udpBatchAddon();
   if (!native) return Promise.reject(new Error('native UDP batching is not available'));
   const { address, port, handler } = options;

@@ -11,7 +11,16 @@ export interface Client {
 }
 
 /** Answers one query; undefined means no reply (dropped). Must not throw. */
-export type QueryHandler = (query: Uint8Array, client: Client) => Uint8Array | undefined;
+export type SyncQueryHandler = (query: Uint8Array, client: Client) => Uint8Array | undefined;
+
+/** A reply to send later (from a query hook); 'close' closes a TCP connection unanswered. */
+export type LateReply = Promise<Uint8Array | undefined | 'close'>;
+
+/** What to send for one query: octets, nothing, 'close' (TCP), or any of these later. */
+export type Reply = Uint8Array | undefined | 'close' | LateReply;
+
+/** Answers one query; see Reply. Must not throw (and a LateReply must not reject). */
+export type QueryHandler = (query: Uint8Array, client: Client) => Reply;
 
 export interface Listener {
   readonly address: string;
@@ -48,13 +57,23 @@ export function listenUdp(options: UdpOptions): Promise<Listener> {
       const onSent = (err: Error | null) => {
         if (err) onError(err);
       };
-      socket.on('message', (msg, rinfo) => {
-        const reply = handler(msg, { address: rinfo.address, port: rinfo.port, transport: 'udp' });
-        if (!reply) return;
+      let open = true;
+      const send = (reply: Uint8Array, port: number, to: string) => {
         try {
-          socket.send(reply, rinfo.port, rinfo.address, onSent);
+          socket.send(reply, port, to, onSent);
         } catch (err) {
           onError(err as Error); // the socket was closed between receive and send
+        }
+      };
+      socket.on('message', (msg, rinfo) => {
+        const reply = handler(msg, { address: rinfo.address, port: rinfo.port, transport: 'udp' });
+        if (reply === undefined) return;
+        if (reply instanceof Uint8Array) send(reply, rinfo.port, rinfo.address);
+        else if (reply !== 'close') {
+          // A hook's late reply: sent if the socket is still open; 'close' means nothing over UDP.
+          void reply.then((late) => {
+            if (open && late instanceof Uint8Array) send(late, rinfo.port, rinfo.address);
+          });
         }
       });
       const bound = socket.address();
@@ -66,6 +85,7 @@ export function listenUdp(options: UdpOptions): Promise<Listener> {
         transport: 'udp',
         close: () =>
           (closed ??= new Promise<void>((done) => {
+            open = false;
             try {
               socket.close(() => done());
             } catch {

@@ -109,8 +109,17 @@ function check(parsed: ParsedRecords, file: string): { origin: Name; checked: Ch
 export async function loadZone(source: ZoneSource, options: LoadOptions = {}): Promise<LoadedZone> {
   const { file } = source;
   // The file's octets and text (as large as the zone file each) are dropped once parsed.
-  const parsed = parseZoneRecords(await readZoneText(file, options.maxFileBytes ?? MAX_FILE_BYTES), { file, origin: source.origin, root: options.root ?? path.dirname(file), includeBase: options.includeBase, maxRecords: options.maxRecords });
-  const result = check(parsed, file);
+  const text = await readZoneText(file, options.maxFileBytes ?? MAX_FILE_BYTES);
+  return loadZoneText(text, { file, origin: source.origin, root: options.root ?? path.dirname(file), includeBase: options.includeBase, maxRecords: options.maxRecords });
+}
+
+/**
+ * loadZone for text already in memory (`createServer({ zones: [{ origin, text }] })`): parsed and
+ * checked the same way; `file` is only the name errors are reported under.
+ */
+export function loadZoneText(text: string, options: ParseTextOptions): LoadedZone {
+  const { file } = options;
+  const result = check(parseZoneRecords(text, options), file);
   const errors = result.errors.filter((e) => e.severity === 'error');
   const warnings = result.errors.filter((e) => e.severity === 'warning');
   if (errors.length > 0) throw new ZoneLoadError(file, errors, warnings);
