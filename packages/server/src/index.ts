@@ -8,3 +8,13 @@ export { ZoneError, ZoneLoadError } from './zonefile/index.js';
 export type { LoadedZone } from './zonefile/index.js';
 export { DEFAULTS } from './defaults.js';
 export type { LogLevel } from './defaults.js';
+// The engine as a library (docs/engine.md): zone text -> checked records -> catalog -> respond().
+export { respond } from './answer/respond.js';
+export type { Outcome, Transport } from './answer/respond.js';
+export { buildCatalog, Catalog, CatalogError } from './store/catalog.js';
+export { ZoneStoreError } from './store/zone.js';
+export type { ZoneContents } from './store/zone.js';
+export { loadZone, loadZoneText, parseZoneText, findZoneFiles } from './zonefile/index.js';
+export type { LoadOptions, ParseTextOptions, ZoneSource, ZoneErrorCode, ZoneErrorSeverity } from './zonefile/index.js';
+export type { QueryHook, Client, LateReply, Reply } from './query-hook.js';
+export type { ZoneFileSource, ZoneSourceSpec, ZoneTextSource } from './zone-set.js';

@@ -20,7 +20,7 @@ import { Notifier, parseNotifyTarget } from './transfer/notify.js';
 import { answerTransfer } from './transfer/requests.js';
 import { apexSoa, type ZoneVersion, type ZoneVersions } from './transfer/versions.js';
 import { listenUdp, type Client, type Listener, type QueryHandler } from './transport/udp.js';
-import { listenUdpBatch, udpBatchAddon } from './transport/udp-batch.js';
+import { listenUdpBatch, udpBatchAddon, udpBatchMissing } from './transport/udp-batch.js';
 import type { LoadedZone } from './zonefile/index.js';
 import { ZoneError, ZoneLoadError } from './zonefile/index.js';
 import type { QueryHook } from './query-hook.js';
@@ -391,7 +391,7 @@ function hookedTcp(hook: QueryHook, handle: (query: Uint8Array, client: Client) 
 function chooseUdpPath(wanted: boolean): { path: 'recvmmsg' | 'dgram'; reason: string } {
   if (!wanted) return { path: 'dgram', reason: 'udpBatch: false, or a query hook' };
   if (process.env.PORT53_UDP_BATCH === '0') return { path: 'dgram', reason: 'PORT53_UDP_BATCH=0' };
-  if (!udpBatchAddon()) return { path: 'dgram', reason: 'native addon not built' };
+  if (!udpBatchAddon()) return { path: 'dgram', reason: udpBatchMissing() };
   return { path: 'recvmmsg', reason: 'native addon' };
 }
 

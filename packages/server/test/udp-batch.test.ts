@@ -2,14 +2,14 @@ import { createSocket, type Socket } from 'node:dgram';
 import { describe, expect, test } from 'vitest';
 import { BindError } from '../src/transport/bind-error.js';
 import { listenUdpBatch, udpBatchAddon } from '../src/transport/udp-batch.js';
-import type { Client, QueryHandler } from '../src/transport/udp.js';
+import type { Client, SyncQueryHandler } from '../src/transport/udp.js';
 import { udpExchange } from '../../../test/support/loopback.mjs';
 
 const built = udpBatchAddon() !== undefined;
 if (!built) console.log('udp-batch tests skipped: dist/native/udp_batch.node not built (run pnpm build with a C compiler)');
 
 const reversed = (q: Uint8Array) => Uint8Array.from(q).reverse();
-const listen = (handler: QueryHandler, port = 0, address = '127.0.0.1') => listenUdpBatch({ address, port, handler, onError: () => {} });
+const listen = (handler: SyncQueryHandler, port = 0, address = '127.0.0.1') => listenUdpBatch({ address, port, handler, onError: () => {} });
 
 function bindDgram(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {

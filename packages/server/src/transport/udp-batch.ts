@@ -12,15 +12,18 @@ interface UdpBatchAddon {
   close(handle: object, done: () => void): void;
 }
 
-// dist/transport/udp-batch.js, the bundle dist/port53d.bundle.mjs, and src/transport/ under vitest.
-const CANDIDATES = ['../native/udp_batch.node', './native/udp_batch.node', '../../dist/native/udp_batch.node'];
+// dist/transport/udp-batch.js, the bundle dist/port53d.bundle.mjs, the CommonJS chunks in
+// dist/cjs/chunks/, and src/transport/ under vitest.
+const CANDIDATES = ['../native/udp_batch.node', './native/udp_batch.node', '../../native/udp_batch.node', '../../dist/native/udp_batch.node'];
 
 let addon: UdpBatchAddon | undefined | null = null;
+let missing = '';
 
 /** The native batching addon, or undefined when it was not built or does not load here. */
 export function udpBatchAddon(): UdpBatchAddon | undefined {
   if (addon !== null) return addon;
   addon = undefined;
+  missing = 'native addon absent (not built at install: no C compiler?)';
   try {
     const require = createRequire(import.meta.url);
     for (const candidate of CANDIDATES) {
@@ -30,10 +33,17 @@ export function udpBatchAddon(): UdpBatchAddon | undefined {
         break;
       }
     }
-  } catch {
-    addon = undefined; // built for another Node ABI or platform: node:dgram serves
+  } catch (err) {
+    // Built for another Node ABI or platform: node:dgram serves.
+    addon = undefined;
+    missing = `native addon failed to load: ${(err as Error).message.split('\n')[0]}`;
   }
   return addon;
+}
+
+/** Why udpBatchAddon() is undefined: absent, or failed to load (and the loader's reason). */
+export function udpBatchMissing(): string {
+  return missing;
 }
 
 /**
