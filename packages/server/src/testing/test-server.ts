@@ -1,12 +1,12 @@
 import { canonicalName, labelCount, parseName, typeToString } from '@port53/wire';
 import { Resolver, type ResolverOptions } from '@port53/resolver';
+import { createLookup, type LookupFunction } from '@port53/resolver/dns';
 import type { Logger } from '../log.js';
 import { createServer, type Server } from '../server.js';
 import { hostPort } from '../transport/bind-error.js';
 import { TestServerError } from './errors.js';
 import { ActiveFault, type Fault, type FaultMatch, type FaultOptions } from './faults.js';
 import { Interceptor, type QueryRecord } from './intercept.js';
-import { lookupVia, type LookupFunction } from './lookup.js';
 import { TestZone, typeCode, type RecordValues, type TestZoneInput } from './test-zone.js';
 
 export interface TestServerOptions {
@@ -84,7 +84,8 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     resolvers.add(resolver);
     return resolver;
   };
-  let lookupResolver: Resolver | undefined;
+  // node:dns's lookup as @port53/resolver/dns implements it, asking this server only (no hosts file).
+  const { lookup } = createLookup({ resolver: makeResolver(), hostsFile: false });
   let closing: Promise<void> | undefined;
   const open = () => {
     if (closing) throw new TestServerError('ECLOSED', 'the test server is closed');
@@ -112,7 +113,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     servers,
     queries: interceptor.queries,
     server,
-    lookup: lookupVia(() => (lookupResolver ??= makeResolver())),
+    lookup,
     resolver: (extra) => {
       open();
       return makeResolver(extra);
