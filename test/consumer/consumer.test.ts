@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describeWithTools } from '../support/tools.js';
-// @ts-expect-error a plain .mjs script without types
 import { packAll } from '../../scripts/pack-all.mjs';
 
 const run = promisify(execFile);
