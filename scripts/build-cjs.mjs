@@ -29,7 +29,7 @@ async function buildCjs(dir) {
     platform: 'node',
     logLevel: 'warn',
     external: (id) => deps.some((d) => id === d || id.startsWith(`${d}/`)),
-    output: { dir: join(dist, 'cjs'), format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
+    output: { dir: join(dist, 'cjs'), format: 'cjs', exports: 'named', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
   });
   for (const file of declarations(dist)) {
     const text = readFileSync(file, 'utf8')
