@@ -2,6 +2,7 @@ export { Resolver } from './resolver.js';
 export type { ResolverStats } from './resolver.js';
 export type { CallOptions, QueryOptions } from './query/options.js';
 export type { ResolverOptions } from './config/settings.js';
+export type { CacheOptions, CacheStats, ResolverCache } from './cache/answer-cache.js';
 export type { QueryResult } from './query/result.js';
 export { DnsError, InvalidServerError } from './errors.js';
 export type { Attempt, AttemptOutcome, DnsErrorCode, Transport } from './errors.js';

@@ -32,6 +32,7 @@ import { DnsError, type DnsErrorCode } from './errors.js';
 import { InFlightLimit } from './query/in-flight.js';
 import { Call, type CallContext } from './query/call.js';
 import { hostnameToAsk } from './query/hostname.js';
+import { AnswerCache, type ResolverCache } from './cache/answer-cache.js';
 import type { LookupPlan } from './query/failover.js';
 import type { CallOptions, QueryOptions } from './query/options.js';
 import type { QueryResult } from './query/result.js';
@@ -76,14 +77,18 @@ export class Resolver {
   private readonly countIgnored = (n: number) => (this.stats.ignored += n);
   private readonly context: CallContext;
   private rotation = 0;
+  private readonly answers: AnswerCache | undefined;
 
   constructor(options: ResolverOptions = {}) {
     this.settings = settingsFrom(options);
+    const cache = this.settings.cache;
+    this.answers = cache && new AnswerCache(cache, { maxEntries: DEFAULTS.cacheMaxEntries, maxTtl: DEFAULTS.cacheMaxTtl });
     this.limit = new InFlightLimit(this.settings.maxInFlight);
     this.context = {
       limit: this.limit,
       stats: this.stats,
       running: this.running,
+      cache: this.answers,
       queue: (call, deadlineAt) => this.queue(call, deadlineAt),
       plan: (options, deadlineAt, call, answersOnly) => this.plan(options, deadlineAt, call, answersOnly),
     };
@@ -101,9 +106,18 @@ export class Resolver {
     return this.settings.servers.map(formatServer);
   }
 
-  /** Replaces the servers; throws InvalidServerError (and changes nothing) if any is invalid. */
+  /**
+   * Replaces the servers; throws InvalidServerError (and changes nothing) if any is invalid. The
+   * cache is emptied: its answers came from the old servers (c-ares flushes its cache too).
+   */
   setServers(servers: readonly string[]): void {
     this.settings = { ...this.settings, servers: servers.map((s) => parseServer(s)) };
+    this.answers?.clear();
+  }
+
+  /** The answer cache's counters and clear(), when the Resolver was made with `cache`. */
+  get cache(): ResolverCache | undefined {
+    return this.answers;
   }
 
   /** Ends every call in progress with ECANCELLED, as node:dns Resolver#cancel does, and closes idle sockets. */
@@ -196,6 +210,7 @@ export class Resolver {
       checkingDisabled: options.checkingDisabled ?? false,
       dnssecOk: options.dnssecOk ?? false,
       udpAlone: s.maxQueriesPerSocket === 1,
+      negativeAuthority: this.answers !== undefined,
       deadlineAt,
       call,
       onIgnored: this.countIgnored,

@@ -39,6 +39,14 @@ export const DEFAULTS = {
   recursion: true,
   /** The file read for servers and options when the constructor is not given them. */
   resolvConf: '/etc/resolv.conf',
+  /**
+   * Answer cache: off for a plain Resolver, as node:dns's c-ares channel on Node 20 (c-ares 1.34
+   * has a query cache, which Node turns off: two resolve4() calls ask the server twice); lookup()
+   * turns it on. When on: entries, and the longest reuse in seconds (c-ares' qcache default).
+   */
+  cache: false,
+  cacheMaxEntries: 10_000,
+  cacheMaxTtl: 3600,
   /** The server assumed when resolv.conf names none (resolv.conf(5)). */
   fallbackServer: '127.0.0.1',
 } as const;

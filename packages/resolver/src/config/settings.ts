@@ -1,4 +1,5 @@
 import type { Name } from '@port53/wire';
+import type { CacheOptions } from '../cache/answer-cache.js';
 import { DEFAULTS } from './defaults.js';
 import { loadResolvConf, type ResolvConf } from './resolv-conf.js';
 import { parseServer, type ServerAddress } from './server-address.js';
@@ -39,6 +40,12 @@ export interface ResolverOptions {
   recursion?: boolean;
   /** resolv.conf to read defaults from, or false to read none. */
   resolvConf?: string | false;
+  /**
+   * Cache the node:dns-shaped methods' answers (positive and negative, RFC 2308), coalesce
+   * identical questions in flight; `true` for the defaults. Off by default, as node:dns's c-ares
+   * channel is on Node 20 (docs: the resolver's cache).
+   */
+  cache?: boolean | CacheOptions;
 }
 
 /** Options after defaults, resolv.conf and the constructor have had their say. */
@@ -60,6 +67,8 @@ export interface Settings {
   searchDomains: Name[];
   ndots: number;
   recursion: boolean;
+  /** undefined: no cache. */
+  cache: CacheOptions | undefined;
 }
 
 /** Constructor options over resolv.conf over DEFAULTS. Throws on a bad server string or number. */
@@ -90,7 +99,13 @@ export function settingsFrom(options: ResolverOptions): Settings {
     searchDomains: Array.isArray(search) ? search.map((d) => d.replace(/\.$/, '')) : conf.search,
     ndots: options.ndots ?? conf.ndots ?? DEFAULTS.ndots,
     recursion: options.recursion ?? DEFAULTS.recursion,
+    cache: cacheOptions(options.cache ?? DEFAULTS.cache),
   };
+}
+
+function cacheOptions(cache: boolean | CacheOptions): CacheOptions | undefined {
+  if (cache === true) return {};
+  return cache === false ? undefined : cache;
 }
 
 function wholeAtLeastOne(what: string, n: number): number {

@@ -1,5 +1,6 @@
 import { Rcode, type ClassName, type TypeName } from '@port53/wire';
-import type { Cancellation } from './cancellation.js';
+import type { AnswerCache, FlightWaiter } from '../cache/answer-cache.js';
+import type { Cancellable, Cancellation } from './cancellation.js';
 import { DnsError } from '../errors.js';
 import type { InFlightLimit } from './in-flight.js';
 import { startLookup, type LookupDone, type LookupPlan } from './failover.js';
@@ -12,6 +13,8 @@ export interface CallContext {
   readonly stats: { queries: number };
   /** Calls in progress, for Resolver#cancel(). */
   readonly running: Set<Cancellation>;
+  /** The answer cache, when the Resolver has one (the node:dns-shaped methods use it). */
+  readonly cache: AnswerCache | undefined;
   /** Waits for an in-flight slot until the deadline; undefined when cancelled or out of time. */
   queue(call: Cancellation, deadlineAt: number): Promise<(() => void) | undefined>;
   plan(options: QueryOptions, deadlineAt: number, call: Cancellation, answersOnly: boolean): LookupPlan;
@@ -36,11 +39,15 @@ export interface CallRequest<T> {
  * promise. A callback-driven state machine rather than an async function: the profile showed each
  * async layer at ~1.2-1.6 KB of garbage per lookup.
  */
-export class Call<T> {
+export class Call<T> implements FlightWaiter, Cancellable {
   private index = 0;
   private nodata: QueryResult | undefined;
   private last: QueryResult | undefined;
   private release: (() => void) | undefined;
+  /** The cache key this call is asking a server for (others with the same question wait for it). */
+  private flying: string | undefined;
+  /** The cache key of another call's question this call waits for. */
+  private joined: string | undefined;
   private readonly onLookup: LookupDone = (error, result) => this.looked(error, result);
 
   constructor(
@@ -53,7 +60,21 @@ export class Call<T> {
 
   /** Looks up the next candidate, waiting for a slot if none is free now. */
   next(): void {
-    if (this.index >= this.req.candidates.length) return this.settle(undefined, this.nodata ?? this.last!);
+    const req = this.req;
+    if (this.index >= req.candidates.length) return this.settle(undefined, this.nodata ?? this.last!);
+    const cache = this.context.cache;
+    if (cache !== undefined && req.answersOnly) {
+      const key = cache.key(req.candidates[this.index], req.type);
+      const hit = cache.fresh(key);
+      if (hit !== undefined) return this.looked(undefined, hit);
+      if (cache.join(key, this)) {
+        this.joined = key;
+        req.call.hold(this);
+        return;
+      }
+      cache.takeOff(key);
+      this.flying = key;
+    }
     const release = this.context.limit.tryAcquire();
     if (release !== undefined) return this.withSlot(release);
     void this.context.queue(this.req.call, this.req.deadlineAt).then((granted) => this.withSlot(granted));
@@ -64,22 +85,43 @@ export class Call<T> {
     const candidate = req.candidates[this.index];
     if (!release) {
       const deadline = req.call.reason === 'deadline';
-      return this.settle(
-        new DnsError(deadline ? 'ETIMEOUT' : 'ECANCELLED', {
-          hostname: candidate,
-          type: req.type,
-          detail: deadline ? 'deadline reached while queued' : undefined,
-        }),
-      );
+      const error = new DnsError(deadline ? 'ETIMEOUT' : 'ECANCELLED', {
+        hostname: candidate,
+        type: req.type,
+        detail: deadline ? 'deadline reached while queued' : undefined,
+      });
+      return this.looked(error, undefined);
     }
     this.context.stats.queries += 1;
     this.release = release;
     startLookup(candidate, req.type, req.cls, this.context.plan(req.options, req.deadlineAt, req.call, req.answersOnly), this.onLookup);
   }
 
+  /** The call whose question this one waited for has its answer (or error). */
+  landed(error: unknown, result: QueryResult | undefined): void {
+    this.req.call.release(this);
+    this.joined = undefined;
+    // That call was cancelled, not this one: ask again (or join whoever asks now).
+    if (error instanceof DnsError && error.code === 'ECANCELLED' && !this.req.call.aborted) return this.next();
+    this.looked(error, result);
+  }
+
+  /** Cancelled while waiting for another call's question. */
+  cancel(): void {
+    if (this.joined === undefined) return;
+    this.context.cache!.leave(this.joined, this);
+    this.joined = undefined;
+    this.looked(new DnsError('ECANCELLED', { hostname: this.req.candidates[this.index], type: this.req.type }), undefined);
+  }
+
   private looked(error: unknown, result: QueryResult | undefined): void {
     this.release?.();
     this.release = undefined;
+    if (this.flying !== undefined) {
+      const key = this.flying;
+      this.flying = undefined;
+      ({ error, result } = this.context.cache!.land(key, this.req.type, error, result));
+    }
     if (result === undefined) return this.settle(error);
     this.last = result;
     // res_search: go on to the next candidate on NXDOMAIN, NODATA and SERVFAIL; stop on an answer.

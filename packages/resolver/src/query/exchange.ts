@@ -37,6 +37,8 @@ export interface ExchangeRequest {
   exactCase: boolean;
   /** Decode only header, question, answers and OPT (the node:dns-shaped methods need no more). */
   answersOnly?: boolean;
+  /** ... except for a reply without answers, whose SOA says how long "no" lasts (RFC 2308 §5). */
+  negativeAuthority?: boolean;
   /** UDP payload size to advertise in OPT, or undefined for no OPT record. */
   ednsPayload: number | undefined;
   recursion: boolean;
@@ -128,6 +130,15 @@ export function classifyResponse(message: Message, transport: Transport): Attemp
 
 const ANSWERS_ONLY = { answersOnly: true };
 
+/** The whole reply, when the sections answersOnly skipped decode too (else without them: not cached). */
+function withAuthority(packet: Uint8Array, message: Message): Message {
+  try {
+    return decode(packet);
+  } catch {
+    return message;
+  }
+}
+
 /** What ends an exchange's wait: a response, TC=1 on a reply that does not decode, or a malformed reply. */
 type Accepted = Message | 'truncated' | 'malformed';
 
@@ -187,7 +198,7 @@ export class Exchange<S> implements SendOptions<Accepted> {
       return verdict;
     }
     const mismatch = matchReply(message, this.id, req.question, req.exactCase, alone);
-    if (mismatch === undefined) return message;
+    if (mismatch === undefined) return req.negativeAuthority && req.answersOnly && message.answers.length === 0 ? withAuthority(packet, message) : message;
     this.ignore();
     if (mismatch === 'questionless') this.listener.questionless(this);
     return undefined;

@@ -30,6 +30,8 @@ export interface LookupPlan {
   deadlineAt: number;
   /** Over UDP, each query on a socket of its own (maxQueriesPerSocket 1). */
   udpAlone: boolean;
+  /** With answersOnly, still decode the authority section of a reply without answers (the cache needs its SOA, RFC 2308). */
+  negativeAuthority: boolean;
   /** Ended by cancel (or by the deadline while queued); attempts' waits are cut to the deadline. */
   call: Cancellation;
   /** Counters the Resolver keeps. */
@@ -130,6 +132,7 @@ class Lookup implements ExchangeListener<Step>, Cancellable {
             question: { name: plan.use0x20 ? randomizeCase(this.name) : this.name, type: this.type, class: this.cls },
             exactCase: plan.use0x20,
             answersOnly: plan.answersOnly,
+            negativeAuthority: plan.negativeAuthority,
             ednsPayload: this.noEdns?.has(step.server) ? undefined : plan.ednsPayload,
             recursion: plan.recursion,
             checkingDisabled: plan.checkingDisabled,
