@@ -9,7 +9,7 @@ import { startThreeServers, type ThreeServers } from '../support/three-servers.j
 import { describeWithTools } from '../support/tools.js';
 
 const dir = join(import.meta.dirname, 'zones', 'semantics');
-const specs = ['wildglue.test'].map((origin) => ({ origin, file: join(dir, `${origin}.zone`) }));
+const specs = ['wildglue.test', 'rdatacase.test'].map((origin) => ({ origin, file: join(dir, `${origin}.zone`) }));
 
 async function ask(port: number, name: string, type: TypeName) {
   return decode((await tcpExchange(port, encode({ id: 7, flags: { rd: false }, questions: [{ name, type, class: 'IN' }] })))!);
@@ -48,5 +48,49 @@ describeWithTools('zone semantics: port53d vs NSD vs Knot', ['nsd', 'knotd'], (t
     if (differs !== 'nsd') expect(keys(nsd.additionals).filter((k) => k !== apexGlue)).toEqual(expected);
     if (differs !== 'knot') expect(keys(knot.additionals)).toEqual(expected);
     else expect(keys(knot.additionals)).not.toEqual(expected);
+  });
+
+  /** Each answer record as "TYPE rdata", exactly as sent (case kept). */
+  const rdata = (records: ResourceRecord[]) => records.map((r) => formatRecord(r).split('\t').slice(3).join(' '));
+  const SOA_TAIL = '1 3600 600 86400 300';
+
+  // [qname as a 0x20 client sends it, qtype, the answer's rdata as port53d sends it, the reference
+  // that differs]. Names in the rdata of the types whose canonical form lower-cases them (RFC 4034
+  // §6.2, RFC 6840 §5.1) are served in lower case, as NSD and Knot serve them; the others keep
+  // their case. Where the two differ, the RFC's list decides.
+  test.each<[string, TypeName, string[], ('nsd' | 'knot')?]>([
+    ['cNaMe.RdataCase.TEST', 'CNAME', ['CNAME web.example.net.']],
+    ['Mx.rDATAcase.test', 'MX', ['MX 10 mail.example.net.']],
+    ['SRV.rdatacase.TEST', 'SRV', ['SRV 0 0 1 target.example.net.']],
+    ['pTr.rdatacase.test', 'PTR', ['PTR host.example.net.']],
+    ['DNAME.RDATACASE.TEST', 'DNAME', ['DNAME new.example.net.']],
+    ['naPTR.rdatacase.test', 'NAPTR', ['NAPTR 100 10 "S" "SIP+D2U" "" _sip._udp.example.net.']],
+    ['Rp.RdAtAcAsE.tEsT', 'RP', ['RP mail.example.net. txt.example.net.']],
+    ['AFSDB.rdatacase.test', 'AFSDB', ['AFSDB 1 afs.example.net.']],
+    ['kx.RDATACASE.test', 'KX', ['KX 1 kx.example.net.']],
+    // In-zone names asked in lower case: a 0x20 query changes their suffix in NSD's and Knot's
+    // replies (they compress onto the question's case; the row below).
+    ['rdatacase.test', 'SOA', [`SOA ns1.rdatacase.test. hostmaster.rdatacase.test. ${SOA_TAIL}`]],
+    ['rdatacase.test', 'NS', ['NS ns1.rdatacase.test.']],
+    ['inzone.rdatacase.test', 'A', ['CNAME target.rdatacase.test.', 'A 192.0.2.1']],
+    ['nSeC.rdatacase.test', 'NSEC', ['NSEC NeXt.Example.NET. A RRSIG']],
+    ['SvCb.rdatacase.test', 'SVCB', ['SVCB 1 TaRget.Example.NET. alpn="h2"'], 'nsd'],
+    ['RrSiG.rdatacase.test', 'RRSIG', ['RRSIG A 13 3 300 20300101000000 20250101000000 12345 signer.example.net. AAAA'], 'nsd'],
+  ])('%s %s: names in rdata in the case NSD and Knot serve', async (name, type, expected, differs) => {
+    const [ours, nsd, knot] = await Promise.all([servers!.ours.port, servers!.nsd.port, servers!.knot.port].map((p) => ask(p, name, type)));
+    for (const [reference, reply] of [['nsd', nsd], ['knot', knot]] as const) {
+      if (reference === differs) expect(rdata(reply.answers).map((r) => r.toLowerCase())).toEqual(expected.map((r) => r.toLowerCase()));
+      if (reference === differs) expect(rdata(reply.answers)).not.toEqual(expected);
+      else expect(rdata(reply.answers)).toEqual(expected);
+    }
+    expect(rdata(ours.answers)).toEqual(expected);
+    expect(ours.questions[0].name).toBe(name); // the question's case is echoed (RFC 4343 §4.1)
+  });
+
+  test('a 0x20 query: NSD and Knot compress in-zone rdata names onto the question\'s case; port53d keeps them lower case', async () => {
+    const name = 'InZone.RDATACASE.test';
+    const [ours, nsd, knot] = await Promise.all([servers!.ours.port, servers!.nsd.port, servers!.knot.port].map((p) => ask(p, name, 'A')));
+    for (const reference of [nsd, knot]) expect(rdata(reference.answers)).toEqual(['CNAME target.RDATACASE.test.', 'A 192.0.2.1']);
+    expect(rdata(ours.answers)).toEqual(['CNAME target.rdatacase.test.', 'A 192.0.2.1']);
   });
 });

@@ -58,7 +58,7 @@ describe('zone checks', () => {
     expect(result.records.slice(2)).toEqual([
       'www.example.test. 300 IN A 192.0.2.1',
       'www.example.test. 300 IN A 192.0.2.2',
-      'm.example.test. 300 IN MX 10 Mail.example.test.',
+      'm.example.test. 300 IN MX 10 mail.example.test.', // names in MX rdata are served in lower case (RFC 4034 §6.2, as NSD and Knot)
       't.example.test. 300 IN TXT "A"', // TXT data is case-sensitive: not duplicates
       't.example.test. 300 IN TXT "a"',
     ]);
@@ -85,12 +85,12 @@ describe('zone checks', () => {
     if (!expected.some((e) => !e.startsWith('warning'))) expect(result.records.length).toBe(text.split('\n').length - 2);
   });
 
-  // The checks read only owner, type and TTL; the type covered (RFC 4034 §3.1) is A (1), AAAA (28) or MX (15).
-  const sig = (ttl: number, covered: number, n: number) => `www ${ttl} RRSIG TYPE${covered} 13 3 ${ttl} 20300101000000 20250101000000 ${n} example.test. AA==`;
+  // RRSIGs in presentation form (RFC 4034 §3.2); each covers an RRset with the TTL it carries.
+  const sig = (ttl: number, covered: string, n: number) => `www ${ttl} RRSIG ${covered} 13 3 ${ttl} 20300101000000 20250101000000 ${n} example.test. AA==`;
   test.each([
-    ['RRSIGs over A, AAAA and MX, each with its RRset\'s TTL', [sig(600, 1, 1), sig(60, 28, 2), sig(3600, 15, 3)], [600, 60, 3600]],
-    ['two RRSIGs over one type (two keys), TTLs as written', [sig(600, 1, 1), sig(300, 1, 2)], [600, 300]],
-    ['RRSIGs written out of order among other records', [sig(60, 28, 1), 'www 600 A 192.0.2.1', sig(600, 1, 2)], [60, 600, 600]],
+    ['RRSIGs over A, AAAA and MX, each with its RRset\'s TTL', [sig(600, 'A', 1), sig(60, 'AAAA', 2), sig(3600, 'MX', 3)], [600, 60, 3600]],
+    ['two RRSIGs over one type (two keys), TTLs as written', [sig(600, 'A', 1), sig(300, 'A', 2)], [600, 300]],
+    ['RRSIGs written out of order among other records', [sig(60, 'AAAA', 1), 'www 600 A 192.0.2.1', sig(600, 'A', 2)], [60, 600, 600]],
   ])('RRSIGs keep each its own TTL, with no TTL warning (RFC 4034 §3): %s', (_name, lines, ttls) => {
     const result = check(`${APEX}${lines.join('\n')}\n`);
     expect(result.errors).toEqual([]);

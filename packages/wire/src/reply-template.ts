@@ -4,9 +4,9 @@
  * question's name (RFC 4343 §4.1 asks us to echo it), which these functions patch in.
  * `nameEnd` is QuestionScan's: the question's name is octets 12 to nameEnd in query and reply.
  */
-import { RRType } from './constants.js';
 import { OPT_TYPE } from './edns.js';
 import { HEADER_LENGTH } from './header.js';
+import { typeHasNames } from './rdata/table.js';
 
 /** True when a message's header says QUERY (QR clear, opcode 0, RFC 1035 §4.1.1). */
 export function isStandardQuery(bytes: Uint8Array): boolean {
@@ -43,11 +43,9 @@ export function replyFromTemplate(template: Uint8Array, query: Uint8Array, nameE
   return reply;
 }
 
-/** Record types whose rdata holds no domain name, so no compression pointer. */
-const NAMELESS = new Set<number>([RRType.A, RRType.AAAA, RRType.TXT, RRType.HINFO, RRType.SSHFP, RRType.TLSA, RRType.CAA, RRType.DS, RRType.DNSKEY]);
-
 /**
- * True when every record is owned by a pointer to the question's name (0xC00C) and holds no name,
+ * True when every record is owned by a pointer to the question's name (0xC00C) and its type's
+ * rdata holds no name,
  * and the authority section is empty: then the encoder makes the same octets for any case of the
  * question. Otherwise a zone name may share a suffix with the question only in one case of it.
  */
@@ -65,7 +63,8 @@ export function isCaseNeutralReply(reply: Uint8Array, nameEnd: number): boolean 
     }
     if (pos + 12 > reply.length) return false;
     if (reply[pos] !== 0xc0 || reply[pos + 1] !== HEADER_LENGTH) return false;
-    if (!NAMELESS.has((reply[pos + 2] << 8) | reply[pos + 3])) return false;
+    // A name in rdata may be compressed onto the question's case (the type table says which hold names).
+    if (typeHasNames((reply[pos + 2] << 8) | reply[pos + 3])) return false;
     pos += 12 + ((reply[pos + 10] << 8) | reply[pos + 11]);
   }
   return true;

@@ -1,4 +1,4 @@
-import { canonicalName, isSubdomain, RRType } from '@port53/wire';
+import { additionalNames, canonicalName, isSubdomain, RRType } from '@port53/wire';
 import type { Name, ResourceRecord } from '@port53/wire';
 import type { Catalog } from '../store/catalog.js';
 import { suffixKeys } from '../store/suffixes.js';
@@ -6,18 +6,12 @@ import type { RRset, Zone, ZoneNode } from '../store/zone.js';
 
 const ADDRESS_TYPES = [RRType.A, RRType.AAAA];
 
-/** The name whose addresses a record makes useful (RFC 1035 §3.3.9 MX, §3.3.11 NS; RFC 2782 SRV). */
-function targetOf(record: ResourceRecord): Name | undefined {
-  switch (record.type) {
-    case 'NS':
-      return record.data;
-    case 'MX':
-      return record.data.exchange === '.' ? undefined : record.data.exchange; // RFC 7505 null MX
-    case 'SRV':
-      return record.data.target === '.' ? undefined : record.data.target; // RFC 2782: "." means no service
-    default:
-      return undefined;
-  }
+/**
+ * The names whose addresses a record makes useful (RFC 1034 §3.7: NS, MX, SRV, and the others
+ * the type table marks), without the root: a null MX (RFC 7505) or an SRV "." has no host.
+ */
+function targetsOf(record: ResourceRecord): Name[] {
+  return additionalNames(record).filter((name) => name !== '.');
 }
 
 /** Keys "name/type" of the RRsets a message already holds, so additional data never repeats them. */
@@ -65,17 +59,19 @@ function wildcardFor(zone: Zone, suffixes: readonly Name[]): ZoneNode | undefine
 export function glue(zone: Zone, ns: RRset, have: Set<string>): ResourceRecord[] {
   const out: ResourceRecord[] = [];
   for (const record of ns.records) {
-    const target = targetOf(record);
-    if (target === undefined || !isSubdomain(target, zone.origin)) continue;
-    const key = canonicalName(target);
-    const node = zone.node(key) ?? wildcardFor(zone, suffixKeys(key));
-    if (node) pushAddresses(node, target, key, have, out);
+    for (const target of targetsOf(record)) {
+      if (!isSubdomain(target, zone.origin)) continue;
+      const key = canonicalName(target);
+      const node = zone.node(key) ?? wildcardFor(zone, suffixKeys(key));
+      if (node) pushAddresses(node, target, key, have, out);
+    }
   }
   return out;
 }
 
 /**
- * Additional section processing (RFC 1034 §3.7, RFC 1035 §3.3): A and AAAA of NS, MX and SRV
+ * Additional section processing (RFC 1034 §3.7, RFC 1035 §3.3): A and AAAA of NS, MX, SRV (and
+ * the other types the type table marks: KX, AFSDB, RT, SVCB, HTTPS, ...)
  * targets that are authoritative data in any zone we serve (NSD and Knot look only in the zone
  * of the answer; the issue asks for every served zone), including a target that exists only
  * through a wildcard, synthesized with the target as owner (NSD and Knot). Names below a cut
@@ -84,20 +80,20 @@ export function glue(zone: Zone, ns: RRset, have: Set<string>): ResourceRecord[]
 export function additionalAddresses(catalog: Catalog, records: readonly ResourceRecord[], have: Set<string>): ResourceRecord[] {
   const out: ResourceRecord[] = [];
   for (const record of records) {
-    const target = targetOf(record);
-    if (target === undefined) continue;
-    const suffixes = suffixKeys(canonicalName(target));
-    const zone = catalog.zoneFor(suffixes);
-    if (!zone) continue;
-    const found = zone.walk(suffixes);
-    if (found.cut || found.dname) continue;
-    if (found.exact) {
-      pushAddresses(found.node, target, suffixes[0], have, out);
-      continue;
+    for (const target of targetsOf(record)) {
+      const suffixes = suffixKeys(canonicalName(target));
+      const zone = catalog.zoneFor(suffixes);
+      if (!zone) continue;
+      const found = zone.walk(suffixes);
+      if (found.cut || found.dname) continue;
+      if (found.exact) {
+        pushAddresses(found.node, target, suffixes[0], have, out);
+        continue;
+      }
+      // found.node is the closest encloser: the walk stops at the first missing name.
+      const wildcard = zone.node(found.node.key === '.' ? '*' : `*.${found.node.key}`);
+      if (wildcard && !wildcard.delegation) pushAddresses(wildcard, target, suffixes[0], have, out);
     }
-    // found.node is the closest encloser: the walk stops at the first missing name.
-    const wildcard = zone.node(found.node.key === '.' ? '*' : `*.${found.node.key}`);
-    if (wildcard && !wildcard.delegation) pushAddresses(wildcard, target, suffixes[0], have, out);
   }
   return out;
 }

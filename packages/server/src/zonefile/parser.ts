@@ -16,6 +16,7 @@ import { lexZone, TokenArray, ZoneScanner, type EntryTokens, type ZoneToken } fr
 import { parseRange, rangeCount, substitute } from './generate.js';
 import { confinedReader, IncludeError, includeCandidates, isInside, isMissing } from './include.js';
 import { RecordPlaces, type Place } from './places.js';
+import { servedRdata } from './rdata-case.js';
 import { DEFAULT_MAX_RECORDS, MAX_ERRORS, MAX_GENERATE_RECORDS, MAX_INCLUDE_DEPTH } from './limits.js';
 
 export interface ParseOptions {
@@ -325,7 +326,7 @@ class ZoneParser {
     let data: ResourceRecord['data'];
     const rdata = tokens.rest(next);
     try {
-      data = parseRdata(type, rdata, origin);
+      data = servedRdata(type, parseRdata(type, rdata, origin));
     } catch (e) {
       if (!(e instanceof TextError)) throw e;
       const n = rdata.length;
