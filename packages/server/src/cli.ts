@@ -10,6 +10,7 @@ import { createServer, type Server, type ServerOptions } from './server.js';
 import { BindError } from './transport/bind-error.js';
 import { parseTransferRule, TransferRuleError } from './transfer/acl.js';
 import { NotifyTargetError, parseNotifyTarget } from './transfer/notify.js';
+import { parseSecondarySpec, SecondarySpecError } from './transfer/secondary.js';
 import { ZoneLoadError } from './zonefile/index.js';
 import { listZones, loadZones, ZoneDirectoryError, type ZoneSpec } from './zone-set.js';
 
@@ -46,6 +47,8 @@ interface Args {
   allowTransfer: string[];
   notify: string[];
   journal?: string;
+  secondaries: string[];
+  secondaryDir?: string;
 }
 
 /**
@@ -94,6 +97,8 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     .option('user', { type: 'string', requiresArg: true, describe: 'After binding, drop root to USER[:GROUP] (supplementary groups cleared), as NSD and Knot do' })
     .option('cookies', { type: 'boolean', default: DEFAULTS.cookies, describe: 'Answer DNS cookies (RFC 7873/9018; --no-cookies: ignore them)' })
     .option('notify', { type: 'string', array: true, requiresArg: true, describe: 'Send NOTIFY to ADDR[:PORT][@KEYNAME] when a zone\'s serial changes (repeatable; port 53 by default)' })
+    .option('secondary', { type: 'string', array: true, requiresArg: true, describe: 'Serve zone ORIGIN as a secondary of the primary ADDR[:PORT][@KEYNAME], written ORIGIN=ADDR[:PORT][@KEYNAME] (repeatable)' })
+    .option('secondary-dir', { type: 'string', requiresArg: true, describe: 'Keep the secondary zones\' copies in DIR (default ./secondary)' })
     .option('journal', { type: 'string', requiresArg: true, describe: 'Keep the IXFR history in files in DIR, so a restart keeps it (default: in memory only)' })
     .option('check', { type: 'boolean', default: false, describe: 'Check the zone files, print errors as file:line:column, exit 0 or 1' })
     .option('help', { type: 'boolean', alias: 'h', describe: 'Show this help' })
@@ -126,7 +131,9 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     if (isIP(a) === 0) throw new UsageError(`--address ${JSON.stringify(a)} is not an IPv4 or IPv6 address`);
     return a;
   });
-  const spec: ZoneSpec = parsed.zones === undefined && zones.length > 0 ? { zones } : { zonesDir: parsed.zones ?? DEFAULTS.zonesDir, zones };
+  // A pure secondary (--secondary, no --zones or --zone) needs no zones directory.
+  const pureSecondary = parsed.zones === undefined && zones.length === 0 && (parsed.secondary ?? []).length > 0;
+  const spec: ZoneSpec = (parsed.zones === undefined && zones.length > 0) || pureSecondary ? { zones } : { zonesDir: parsed.zones ?? DEFAULTS.zonesDir, zones };
   return {
     spec,
     addresses,
@@ -147,6 +154,8 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     allowTransfer: (parsed['allow-transfer'] ?? []).map((text) => usage(() => (parseTransferRule(text), text), TransferRuleError, '--allow-transfer')),
     notify: (parsed.notify ?? []).map((text) => usage(() => (parseNotifyTarget(text), text), NotifyTargetError, '--notify')),
     journal: parsed.journal,
+    secondaries: (parsed.secondary ?? []).map((text) => usage(() => (parseSecondarySpec(text), text), SecondarySpecError, '--secondary')),
+    secondaryDir: parsed['secondary-dir'],
   };
 }
 
@@ -250,6 +259,8 @@ async function serve(args: Args): Promise<void> {
     cookies: args.cookies,
     notify: args.notify,
     journalDir: args.journal,
+    secondaries: args.secondaries,
+    secondaryDir: args.secondaryDir,
   };
   // Signals are handled from the start: the 'listening' lines are logged before createServer returns.
   const signals = handleSignals(logger);

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { canonicalName, decode, nowSeconds, parseTsigKey, rcodeToString, servfailReply, truncatedReply, TsigKeyring } from '@port53/wire';
+import { canonicalName, decode, encodeMessage, isSubdomain, Rcode, nowSeconds, parseTsigKey, rcodeToString, servfailReply, truncatedReply, TsigKeyring } from '@port53/wire';
 import type { TsigKey } from '@port53/wire';
 import { AnswerCache } from './answer/cache.js';
 import { replySizeLimit, type Outcome, type RespondExtras } from './answer/respond.js';
@@ -17,7 +17,9 @@ import { ConnectionTable, listenTcp, tcpCounters, type ReplyStream, type TcpCoun
 import { parseTransferRule, type TransferRule } from './transfer/acl.js';
 import { ZoneJournal } from './transfer/journal.js';
 import { Notifier, parseNotifyTarget } from './transfer/notify.js';
+import { answerNotify } from './transfer/notify-in.js';
 import { answerTransfer } from './transfer/requests.js';
+import { parseSecondarySpec, SecondaryZone } from './transfer/secondary.js';
 import { apexSoa, type ZoneVersion, type ZoneVersions } from './transfer/versions.js';
 import { listenUdp, type Client, type Listener, type QueryHandler } from './transport/udp.js';
 import { listenUdpBatch, udpBatchAddon, udpBatchMissing } from './transport/udp-batch.js';
@@ -82,6 +84,10 @@ export interface ServerOptions {
   notify?: readonly string[];
   /** Keep the IXFR history (differences between loaded versions) in files in this directory, so a restart keeps it; default in memory only. */
   journalDir?: string;
+  /** Zones copied from a primary: `ORIGIN=ADDR[:PORT][@KEYNAME]` each (RFC 5936, RFC 1995, RFC 1996). */
+  secondaries?: readonly string[];
+  /** Where secondary zones' copies are kept, so a restart serves them at once (default `secondary`). */
+  secondaryDir?: string;
   /**
    * Sees every query with a way to get the server's answer, and says what to send instead
    * (`@port53/server/testing` injects faults with it). UDP then goes through node:dgram.
@@ -156,7 +162,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
   checkOptions(addresses, port);
   const spec: ZoneSpec =
     options.zonesDir === undefined && options.zones === undefined
-      ? { zonesDir: DEFAULTS.zonesDir }
+      ? (options.secondaries?.length ? { zones: [] } : { zonesDir: DEFAULTS.zonesDir }) // a pure secondary needs no zones directory
       : { zonesDir: options.zonesDir, zones: options.zones };
   const limits: TcpLimits = {
     idleTimeoutMs: options.tcpIdleTimeoutMs ?? DEFAULTS.tcpIdleTimeoutMs,
@@ -197,11 +203,38 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     logZoneLoaded(logger, r.zone, r.ms);
   }
   if (served.size === 0) logger.warn({ event: 'no-zones', ...spec }, 'no zones to serve: every query will be REFUSED');
-  let catalog: Catalog = buildCatalog([...served.values()]);
-  let answers = new AnswerCache(catalog);
-  let versions = versionsOf(served.values());
   const journal = new ZoneJournal({ dir: options.journalDir, logger });
-  for (const zone of served.values()) journal.open(zone);
+  // Secondary zones: their copies on disk are served from the start; the primaries are asked once we listen.
+  const secondaries = new Map<string, SecondaryZone>();
+  const secondaryCopies = () => [...secondaries.values()].flatMap((z) => (z.current ? [z.current] : []));
+  let unanswerable: SecondaryZone[] = []; // expired, or never transferred: SERVFAIL (RFC 1035 §4.3.5)
+  const onSecondaryUpdate = (zone: LoadedZone, previous: LoadedZone | undefined) => {
+    if (closing) return;
+    catalog = buildCatalog([...served.values(), ...secondaryCopies()]);
+    answers = new AnswerCache(catalog);
+    versions = versionsOf([...served.values(), ...secondaryCopies()]);
+    unanswerable = [...secondaries.values()].filter((z) => z.expired || !z.current);
+    if (previous) journal.record(previous, zone);
+    notifier.notify(zone.origin, apexSoa(zone));
+  };
+  for (const text of options.secondaries ?? []) {
+    const zone = new SecondaryZone(parseSecondarySpec(text), {
+      dir: options.secondaryDir ?? DEFAULT_SECONDARY_DIR,
+      keys: keyring,
+      logger,
+      onUpdate: onSecondaryUpdate,
+      onExpiry: () => (unanswerable = [...secondaries.values()].filter((z) => z.expired || !z.current)),
+    });
+    const key = canonicalName(zone.origin);
+    if (secondaries.has(key) || [...served.values()].some((z) => canonicalName(z.origin) === key)) throw new RangeError(`--secondary ${text}: zone ${zone.origin} is served twice`);
+    secondaries.set(key, zone);
+  }
+  for (const zone of secondaries.values()) await zone.load();
+  let catalog: Catalog = buildCatalog([...served.values(), ...secondaryCopies()]);
+  let answers = new AnswerCache(catalog);
+  let versions = versionsOf([...served.values(), ...secondaryCopies()]);
+  unanswerable = [...secondaries.values()].filter((z) => z.expired || !z.current);
+  for (const zone of versionsOf([...served.values(), ...secondaryCopies()]).all()) journal.open(zone);
 
   const stats: ServerStats = {
     queries: { udp: 0, tcp: 0 },
@@ -225,6 +258,23 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
       }
       const query = gate.kind === 'signed' ? gate.query : received;
       const signing = gate.kind === 'signed' ? { key: gate.key, mac: gate.mac, clock: nowSeconds } : undefined;
+      if (secondaries.size > 0) {
+        const notify = answerNotify(query, client.address, gate.kind === 'signed' ? gate.keyName : undefined, secondaries);
+        if (notify) {
+          stats.outcomes[notify.outcome.kind]++;
+          if (notify.zone) notify.zone.notified(notify.serial);
+          else logger.info({ event: 'notify-refused', client: hostPort(client.address, client.port), reason: notify.outcome.reason }, `NOTIFY from ${hostPort(client.address, client.port)} refused: ${notify.outcome.reason}`);
+          const r = notify.outcome.reply;
+          return r && gate.kind === 'signed' ? signReply(r, gate, now, 65535) : r;
+        }
+        if (unanswerable.length > 0) {
+          const failed = servfailIfUnanswerable(query, unanswerable, catalog);
+          if (failed) {
+            stats.outcomes.answered++;
+            return gate.kind === 'signed' ? signReply(failed, gate, now, 512) : failed;
+          }
+        }
+      }
       const transfer = answerTransfer(query, client.transport, client.address, signing, { versions, rules: transferRules, journal });
       if (transfer) {
         stats.outcomes[transfer.outcome.kind]++;
@@ -285,6 +335,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
   for (const l of listeners) logger.info({ event: 'listening', address: l.address, port: l.port, transport: l.transport }, `listening on ${hostPort(l.address, l.port)} ${l.transport}`);
 
   let closing: Promise<void> | undefined;
+  for (const zone of secondaries.values()) zone.begin();
   let reloading: Promise<unknown> = Promise.resolve();
 
   const reloadOnce = async (): Promise<ReloadResult> => {
@@ -316,14 +367,14 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     }
     const removed = [...served].filter(([key]) => !next.has(key)).map(([, zone]) => summarize(zone));
     // Throws if a kept old version and a new zone share an origin; then nothing changes.
-    const nextCatalog = buildCatalog([...next.values()]);
+    const nextCatalog = buildCatalog([...next.values(), ...secondaryCopies()]);
     if (closing) throw new Error('server is closed');
     catalog = nextCatalog; // the swap: queries see all the old zones or all the new ones
     answers = new AnswerCache(nextCatalog); // and none of the old zones' encoded replies
     const before = new Map([...served.values()].map((z) => [canonicalName(z.origin), z]));
     served.clear();
     for (const [key, zone] of next) served.set(key, zone);
-    versions = versionsOf(served.values()); // transfers under way keep the version they started with
+    versions = versionsOf([...served.values(), ...secondaryCopies()]); // transfers under way keep the version they started with
     for (const zone of served.values()) {
       const older = before.get(canonicalName(zone.origin));
       if (older?.serial === zone.serial) continue;
@@ -356,6 +407,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     close() {
       closing ??= (async () => {
         notifier.close();
+        for (const z of secondaries.values()) z.close();
         table.destroyAll();
         await Promise.all(listeners.map((l) => l.close()));
         await reloading;
@@ -367,10 +419,33 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
 }
 
 /** The served zones as transfers see them: each a snapshot that is never changed. */
-function versionsOf(zones: Iterable<LoadedZone>): ZoneVersions {
-  const byOrigin = new Map<string, ZoneVersion>();
+function versionsOf(zones: Iterable<LoadedZone>): ZoneVersions & { all(): LoadedZone[] } {
+  const byOrigin = new Map<string, LoadedZone>();
   for (const z of zones) byOrigin.set(canonicalName(z.origin), z);
-  return { current: (origin) => byOrigin.get(canonicalName(origin)) };
+  return { current: (origin): ZoneVersion | undefined => byOrigin.get(canonicalName(origin)), all: () => [...byOrigin.values()] };
+}
+
+/** Where secondary zones' copies go when `secondaryDir` is not given (relative to the working directory). */
+const DEFAULT_SECONDARY_DIR = 'secondary';
+
+/** SERVFAIL for a name whose deepest zone is a secondary that expired or was never transferred. */
+function servfailIfUnanswerable(query: Uint8Array, zones: readonly SecondaryZone[], catalog: Catalog): Uint8Array | undefined {
+  let m;
+  try {
+    m = decode(query);
+  } catch {
+    return undefined;
+  }
+  const q = m.questions[0];
+  if (m.opcode !== 0 || !q) return undefined;
+  const served = catalog.findZone(q.name);
+  for (const z of zones) {
+    if (!isSubdomain(q.name, z.origin)) continue;
+    // A served zone below the secondary still answers for its names.
+    if (served && served.key !== canonicalName(z.origin) && isSubdomain(served.origin, z.origin)) continue;
+    return encodeMessage({ id: m.id, flags: { qr: true, rd: m.flags.rd }, rcode: Rcode.SERVFAIL, questions: [q], edns: m.edns && { version: 0, udpPayloadSize: 1232, do: m.edns.do, flags: 0, options: [] } }).bytes;
+  }
+  return undefined;
 }
 
 /** The hook over TCP: a transfer's stream of replies passes by it unchanged. */

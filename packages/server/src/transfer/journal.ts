@@ -8,10 +8,11 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, openSync, writeSync, fsyncSync, closeSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { canonicalName, decode, formatRdata, RRType, typeFromString } from '@port53/wire';
+import { canonicalName, decode, RRType, typeFromString } from '@port53/wire';
 import type { Name, RecordOf, ResourceRecord } from '@port53/wire';
 import type { Logger } from '../log.js';
 import { packMessages } from './pack.js';
+import { recordKey } from './records.js';
 import type { Journal, ZoneDiff } from './ixfr.js';
 import { apexSoa, type ZoneVersion } from './versions.js';
 
@@ -140,10 +141,6 @@ function keyed(version: ZoneVersion): Map<string, ResourceRecord> {
     out.set(recordKey(r), r);
   }
   return out;
-}
-
-function recordKey(r: ResourceRecord): string {
-  return `${canonicalName(r.name)}\u0000${r.type}\u0000${r.class}\u0000${r.ttl}\u0000${formatRdata(r)}`;
 }
 
 function digest(version: ZoneVersion): string {
