@@ -29,6 +29,9 @@ typedef struct {
   napi_ref resource;  // async resource of the per-batch callback scope
   napi_async_context context;
   napi_ref on_closed;
+  napi_ref on_error;  // (message) => void: the poll stopped for good
+  int stopped;        // the poll was stopped after a persistent error
+  int failures;       // consecutive failed receives
   unsigned char *in;  // BATCH slots of SLOT octets
   unsigned char *out;
   struct mmsghdr rmsg[BATCH], smsg[BATCH];
@@ -36,6 +39,12 @@ typedef struct {
   struct sockaddr_storage peer[BATCH];
   double received, sent, send_dropped, callback_errors, recv_errors;
 } udp_batch;
+
+// Consecutive failed receives (of errors not known to be transient) after which the poll stops:
+// level-triggered readiness with a broken socket would otherwise spin the loop for ever.
+#define MAX_FAILURES 64
+
+static void stop_polling(udp_batch *b, const char *syscall, int err);
 
 #define CHECK(call)                                   \
   do {                                                \
@@ -181,9 +190,16 @@ static int serve_batch(udp_batch *b) {
   }
   int n = recvmmsg(b->fd, b->rmsg, BATCH, MSG_DONTWAIT, NULL);
   if (n <= 0) {
-    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) b->recv_errors++;
-    return 0;
+    if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return 0;
+    int err = errno;
+    b->recv_errors++;
+    // An ICMP error queued on the socket (ECONNREFUSED and kin) or a memory shortage passes;
+    // a socket that is no longer one (EBADF, ENOTSOCK, EFAULT, EINVAL) never recovers.
+    int transient = err == ECONNREFUSED || err == EHOSTUNREACH || err == ENETUNREACH || err == ENOBUFS || err == ENOMEM || err == EMSGSIZE;
+    if (!transient || ++b->failures >= MAX_FAILURES) stop_polling(b, "recvmmsg", err);
+    return -1;
   }
+  b->failures = 0;
   b->received += n;
 
   napi_handle_scope scope;
@@ -212,9 +228,15 @@ static int serve_batch(udp_batch *b) {
     }
     napi_value argv[3], reply;
     void *copy;
-    napi_create_buffer_copy(env, b->rmsg[i].msg_len, b->riov[i].iov_base, &copy, &argv[0]);
-    napi_create_string_latin1(env, host, NAPI_AUTO_LENGTH, &argv[1]);
-    napi_create_int32(env, port, &argv[2]);
+    // Each value checked: on failure argv would hold whatever was on the stack.
+    if (napi_create_buffer_copy(env, b->rmsg[i].msg_len, b->riov[i].iov_base, &copy, &argv[0]) != napi_ok ||
+        napi_create_string_latin1(env, host, NAPI_AUTO_LENGTH, &argv[1]) != napi_ok ||
+        napi_create_int32(env, port, &argv[2]) != napi_ok) {
+      napi_value ignored;
+      napi_get_and_clear_last_exception(env, &ignored);
+      b->callback_errors++;
+      continue;
+    }
     if (napi_call_function(env, global, callback, 3, argv, &reply) != napi_ok) {
       napi_value ignored;
       napi_get_and_clear_last_exception(env, &ignored);
@@ -260,29 +282,53 @@ static int serve_batch(udp_batch *b) {
   return n;
 }
 
+/** Stops the poll for good and tells JS which failure it was (the server logs it). */
+static void stop_polling(udp_batch *b, const char *syscall, int err) {
+  if (b->stopped || b->closing) return;
+  b->stopped = 1;
+  uv_poll_stop(&b->poll);
+  if (!b->on_error) return;
+  napi_env env = b->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  char text[160];
+  snprintf(text, sizeof text, "%s failed (%s) %d time(s) in a row: this UDP socket no longer receives", syscall, uv_err_name(uv_translate_sys_error(err)), b->failures > 0 ? b->failures : 1);
+  napi_value fn, resource, message, ignored;
+  if (napi_get_reference_value(env, b->on_error, &fn) == napi_ok && fn && napi_get_reference_value(env, b->resource, &resource) == napi_ok &&
+      napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &message) == napi_ok) {
+    if (napi_make_callback(env, b->context, resource, fn, 1, &message, &ignored) != napi_ok) napi_get_and_clear_last_exception(env, &ignored);
+  }
+  napi_close_handle_scope(env, scope);
+}
+
 static void on_readable(uv_poll_t *poll, int status, int events) {
   (void)events;
   udp_batch *b = poll->data;
   if (status < 0) {
+    // libuv reports a poll error once per loop turn while it lasts: stop instead of spinning.
     b->recv_errors++;
+    stop_polling(b, "poll", -status);
     return;
   }
   // Level-triggered: a few full batches, then back to the loop so timers and TCP are not starved.
-  for (int round = 0; round < 4 && !b->closing; round++) {
+  for (int round = 0; round < 4 && !b->closing && !b->stopped; round++) {
     if (serve_batch(b) < BATCH) break;
   }
 }
 
-/** start(handle, callback) */
+/** start(handle, callback, onError?) */
 static napi_value js_start(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2], resource, name;
+  size_t argc = 3;
+  napi_value argv[3], resource, name;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   udp_batch *b = unwrap(env, argv[0]);
   if (!b || b->started || b->closing) return throw_internal(env, "start: bad or used handle");
   uv_loop_t *loop;
   CHECK(napi_get_uv_event_loop(env, &loop));
   CHECK(napi_create_reference(env, argv[1], 1, &b->callback));
+  napi_valuetype on_error_type = napi_undefined;
+  if (argc >= 3) CHECK(napi_typeof(env, argv[2], &on_error_type));
+  if (on_error_type == napi_function) CHECK(napi_create_reference(env, argv[2], 1, &b->on_error));
   CHECK(napi_create_reference(env, argv[0], 1, &b->self));
   CHECK(napi_create_object(env, &resource));
   CHECK(napi_create_reference(env, resource, 1, &b->resource));
@@ -313,6 +359,7 @@ static void on_closed(uv_handle_t *handle) {
   napi_delete_reference(env, b->callback);
   napi_delete_reference(env, b->resource);
   if (b->on_closed) napi_delete_reference(env, b->on_closed);
+  if (b->on_error) napi_delete_reference(env, b->on_error);
   napi_delete_reference(env, b->self); // the External may now be collected; its finalizer frees b
   napi_close_handle_scope(env, scope);
 }

@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { DEFAULTS, LOG_LEVELS, type LogLevel } from './defaults.js';
 import { createLogger, type Logger } from './log.js';
 import { serverIdentity } from './identity-config.js';
+import { parseMetricsAddress } from './metrics/endpoint.js';
 import { dropPrivileges, PrivilegeError, resolveCredentials, ROOT_WARNING, unreadable, type Credentials } from './privileges.js';
 import { createServer, type Server, type ServerOptions } from './server.js';
 import { BindError } from './transport/bind-error.js';
@@ -42,6 +43,7 @@ interface Args {
   nsid?: string;
   cookies: boolean;
   user?: Credentials;
+  metrics?: string;
   check: boolean;
   tsigKeys: TsigKey[];
   allowTransfer: string[];
@@ -94,6 +96,7 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     .option('identity', { type: 'string', requiresArg: false, describe: 'CH TXT id.server and hostname.bind answer (default the host name; "" hides them: REFUSED)' })
     .option('version-string', { type: 'string', requiresArg: false, describe: 'CH TXT version.bind and version.server answer (default "port53d VERSION"; "" hides them)' })
     .option('nsid', { type: 'string', requiresArg: true, describe: 'NSID (RFC 5001) for queries that ask: ascii_TEXT, hex digits or 0xHEX as in NSD and Knot (default none)' })
+    .option('metrics', { type: 'string', requiresArg: true, describe: 'Serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9153; default off)' })
     .option('user', { type: 'string', requiresArg: true, describe: 'After binding, drop root to USER[:GROUP] (supplementary groups cleared), as NSD and Knot do' })
     .option('cookies', { type: 'boolean', default: DEFAULTS.cookies, describe: 'Answer DNS cookies (RFC 7873/9018; --no-cookies: ignore them)' })
     .option('notify', { type: 'string', array: true, requiresArg: true, describe: 'Send NOTIFY to ADDR[:PORT][@KEYNAME] when a zone\'s serial changes (repeatable; port 53 by default)' })
@@ -149,6 +152,7 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     nsid: checkNsid(parsed.nsid),
     cookies: parsed.cookies,
     user: parsed.user === undefined ? undefined : usage(() => resolveCredentials(parsed.user!), PrivilegeError, '--user'),
+    metrics: parsed.metrics === undefined ? undefined : usage(() => (parseMetricsAddress(parsed.metrics!), parsed.metrics), TypeError, '--metrics'),
     check: parsed.check,
     tsigKeys: (parsed['tsig-key'] ?? []).map((text) => usage(() => parseTsigKey(text), TsigKeyError, '--tsig-key')),
     allowTransfer: (parsed['allow-transfer'] ?? []).map((text) => usage(() => (parseTransferRule(text), text), TransferRuleError, '--allow-transfer')),
@@ -257,6 +261,7 @@ async function serve(args: Args): Promise<void> {
     version: args.versionString,
     nsid: args.nsid,
     cookies: args.cookies,
+    metrics: args.metrics,
     notify: args.notify,
     journalDir: args.journal,
     secondaries: args.secondaries,

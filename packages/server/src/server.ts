@@ -6,6 +6,9 @@ import { AnswerCache } from './answer/cache.js';
 import { replySizeLimit, type Outcome, type RespondExtras } from './answer/respond.js';
 import { checkSignedQuery, signReply } from './answer/tsig.js';
 import { CookieSecrets } from './cookie-secrets.js';
+import { parseMetricsAddress, startMetrics, type MetricsEndpoint } from './metrics/endpoint.js';
+import { QueryCounts } from './metrics/query-counts.js';
+import type { UdpBatchCounters } from './transport/udp-batch.js';
 import { serverIdentity } from './identity-config.js';
 import { DEFAULTS } from './defaults.js';
 import { silentLogger, type Logger } from './log.js';
@@ -80,6 +83,8 @@ export interface ServerOptions {
   nsid?: string | Uint8Array;
   /** Server cookies (RFC 7873, RFC 9018) with a secret replaced hourly (default true). */
   cookies?: boolean;
+  /** Serve Prometheus metrics at http://ADDR:PORT/metrics (`127.0.0.1:9153`, `[::1]:9153`); default off. */
+  metrics?: string;
   /** Secondaries told by NOTIFY when a zone's serial changes: `ADDR[:PORT][@KEYNAME]` each (port 53 by default). */
   notify?: readonly string[];
   /** Keep the IXFR history (differences between loaded versions) in files in this directory, so a restart keeps it; default in memory only. */
@@ -116,6 +121,12 @@ export interface ServerStats {
   rrl: RrlCounters;
   /** Queries with a COOKIE option: only a client cookie, a server cookie that verified, one that did not. */
   cookies: { clientOnly: number; valid: number; invalid: number };
+  /** Zone file loads, at start and on reloads. */
+  zoneLoads: { loaded: number; failed: number };
+  /** The answer cache of the catalog served now (it starts empty at each reload). */
+  readonly answerCache: { hits: number; misses: number; entries: number };
+  /** The batched UDP addon's counters summed over its sockets; undefined when UDP is node:dgram. */
+  readonly udpBatch: UdpBatchCounters | undefined;
 }
 
 /** A zone that could not be (re)loaded. With `previous`, that older version is still served. */
@@ -141,6 +152,8 @@ export interface ReloadResult {
 export interface Server {
   readonly addresses: readonly BoundAddress[];
   readonly port: number;
+  /** Where /metrics is served, when `metrics` was given (the port as bound: 0 picks one). */
+  readonly metrics?: { address: string; port: number };
   readonly stats: ServerStats;
   /** The zones served now. */
   zones(): ZoneSummary[];
@@ -191,6 +204,15 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
   }
   const notifier = new Notifier(notifyTargets, keyring, logger);
 
+  const metricsAt = options.metrics === undefined ? undefined : parseMetricsAddress(options.metrics);
+  const zoneLoads = { loaded: 0, failed: 0 };
+  const loadMs = new Map<string, number>();
+  const noteLoaded = (zone: LoadedZone, ms: number) => {
+    zoneLoads.loaded++;
+    loadMs.set(zone.origin, ms);
+    logZoneLoaded(logger, zone, ms);
+  };
+
   // Initial load: all or nothing.
   const results = await loadZones(await listZones(spec));
   const failures = results.filter((r): r is Extract<ZoneResult, { ok: false }> => !r.ok);
@@ -200,7 +222,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
   for (const r of results) {
     if (!r.ok) continue;
     served.set(r.entry.key, r.zone);
-    logZoneLoaded(logger, r.zone, r.ms);
+    noteLoaded(r.zone, r.ms);
   }
   if (served.size === 0) logger.warn({ event: 'no-zones', ...spec }, 'no zones to serve: every query will be REFUSED');
   const journal = new ZoneJournal({ dir: options.journalDir, logger });
@@ -243,7 +265,15 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     tcp: tcpCounters(),
     rrl: rrl?.counters ?? rrlCounters(),
     cookies: { clientOnly: 0, valid: 0, invalid: 0 },
+    zoneLoads,
+    get answerCache() {
+      return { hits: answers.counters.hits, misses: answers.counters.misses, entries: answers.size };
+    },
+    get udpBatch() {
+      return sumUdpBatch(listeners);
+    },
   };
+  const queryCounts = new QueryCounts();
   const cookieCounts = { 'client-only': 'clientOnly', valid: 'valid', invalid: 'invalid' } as const;
 
   const handle = (received: Uint8Array, client: Client): Uint8Array | ReplyStream | undefined => {
@@ -253,6 +283,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
       const gate = checkSignedQuery(received, keyring, now);
       if (gate.kind === 'rejected') {
         stats.outcomes[gate.outcome.kind]++;
+        queryCounts.add(client.transport, gate.outcome.qtype, gate.outcome.rcode);
         logger.info({ event: 'tsig-rejected', client: hostPort(client.address, client.port), transport: client.transport, reason: gate.outcome.reason }, `query from ${hostPort(client.address, client.port)} rejected: ${gate.outcome.reason}`);
         return gate.outcome.reply;
       }
@@ -278,6 +309,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
       const transfer = answerTransfer(query, client.transport, client.address, signing, { versions, rules: transferRules, journal });
       if (transfer) {
         stats.outcomes[transfer.outcome.kind]++;
+        queryCounts.add(client.transport, transfer.outcome.qtype, transfer.outcome.rcode);
         const level = transfer.log.kind === 'refused' || transfer.log.kind === 'notauth' ? 'warn' : 'info';
         logger[level]({ event: 'transfer', client: hostPort(client.address, client.port), transport: client.transport, key: gate.kind === 'signed' ? gate.keyName : undefined, ...transfer.log }, `${transfer.log.kind} ${transfer.log.zone} to ${hostPort(client.address, client.port)}${transfer.log.reason ? `: ${transfer.log.reason}` : ''}`);
         if (transfer.stream) return transfer.stream;
@@ -288,6 +320,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
       if (cookieSecrets) extras.cookies = { secrets: cookieSecrets.at(now), now, address: client.address };
       const outcome = answers.respond(query, client.transport, extras);
       stats.outcomes[outcome.kind]++;
+      queryCounts.add(client.transport, outcome.qtype, outcome.reply ? outcome.rcode : undefined);
       if (outcome.cookie) stats.cookies[cookieCounts[outcome.cookie]]++;
       if (queryLog) logQuery(logger, outcome, client);
       else if (outcome.kind === 'dropped') logger.debug({ event: 'dropped', client: hostPort(client.address, client.port), transport: client.transport, reason: outcome.reason }, 'query dropped');
@@ -333,6 +366,28 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     logger.warn({ event: 'address-skipped', address: s.address, code: s.code }, `not listening on ${s.address} (${s.code}): this machine lacks it; pass --address to choose`);
   }
   for (const l of listeners) logger.info({ event: 'listening', address: l.address, port: l.port, transport: l.transport }, `listening on ${hostPort(l.address, l.port)} ${l.transport}`);
+
+  let metrics: MetricsEndpoint | undefined;
+  if (metricsAt) {
+    try {
+      metrics = await startMetrics(metricsAt, {
+        queryCounts,
+        outcomes: () => stats.outcomes,
+        errors: () => stats.errors,
+        rrl: () => stats.rrl,
+        tcp: () => stats.tcp,
+        cookies: () => stats.cookies,
+        zones: () => [...served.values()].map((z) => ({ ...summarize(z), loadMs: loadMs.get(z.origin) })),
+        zoneLoads: () => zoneLoads,
+        answerCache: () => stats.answerCache,
+        udpBatch: () => stats.udpBatch,
+      });
+    } catch (err) {
+      await Promise.all(listeners.map((l) => l.close()));
+      throw err;
+    }
+    logger.info({ event: 'metrics', address: metrics.address, port: metrics.port }, `metrics on http://${hostPort(metrics.address, metrics.port)}/metrics`);
+  }
 
   let closing: Promise<void> | undefined;
   for (const zone of secondaries.values()) zone.begin();
@@ -383,7 +438,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     }
     for (const z of removed) if (!versions.current(z.origin)) journal.forget(z.origin);
     const result: ReloadResult = { ok: failed.length === 0, loaded, failed, removed, zones: served.size, ms: Math.round(performance.now() - started) };
-    for (const r of fresh) if (r.ok) logZoneLoaded(logger, r.zone, r.ms);
+    for (const r of fresh) if (r.ok) noteLoaded(r.zone, r.ms);
+    zoneLoads.failed += failed.length;
     for (const f of failed) logZoneFailed(logger, f);
     for (const z of removed) logger.info({ event: 'zone-removed', zone: z.origin, file: z.file }, `zone ${z.origin} removed`);
     logger.info(
@@ -396,6 +452,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
   return {
     addresses: listeners.map((l) => ({ address: l.address, port: l.port, family: l.family, transport: l.transport })),
     port: listeners[0].port,
+    metrics: metrics && { address: metrics.address, port: metrics.port },
     stats,
     zones: () => [...served.values()].map(summarize),
     reload() {
@@ -409,13 +466,25 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
         notifier.close();
         for (const z of secondaries.values()) z.close();
         table.destroyAll();
-        await Promise.all(listeners.map((l) => l.close()));
+        await Promise.all([...listeners.map((l) => l.close()), metrics?.close()]);
         await reloading;
         logger.info({ event: 'stopped' }, 'stopped');
       })();
       return closing;
     },
   };
+}
+
+/** The addon's counters summed over the UDP sockets that have them. */
+function sumUdpBatch(listeners: readonly Listener[]): UdpBatchCounters | undefined {
+  let sum: UdpBatchCounters | undefined;
+  for (const l of listeners) {
+    const c = l.counters?.();
+    if (!c) continue;
+    sum ??= { received: 0, sent: 0, droppedSends: 0, receiveErrors: 0, handlerErrors: 0 };
+    for (const k of Object.keys(sum) as (keyof UdpBatchCounters)[]) sum[k] += c[k];
+  }
+  return sum;
 }
 
 /** The served zones as transfers see them: each a snapshot that is never changed. */

@@ -63,6 +63,19 @@ describe.skipIf(!built)('listenUdpBatch (recvmmsg/sendmmsg addon)', () => {
       expect(await udpExchange(l.port, Uint8Array.of(2, 9), { timeoutMs: 200 })).toBeNull();
       expect([...((await udpExchange(l.port, Uint8Array.of(3, 9))) ?? [])]).toEqual([9, 3]);
       expect(n).toBe(3);
+      // The addon's counters: 3 received, 1 sent, the throw a handler error (undefined is no error).
+      expect(l.counters?.()).toEqual({ received: 3, sent: 1, droppedSends: 0, receiveErrors: 0, handlerErrors: 1 });
+    } finally {
+      await l.close();
+    }
+  });
+
+  test('a reply that is not a Uint8Array is counted as a handler error and not sent', async () => {
+    const l = await listen((q) => (q[0] === 1 ? (new Uint16Array(2) as unknown as Uint8Array) : reversed(q)));
+    try {
+      expect(await udpExchange(l.port, Uint8Array.of(1, 9), { timeoutMs: 200 })).toBeNull();
+      expect([...((await udpExchange(l.port, Uint8Array.of(3, 9))) ?? [])]).toEqual([9, 3]);
+      expect(l.counters?.()).toMatchObject({ received: 2, sent: 1, handlerErrors: 1 });
     } finally {
       await l.close();
     }

@@ -8,8 +8,20 @@ import type { Listener, SyncQueryHandler, UdpOptions } from './udp.js';
 /** The addon built by scripts/build-native.mjs from native/udp_batch.c. */
 interface UdpBatchAddon {
   open(address: string, port: number, family: 4 | 6): { handle: object; address: string; port: number };
-  start(handle: object, callback: (query: Buffer, address: string, port: number) => Uint8Array | undefined): void;
+  start(handle: object, callback: (query: Buffer, address: string, port: number) => Uint8Array | undefined, onError?: (message: string) => void): void;
   close(handle: object, done: () => void): void;
+  counters(handle: object): { received: number; sent: number; sendDropped: number; callbackErrors: number; recvErrors: number };
+}
+
+/** What the addon counted on its sockets (server.stats.udpBatch, and the metrics). */
+export interface UdpBatchCounters {
+  received: number;
+  sent: number;
+  /** Replies the kernel would not take (EAGAIN: a full socket buffer), dropped, not queued. */
+  droppedSends: number;
+  receiveErrors: number;
+  /** Datagrams the handler threw on or returned something unsendable for, or the addon could not hand to JS. */
+  handlerErrors: number;
 }
 
 // dist/transport/udp-batch.js, the bundle dist/port53d.bundle.mjs, the CommonJS chunks in
@@ -19,7 +31,7 @@ const CANDIDATES = ['../native/udp_batch.node', './native/udp_batch.node', '../.
 let addon: UdpBatchAddon | undefined | null = null;
 let missing = '';
 
-/** The native batching addon, or undefined when it was not built or does not load here. */
+/** The native batching addon, or undefined when it was not built or does not load here (udpBatchUnavailable() says why). */
 export function udpBatchAddon(): UdpBatchAddon | undefined {
   if (addon !== null) return addon;
   addon = undefined;
@@ -53,7 +65,7 @@ export function udpBatchMissing(): string {
 export function listenUdpBatch(options: Omit<UdpOptions, 'handler'> & { handler: SyncQueryHandler }): Promise<Listener> {
   const native = udpBatchAddon();
   if (!native) return Promise.reject(new Error('native UDP batching is not available'));
-  const { address, port, handler } = options;
+  const { address, port, handler, onError } = options;
   const v6 = isIPv6(address);
   let opened: ReturnType<UdpBatchAddon['open']>;
   try {
@@ -62,7 +74,12 @@ export function listenUdpBatch(options: Omit<UdpOptions, 'handler'> & { handler:
     return Promise.reject(toBindError(err, address, port, 'udp'));
   }
   const { handle } = opened;
-  native.start(handle, (query, from, fromPort) => handler(query, { address: from, port: fromPort, transport: 'udp' }));
+  // A persistent socket error stops the addon's poll (no spinning); the server logs which one.
+  native.start(
+    handle,
+    (query, from, fromPort) => handler(query, { address: from, port: fromPort, transport: 'udp' }),
+    (message) => onError(Object.assign(new Error(`UDP ${address}:${opened.port}: ${message}`), { code: 'EUDPBATCH' })),
+  );
   let closed: Promise<void> | undefined;
   return Promise.resolve({
     address: opened.address,
@@ -70,5 +87,10 @@ export function listenUdpBatch(options: Omit<UdpOptions, 'handler'> & { handler:
     family: v6 ? 'IPv6' : 'IPv4',
     transport: 'udp',
     close: () => (closed ??= new Promise<void>((done) => native.close(handle, done))),
+    counters: () => {
+      if (closed) return { received: 0, sent: 0, droppedSends: 0, receiveErrors: 0, handlerErrors: 0 };
+      const c = native.counters(handle);
+      return { received: c.received, sent: c.sent, droppedSends: c.sendDropped, receiveErrors: c.recvErrors, handlerErrors: c.callbackErrors };
+    },
   });
 }

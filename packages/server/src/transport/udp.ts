@@ -28,6 +28,8 @@ export interface Listener {
   readonly family: 'IPv4' | 'IPv6';
   readonly transport: Transport;
   close(): Promise<void>;
+  /** The batching addon's counters (its sockets only). */
+  counters?(): { received: number; sent: number; droppedSends: number; receiveErrors: number; handlerErrors: number };
 }
 
 export interface UdpOptions {
