@@ -43,6 +43,11 @@ export function replyFromTemplate(template: Uint8Array, query: Uint8Array, nameE
   return reply;
 }
 
+/** A record's fixed part after a 2-octet pointer owner: pointer, TYPE, CLASS, TTL, RDLENGTH. */
+const POINTER_RECORD_HEAD = 2 + 2 + 2 + 4 + 2;
+/** An OPT's fixed part: root owner, TYPE, CLASS, TTL, RDLENGTH (RFC 6891 §6.1.2). */
+const OPT_HEAD = 1 + 2 + 2 + 4 + 2;
+
 /**
  * True when every record is owned by a pointer to the question's name (0xC00C) and its type's
  * rdata holds no name,
@@ -56,16 +61,16 @@ export function isCaseNeutralReply(reply: Uint8Array, nameEnd: number): boolean 
   if (nscount !== 0) return false;
   let pos = nameEnd + 4;
   for (let i = 0; i < ancount + arcount; i++) {
-    if (pos + 11 > reply.length) return false;
+    if (pos + OPT_HEAD > reply.length) return false;
     if (reply[pos] === 0 && ((reply[pos + 1] << 8) | reply[pos + 2]) === OPT_TYPE) {
-      pos += 11 + ((reply[pos + 9] << 8) | reply[pos + 10]);
+      pos += OPT_HEAD + ((reply[pos + 9] << 8) | reply[pos + 10]);
       continue;
     }
-    if (pos + 12 > reply.length) return false;
+    if (pos + POINTER_RECORD_HEAD > reply.length) return false;
     if (reply[pos] !== 0xc0 || reply[pos + 1] !== HEADER_LENGTH) return false;
     // A name in rdata may be compressed onto the question's case (the type table says which hold names).
     if (typeHasNames((reply[pos + 2] << 8) | reply[pos + 3])) return false;
-    pos += 12 + ((reply[pos + 10] << 8) | reply[pos + 11]);
+    pos += POINTER_RECORD_HEAD + ((reply[pos + 10] << 8) | reply[pos + 11]);
   }
   return true;
 }

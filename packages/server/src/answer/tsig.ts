@@ -4,7 +4,7 @@
  * (BADKEY, BADSIG, BADTIME, BADTRUNC), as NSD and Knot do, and a good one gets a signed reply.
  * Pure: the time comes in as an argument.
  */
-import { decode, decodeHeader, encodeMessage, findTsig, Rcode, signMessage, truncatedReply, tsigErrorReply, tsigLength, verifyRequest, WireError } from '@port53/wire';
+import { decode, decodeHeader, encodeMessage, findTsig, HEADER_LENGTH, Rcode, signMessage, truncatedReply, tsigErrorReply, tsigLength, verifyRequest, WireError } from '@port53/wire';
 import type { MessageInit, SignedMessage, TsigKey, TsigKeyring } from '@port53/wire';
 import type { Outcome } from './respond.js';
 
@@ -19,7 +19,7 @@ export type SignedQuery =
 
 /** Checks the query's TSIG, if it has one. `now` is seconds since the epoch. */
 export function checkSignedQuery(query: Uint8Array, keys: TsigKeyring, now: number): SignedQuery {
-  if (query.length < 12 || decodeHeader(query).flags.qr) return { kind: 'unsigned' }; // responses are dropped later
+  if (query.length < HEADER_LENGTH || decodeHeader(query).flags.qr) return { kind: 'unsigned' }; // responses are dropped later
   let signed: SignedMessage | undefined;
   try {
     signed = findTsig(query);

@@ -7,7 +7,7 @@
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import {
-  canonicalName, decode, decodeHeader, encode, nowSeconds, Opcode, parseIPv4, parseIPv6, parseName, rcodeToString, signMessage,
+  canonicalName, decode, decodeHeader, encode, HEADER_LENGTH, nowSeconds, Opcode, parseIPv4, parseIPv6, parseName, rcodeToString, signMessage,
   TsigStreamVerifier, TsigVerifyError, WireError,
 } from '@port53/wire';
 import type { Name, RecordOf, TsigKey, TsigKeyring } from '@port53/wire';
@@ -150,7 +150,7 @@ export class Notifier {
       this.logger.warn({ ...log, err }, `NOTIFY ${origin} to ${where}: ${err.message}`);
     });
     socket.on('message', (reply, from) => {
-      if (finished || from.port !== target.port || reply.length < 12) return;
+      if (finished || from.port !== target.port || reply.length < HEADER_LENGTH) return;
       const header = decodeHeader(reply);
       if (header.id !== messageId || !header.flags.qr || header.opcode !== Opcode.NOTIFY) return; // not our answer (§3.6)
       if (key && requestMac) {
