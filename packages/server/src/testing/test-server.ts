@@ -22,7 +22,10 @@ export interface TestServerOptions {
   tcp?: boolean;
   /** Logs are off unless a pino logger is given. */
   logger?: Logger | false;
-  /** Defaults for `resolver()` and `lookup` (servers are always this server). */
+  /**
+   * Defaults for `resolver()` and `lookup`; servers are always this server. Test-sized unless
+   * given: timeout 1000 ms, tries 2, no resolv.conf, no search list.
+   */
   resolver?: ResolverOptions;
 }
 
@@ -61,6 +64,8 @@ export interface TestServer extends AsyncDisposable {
 }
 
 const DEFAULT_TTL = 60;
+/** A test should fail in about two seconds, not the fifteen of a stub resolver's defaults. */
+const RESOLVER_DEFAULTS: ResolverOptions = { timeout: 1000, tries: 2, resolvConf: false, search: false };
 
 /** Starts an authoritative server on a free loopback port, serving zones given in memory. */
 export async function createTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -80,7 +85,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
   const servers = [hostPort(address, server.port)];
   const resolvers = new Set<Resolver>();
   const makeResolver = (extra: ResolverOptions = {}) => {
-    const resolver = new Resolver({ resolvConf: false, search: false, ...options.resolver, ...extra, servers });
+    const resolver = new Resolver({ ...RESOLVER_DEFAULTS, ...options.resolver, ...extra, servers });
     resolvers.add(resolver);
     return resolver;
   };
