@@ -18,6 +18,7 @@ import * as resolver from './parts/resolver.mjs';
 import * as zoneload from './parts/zoneload.mjs';
 import * as cli from './parts/cli.mjs';
 import * as profile from './parts/profile.mjs';
+import * as testserver from './parts/testserver.mjs';
 
 const PARTS = {
   server: [server.needs, server.serverPart],
@@ -26,6 +27,7 @@ const PARTS = {
   zoneload: [zoneload.needs, zoneload.zoneloadPart],
   cli: [cli.needs, cli.cliPart],
   profile: [profile.needs, profile.profilePart],
+  testserver: [testserver.needs, testserver.testserverPart],
 };
 
 const print = (line) => process.stdout.write(`${line}\n`);
