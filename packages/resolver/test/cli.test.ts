@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rcode } from '@port53/wire';
 import { closedPort, respond, startBlackhole, startFakeServer, zoneAnswer, type FakeServer } from './support/fake-server.js';
@@ -145,11 +148,82 @@ describe('resolve exit statuses', () => {
     expect(r.stderr).toMatch(/^resolve: /);
   });
 
+  it('--json prints an error object on stdout when no server answers', async () => {
+    const r = await runCli([`@${hole.server}`, 'example.test', 'MX', '--json', '--timeout', '0.2', '--tries', '2']);
+    expect(r.code).toBe(9);
+    const { error } = JSON.parse(r.stdout);
+    expect(error).toMatchObject({ code: 'ETIMEOUT', QNAME: 'example.test.', QTYPEname: 'MX' });
+    expect(error.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['timeout', 'timeout']);
+  });
+
   it('--help documents the exit statuses; --version prints one', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Exit status:[\s\S]*0 [\s\S]*1 [\s\S]*9 /);
     const version = await runCli(['--version']);
     expect(version).toEqual({ code: 0, stdout: expect.stringMatching(/^resolve \d+\.\d+\.\d+\n$/), stderr: '' });
+  });
+});
+
+describe('resolve like dig 9.18', () => {
+  it('asks ANY over TCP, as dig does, and over UDP with +notcp', async () => {
+    expect((await runCli([...at, 'example.test', 'ANY'])).stdout).toContain('(TCP)');
+    expect(fake.queries.at(-1)!.transport).toBe('tcp');
+    expect((await runCli([...at, 'example.test', 'ANY', '+notcp'])).stdout).toContain('(UDP)');
+    expect(fake.queries.at(-1)!.transport).toBe('udp');
+  });
+
+  it('--timeout is the same wait for every try (dig: +timeout=T), not doubled', async () => {
+    // Doubled, the tries would wait 300, 600 and 1200 ms.
+    const r = await runCli([`@${hole.server}`, 'example.test', '--json', '--timeout', '0.3', '+tries=3']);
+    const waits = JSON.parse(r.stdout).error.attempts.map((a: { elapsedMs: number }) => a.elapsedMs);
+    expect(waits).toHaveLength(3);
+    for (const ms of waits) {
+      expect(ms).toBeGreaterThanOrEqual(290);
+      expect(ms).toBeLessThan(550);
+    }
+  });
+});
+
+describe('resolve defaults from ~/.resolverc and $PORT53_RESOLVE (as dig reads ~/.digrc)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'resolverc-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const rc = (text: string) => {
+    const path = join(dir, `rc-${Math.random().toString(36).slice(2)}`);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('a server and options from the file: `resolve example.test MX` asks it', async () => {
+    const path = rc(`# the demo server\n@127.0.0.1:${fake.port}\n+short   # one record a line\n`);
+    expect(await runCli(['example.test', 'MX'], 15_000, { PORT53_RESOLVERC: path })).toEqual({ code: 0, stdout: '10 mail.example.test.\n', stderr: '' });
+  });
+
+  it('$PORT53_RESOLVE over the file, the command line over both', async () => {
+    const path = rc(`@${hole.server} --timeout 0.2 --tries 1`);
+    const env = { PORT53_RESOLVERC: path, PORT53_RESOLVE: `@127.0.0.1:${fake.port} --short` };
+    expect((await runCli(['example.test', 'AAAA'], 15_000, env)).stdout).toBe('2001:db8::1\n');
+    const json = await runCli(['example.test', '--json'], 15_000, env);
+    expect(JSON.parse(json.stdout).answerRRs).toHaveLength(2);
+    const elsewhere = await runCli([`@${hole.server}`, 'example.test'], 15_000, env);
+    expect(elsewhere.code).toBe(9);
+  });
+
+  it.each([
+    ['a name', 'example.test'],
+    ['an unknown option', '--bogus'],
+    ['a bad port', '-p 0'],
+  ])('%s in the defaults: exit 1, one line naming where', async (_, text) => {
+    const r = await runCli([...at, 'example.test'], 15_000, { PORT53_RESOLVE: text });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^resolve: PORT53_RESOLVE: /);
+  });
+
+  it("the repository's `pnpm resolve` asks the server `pnpm serve` starts", () => {
+    const root = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+    const serve = /--port (\d+) --address (\S+)/.exec(root.scripts.serve);
+    expect(serve).not.toBeNull();
+    expect(root.scripts.resolve).toContain(`PORT53_RESOLVE=@${serve![2]}:${serve![1]} resolve`);
   });
 });

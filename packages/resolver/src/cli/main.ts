@@ -1,5 +1,5 @@
 import { readFileSync, writeSync } from 'node:fs';
-import { classFromString, classToString, typeFromString, typeToString } from '@port53/wire';
+import { classFromString, classToString, fqdn, typeFromString, typeToString } from '@port53/wire';
 import { parseArgs } from 'node:util';
 import { DEFAULTS } from '../config/defaults.js';
 import { DnsError, InvalidServerError } from '../errors.js';
@@ -8,6 +8,7 @@ import { loadResolvConf } from '../config/resolv-conf.js';
 import { Resolver } from '../resolver.js';
 import { reverseName } from '../query/reverse-name.js';
 import { formatServer, parsePort, parseServer } from '../config/server-address.js';
+import { ARGS_VARIABLE, defaultArgs, type DefaultArgs } from './rc-file.js';
 
 /** A bad command line: one line on stderr, exit status 1. */
 class UsageError extends Error {}
@@ -54,13 +55,21 @@ interface Args {
   search: boolean;
   recurse: boolean;
   dnssec: boolean;
-  timeoutMs?: number;
-  tries?: number;
+  /** Each try's wait: fixed, as dig's +timeout (no doubling). */
+  timeoutMs: number;
+  tries: number;
 }
 
+/** dig 9.18's defaults (dig(1): +timeout=5, +tries=3), which the CLI keeps whatever resolv.conf says. */
+const DIG = { timeoutSeconds: 5, tries: 3 } as const;
+
 const EPILOG = `Arguments may come in any order, as with dig: @SERVER, a record type, a class, the name.
-Without a server, the nameservers of /etc/resolv.conf are asked. The dig spellings +short, +json,
-+tcp, +noedns, +search, +norec and +dnssec are accepted too.
+The dig spellings +short, +json, +tcp, +noedns, +search, +norec, +dnssec, +timeout=T, +tries=N
+and +retry=N are accepted too.
+
+Defaults, as dig reads ~/.digrc: options and @SERVER from ~/.resolverc (or the file that
+$PORT53_RESOLVERC names), then from $${ARGS_VARIABLE}; the command line overrides both. Without a
+server anywhere, the nameservers of /etc/resolv.conf are asked.
 
 Exit status:
   0   a response arrived (whatever its RCODE: NXDOMAIN and SERVFAIL are responses)
@@ -92,10 +101,14 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 async function run(args: Args): Promise<number> {
+  const servers = args.servers?.length ?? 3; // resolv.conf names at most 3
   const resolver = new Resolver({
     ...(args.servers ? { servers: args.servers } : {}),
-    ...(args.timeoutMs !== undefined ? { timeout: args.timeoutMs } : {}),
-    ...(args.tries !== undefined ? { tries: args.tries } : {}),
+    // A fixed wait per try, as dig's: the cap is the first wait, so later rounds do not double.
+    timeout: args.timeoutMs,
+    maxTimeout: args.timeoutMs,
+    tries: args.tries,
+    deadline: args.timeoutMs * args.tries * servers + 1000,
     tcp: args.tcp,
     edns: args.edns,
     search: args.search,
@@ -121,10 +134,31 @@ async function run(args: Args): Promise<number> {
     }
     for (const attempt of err.attempts) io.err(describeAttempt(attempt));
     io.err(err.code === 'ECANCELLED' ? ';; cancelled' : `;; no servers could be reached (${err.code})`);
+    if (args.output === 'json') io.out(`${JSON.stringify(jsonError(err, args), null, 2)}\n`);
     return EXIT.noResponse;
   } finally {
     process.removeListener('SIGINT', onSignal);
   }
+}
+
+/** --json when no response came: an object saying why, with every try (RFC 8427 has no error form). */
+function jsonError(err: DnsError, args: Args): Record<string, unknown> {
+  return {
+    error: {
+      code: err.code,
+      message: err.code === 'ECANCELLED' ? 'cancelled' : 'no servers could be reached',
+      QNAME: fqdn(args.name),
+      QTYPEname: args.type,
+      QCLASSname: args.class,
+      attempts: err.attempts.map((a) => ({
+        server: a.server,
+        transport: a.transport,
+        outcome: a.outcome,
+        elapsedMs: a.elapsedMs,
+        ...(a.errorCode ? { errorCode: a.errorCode } : {}),
+      })),
+    },
+  };
 }
 
 const USAGE = `resolve [@server] [-p port] [options] name [type] [class]
@@ -140,9 +174,9 @@ const OPTIONS = {
   reverse: { type: 'string', short: 'x', help: 'Reverse lookup: the PTR of this IPv4 or IPv6 address' },
   short: { type: 'boolean', help: 'Print only the answer rdata, one record per line' },
   json: { type: 'boolean', help: 'Print the response as RFC 8427 JSON' },
-  tcp: { type: 'boolean', help: 'Query over TCP' },
-  timeout: { type: 'string', help: `Seconds the first try waits, doubled on each retry (default ${DEFAULTS.timeout / 1000}, or resolv.conf's)` },
-  tries: { type: 'string', help: `Tries per server (default ${DEFAULTS.tries}, or resolv.conf's attempts)` },
+  tcp: { type: 'boolean', help: 'Query over TCP (ANY goes over TCP unless --no-tcp, as in dig 9.18)' },
+  timeout: { type: 'string', help: `Seconds each try waits, the same for every try, as dig's +timeout (default ${DIG.timeoutSeconds})` },
+  tries: { type: 'string', help: `Tries per server, as dig's +tries (default ${DIG.tries})` },
   edns: { type: 'boolean', help: `Send EDNS(0) with a ${DEFAULTS.ednsPayload}-octet payload (--no-edns: plain DNS)`, default: true },
   search: { type: 'boolean', help: "Apply resolv.conf's search list (with ndots)" },
   recurse: { type: 'boolean', help: 'Set RD, recursion desired (--no-recurse: clear it)', default: true },
@@ -186,20 +220,80 @@ function parseArgsMessage(err: NodeJS.ErrnoException): string {
   return err.message.replace(/\s*\n\s*/g, ' ');
 }
 
-async function parseCommandLine(argv: string[]): Promise<Args | 'done'> {
-  const { plus, rest } = splitPlusOptions(argv);
+/** One source of arguments (a defaults file, the variable, the command line), parsed. */
+interface Layer {
+  values: ReturnType<typeof parseOptions>['values'];
+  plus: PlusOptions;
+  positionals: string[];
+}
+
+function readLayer(tokens: string[]): Layer {
+  const { plus, rest } = splitPlusOptions(tokens);
   const { values, positionals } = parseOptions(rest);
-  const parsed = {
-    ...values,
-    short: values.short ?? false,
-    json: values.json ?? false,
-    tcp: values.tcp ?? false,
-    edns: values.edns ?? true,
-    search: values.search ?? false,
-    recurse: values.recurse ?? true,
-    dnssec: values.dnssec ?? false,
-    _: positionals,
-  };
+  return { values, plus, positionals };
+}
+
+/** The on/off options, from --x/--no-x and dig's +x/+nox, later sources over earlier ones. */
+const FLAGS = ['short', 'json', 'tcp', 'edns', 'search', 'recurse', 'dnssec'] as const;
+type Flags = Record<(typeof FLAGS)[number], boolean | undefined>;
+
+function applyFlags(flags: Flags, layer: Layer): void {
+  const set: Partial<Flags> = {};
+  for (const f of FLAGS) {
+    const v = layer.plus[f] ?? layer.values[f];
+    if (typeof v === 'boolean') set[f] = v;
+  }
+  if (set.short && set.json) throw new UsageError('--short and --json do not go together');
+  // An output style given later replaces one given earlier (a defaults file's +short, then --json).
+  if (set.short) flags.json = false;
+  if (set.json) flags.short = false;
+  Object.assign(flags, set);
+}
+
+/** Options and @server from ~/.resolverc and $PORT53_RESOLVE, as dig reads ~/.digrc. */
+function readDefaults(defaults: readonly DefaultArgs[], flags: Flags): { server?: string; port?: string; timeout?: string; tries?: string } {
+  const out: { server?: string; port?: string; timeout?: string; tries?: string } = {};
+  for (const d of defaults) {
+    let layer: Layer;
+    try {
+      layer = readLayer(d.args);
+      applyFlags(flags, layer);
+    } catch (err) {
+      throw err instanceof UsageError ? new UsageError(`${d.source}: ${err.message}`) : err;
+    }
+    const v = layer.values;
+    for (const key of ['type', 'class', 'reverse', 'help', 'version'] as const) {
+      if (v[key] !== undefined) throw new UsageError(`${d.source}: only options and @server belong there, not --${key}`);
+    }
+    for (const token of layer.positionals) {
+      if (!token.startsWith('@') || token === '@') throw new UsageError(`${d.source}: only options and @server belong there, not "${token}"`);
+      out.server = token.slice(1);
+      out.port = undefined;
+    }
+    if (v.server !== undefined) {
+      out.server = v.server;
+      out.port = undefined;
+    }
+    if (v.port !== undefined) out.port = v.port;
+    const timeout = layer.plus.timeout ?? v.timeout;
+    const tries = layer.plus.tries ?? v.tries;
+    if (timeout !== undefined) out.timeout = timeout;
+    if (tries !== undefined) out.tries = tries;
+    // Checked here, where the message can say which source is wrong, even if the command line overrides it.
+    try {
+      if (v.port !== undefined) portArg(v.port);
+      if (timeout !== undefined) secondsArg(timeout);
+      if (tries !== undefined) triesArg(tries);
+    } catch (err) {
+      throw err instanceof UsageError ? new UsageError(`${d.source}: ${err.message}`) : err;
+    }
+  }
+  return out;
+}
+
+async function parseCommandLine(argv: string[], defaults: readonly DefaultArgs[] = defaultArgs()): Promise<Args | 'done'> {
+  const cmd = readLayer(argv);
+  const parsed = cmd.values;
   if (parsed.help) {
     io.out(helpText());
     return 'done';
@@ -209,15 +303,15 @@ async function parseCommandLine(argv: string[]): Promise<Args | 'done'> {
     return 'done';
   }
 
-  const flags = { short: parsed.short, json: parsed.json, tcp: parsed.tcp, edns: parsed.edns, search: parsed.search, recurse: parsed.recurse, dnssec: parsed.dnssec };
-  Object.assign(flags, plus);
-  if (flags.short && flags.json) throw new UsageError('--short and --json do not go together');
+  const flags: Flags = { short: false, json: false, tcp: undefined, edns: true, search: false, recurse: true, dnssec: false };
+  const base = readDefaults(defaults, flags);
+  applyFlags(flags, cmd);
 
   let server = parsed.server;
   let name: string | undefined;
   let type = parsed.type === undefined ? undefined : typeArg(parsed.type);
   let cls = parsed.class === undefined ? undefined : classArg(parsed.class);
-  for (const token of parsed._) {
+  for (const token of cmd.positionals) {
     if (token.startsWith('@')) {
       if (server !== undefined) throw new UsageError(`more than one server: "${token}"`);
       server = token.slice(1);
@@ -244,22 +338,29 @@ async function parseCommandLine(argv: string[]): Promise<Args | 'done'> {
     name = '.';
     type ??= 'NS';
   }
+  type ??= 'A';
 
-  const port = parsed.port === undefined ? undefined : portArg(parsed.port);
+  // A server on the command line comes with its own port; a defaults file's -p goes with its server.
+  const portText = parsed.port ?? (server === undefined ? base.port : undefined);
+  const port = portText === undefined ? undefined : portArg(portText);
+  server ??= base.server;
+  const timeoutText = cmd.plus.timeout ?? parsed.timeout ?? base.timeout;
+  const triesText = cmd.plus.tries ?? parsed.tries ?? base.tries;
   return {
     argv,
     servers: server !== undefined ? [await serverArg(server, port)] : port !== undefined ? await resolvConfServers(port) : undefined,
     name,
-    type: type ?? 'A',
+    type,
     class: cls ?? 'IN',
     output: flags.json ? 'json' : flags.short ? 'short' : 'dig',
-    tcp: flags.tcp,
-    edns: flags.edns,
-    search: flags.search,
-    recurse: flags.recurse,
-    dnssec: flags.dnssec,
-    timeoutMs: parsed.timeout === undefined ? undefined : secondsArg(parsed.timeout),
-    tries: parsed.tries === undefined ? undefined : triesArg(parsed.tries),
+    // dig 9.18 asks ANY over TCP (+notcp still says UDP).
+    tcp: flags.tcp ?? type === 'ANY',
+    edns: flags.edns ?? true,
+    search: flags.search ?? false,
+    recurse: flags.recurse ?? true,
+    dnssec: flags.dnssec ?? false,
+    timeoutMs: secondsArg(timeoutText ?? String(DIG.timeoutSeconds)),
+    tries: triesArg(triesText ?? String(DIG.tries)),
   };
 }
 
@@ -284,18 +385,26 @@ const PLUS: Record<string, [string, boolean]> = {
   nodnssec: ['dnssec', false],
 };
 
-/** dig's +option spellings, for fingers used to dig. */
-function splitPlusOptions(argv: string[]): { plus: Record<string, boolean>; rest: string[] } {
-  const plus: Record<string, boolean> = {};
+type PlusOptions = Partial<Record<(typeof FLAGS)[number], boolean>> & { timeout?: string; tries?: string };
+
+/** dig's +option spellings, for fingers used to dig; +timeout=T, +tries=N and +retry=N take values. */
+function splitPlusOptions(argv: string[]): { plus: PlusOptions; rest: string[] } {
+  const plus: PlusOptions = {};
   const rest: string[] = [];
   for (const arg of argv) {
     if (!arg.startsWith('+')) {
       rest.push(arg);
       continue;
     }
-    const known = PLUS[arg.slice(1).toLowerCase()];
+    const [word, value] = arg.slice(1).toLowerCase().split('=', 2);
+    if (value !== undefined && (word === 'timeout' || word === 'tries' || word === 'retry')) {
+      if (word === 'retry') plus.tries = /^\d+$/.test(value) ? String(Number(value) + 1) : value;
+      else plus[word] = value;
+      continue;
+    }
+    const known = value === undefined ? PLUS[word] : undefined;
     if (!known) throw new UsageError(`unknown option "${arg}"`);
-    plus[known[0]] = known[1];
+    plus[known[0] as (typeof FLAGS)[number]] = known[1];
   }
   return { plus, rest };
 }

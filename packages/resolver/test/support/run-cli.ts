@@ -16,10 +16,15 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `resolve ARGS` asynchronously (the fake servers live in this process). */
-export function runCli(args: string[], timeoutMs = 15_000): Promise<CliRun> {
+/**
+ * Runs `resolve ARGS` asynchronously (the fake servers live in this process), with no defaults
+ * from the user's ~/.resolverc or $PORT53_RESOLVE unless `env` gives some.
+ */
+export function runCli(args: string[], timeoutMs = 15_000, env: Record<string, string> = {}): Promise<CliRun> {
+  const { PORT53_RESOLVE: _, ...inherited } = process.env;
+  const childEnv = { ...inherited, NO_COLOR: '1', PORT53_RESOLVERC: '/nonexistent/.resolverc', ...env };
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [bin, ...args], { timeout: timeoutMs, env: childEnv }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
