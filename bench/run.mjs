@@ -15,6 +15,7 @@ import { absent, checkTools, versions } from './tools.mjs';
 import * as server from './parts/server.mjs';
 import * as sizes from './parts/sizes.mjs';
 import * as resolver from './parts/resolver.mjs';
+import * as lookup from './parts/lookup.mjs';
 import * as zoneload from './parts/zoneload.mjs';
 import * as cli from './parts/cli.mjs';
 import * as profile from './parts/profile.mjs';
@@ -24,6 +25,7 @@ const PARTS = {
   server: [server.needs, server.serverPart],
   sizes: [sizes.needs, sizes.sizesPart],
   resolver: [resolver.needs, resolver.resolverPart],
+  lookup: [lookup.needs, lookup.lookupPart],
   zoneload: [zoneload.needs, zoneload.zoneloadPart],
   cli: [cli.needs, cli.cliPart],
   profile: [profile.needs, profile.profilePart],

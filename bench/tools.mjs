@@ -10,6 +10,8 @@ export const NEEDED = {
   knotd: ['knot', ['server', 'sizes', 'zoneload']],
   taskset: ['util-linux', ['server', 'resolver', 'profile']],
   dig: ['bind9-dnsutils', ['cli']],
+  unshare: ['util-linux', ['lookup']],
+  ip: ['iproute2', ['lookup']],
 };
 
 /** Paths of the tools found; prints what is missing, which parts it skips and how to install it. */
