@@ -68,6 +68,18 @@ describe('lookup(): results as dns.lookup gives them', () => {
     expect(fake.queries.length).toBe(before);
   });
 
+  it('answers come from the cache until their TTL runs out: a second lookup asks nothing', async () => {
+    const { promises, source } = createLookup({ resolver: { servers: [fake.server], resolvConf: false }, hostsFile: false });
+    await promises.lookup('www.example.test', { all: true });
+    const before = fake.queries.length;
+    expect(await promises.lookup('www.example.test', { all: true })).toEqual([
+      { address: '192.0.2.1', family: 4 }, { address: '192.0.2.2', family: 4 }, { address: '2001:db8::1', family: 6 },
+    ]);
+    expect(fake.queries.length).toBe(before);
+    expect(source.resolver.cache?.stats.hits).toBeGreaterThan(0);
+    source.resolver.close();
+  });
+
   it('re-reads the hosts file when it changes', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'port53-hosts-')), 'hosts');
     writeFileSync(path, '192.0.2.60 moving.test\n');

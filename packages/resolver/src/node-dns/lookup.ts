@@ -1,7 +1,7 @@
 import * as nodeDns from 'node:dns';
 import { networkInterfaces } from 'node:os';
 import { domainToASCII } from 'node:url';
-import { DnsError, Resolver, type QueryResult, type ResolverOptions } from '../index.js';
+import { DnsError, Resolver, type ResolverOptions } from '../index.js';
 import { reverseName } from '../query/reverse-name.js';
 import { recordsAtChainEnd } from '../results/node-shapes.js';
 import { dnsException, invalidArgType, invalidArgValue, type NodeDnsError } from './errors.js';
@@ -46,7 +46,10 @@ export interface LookupAllOptions extends LookupOptions {
 
 /** How a Lookup finds addresses: the hosts file, then DNS through a Resolver with resolv.conf's search list. */
 export interface AddressLookupOptions {
-  /** The Resolver to ask, or options for the one made here (default: resolv.conf's servers, search list and ndots). */
+  /**
+   * The Resolver to ask, or options for the one made here (default: resolv.conf's servers, search
+   * list and ndots, and the answer cache on).
+   */
   resolver?: Resolver | ResolverOptions;
   /** hosts(5) file to read first, or false for none (default /etc/hosts). */
   hostsFile?: string | false;
@@ -126,7 +129,8 @@ export class AddressLookup {
   defaultOrder: ResultOrder;
 
   constructor(options: AddressLookupOptions = {}) {
-    this.resolver = options.resolver instanceof Resolver ? options.resolver : new Resolver({ search: true, ...options.resolver });
+    // A Resolver of our own caches answers (RFC 2308 negative ones too), as a host's stub cache would.
+    this.resolver = options.resolver instanceof Resolver ? options.resolver : new Resolver({ search: true, cache: true, ...options.resolver });
     const hostsFile = options.hostsFile ?? '/etc/hosts';
     this.hosts = hostsFile === false ? undefined : new HostsFile(hostsFile, options.hostsCheckMs);
     this.defaultOrder = options.order ?? 'verbatim';
@@ -181,25 +185,21 @@ export class AddressLookup {
     throw notFound(hostname, [v4, v6].find((r): r is DnsError => r instanceof DnsError));
   }
 
-  /** The addresses of one type, or the error that says why there are none (never rejects). */
+  /**
+   * The addresses of one type, or the error that says why there are none (never rejects). Through
+   * the node:dns-shaped methods, so that the Resolver's answer cache serves repeated names.
+   */
   private ask(name: string, type: 'A' | 'AAAA'): Promise<TimedAddress[] | Error> {
-    return this.resolver.query(name, type, { search: true }).then(
-      (result) => addressesIn(result, type),
+    const family = type === 'A' ? 4 : 6;
+    const asked = type === 'A' ? this.resolver.resolve4(name, WITH_TTL) : this.resolver.resolve6(name, WITH_TTL);
+    return asked.then(
+      (records) => records.map((r) => ({ address: r.address, family, ttl: r.ttl })),
       (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
     );
   }
 }
 
-/** The addresses of `type` at the end of the answer's CNAME chain; a DnsError for NXDOMAIN and the like. */
-function addressesIn(result: QueryResult, type: 'A' | 'AAAA'): TimedAddress[] | Error {
-  if (result.rcode === 3) return new DnsError('ENOTFOUND', { hostname: result.questions[0]?.name ?? '', type, attempts: result.attempts });
-  if (result.rcode !== 0) return new DnsError(result.rcode === 2 ? 'ESERVFAIL' : 'EREFUSED', { hostname: result.questions[0]?.name ?? '', type, attempts: result.attempts });
-  const owner = result.questions[0]?.name;
-  if (owner === undefined) return [];
-  const family = type === 'A' ? 4 : 6;
-  const { records, chainTtl } = recordsAtChainEnd(result.answers, owner, type);
-  return records.map((r) => ({ address: r.data, family, ttl: Math.min(r.ttl, chainTtl) }));
-}
+const WITH_TTL = { ttl: true } as const;
 
 function isNameError(err: Error): boolean {
   return err instanceof DnsError && (err.code === 'ENOTFOUND' || err.code === 'ENODATA' || err.code === 'EBADNAME');
