@@ -58,8 +58,12 @@ export function startNsdSecondary(nsd: string, port: number, primaryPort: number
   return started('NSD', start(nsd, ['-d', '-c', join(dir, 'nsd.conf')]), port, dir);
 }
 
-/** Knot with the primary as `master` and an ACL that takes its NOTIFY; info-level log on stderr. */
-export function startKnotSecondary(knotd: string, port: number, primaryPort: number, zones: string[], key: TsigKeySpec): Secondary {
+/**
+ * Knot with the primary as `master` and an ACL that takes its NOTIFY; info-level log on stderr.
+ * With `catalog`, that zone is interpreted as a catalog (RFC 9432) whose members are secondaries
+ * of the same primary.
+ */
+export function startKnotSecondary(knotd: string, port: number, primaryPort: number, zones: string[], key: TsigKeySpec, catalog?: string): Secondary {
   const dir = mkdtempSync(join(tmpdir(), 'port53-knot2-'));
   mkdirSync(join(dir, 'run'));
   mkdirSync(join(dir, 'db'));
@@ -92,8 +96,16 @@ export function startKnotSecondary(knotd: string, port: number, primaryPort: num
     '    zonefile-sync: -1',
     '    zonefile-load: none',
     '    journal-content: changes',
+    '  - id: member',
+    `    storage: "${dir}"`,
+    '    zonefile-sync: -1',
+    '    zonefile-load: none',
+    '    journal-content: changes',
+    '    master: primary',
+    '    acl: notify-from-primary',
     'zone:',
     ...zones.flatMap((z) => [`  - domain: "${z}"`, '    master: primary', '    acl: notify-from-primary']),
+    ...(catalog ? [`  - domain: "${catalog}"`, '    master: primary', '    acl: notify-from-primary', '    catalog-role: interpret', '    catalog-template: member'] : []),
   ].join('\n');
   writeFileSync(join(dir, 'knot.conf'), `${conf}\n`);
   return started('Knot', start(knotd, ['-c', join(dir, 'knot.conf')]), port, dir);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { parseName, parseTsigKey, TsigKeyError, type TsigKey } from '@port53/wire';
+import { parseName, parseTsigKey, TextError, TsigKeyError, type TsigKey } from '@port53/wire';
 import yargs from 'yargs';
 import { DEFAULTS, LOG_LEVELS, type LogLevel } from './defaults.js';
 import { createLogger, type Logger } from './log.js';
@@ -51,6 +51,7 @@ interface Args {
   journal?: string;
   secondaries: string[];
   secondaryDir?: string;
+  catalog?: string;
 }
 
 /**
@@ -102,6 +103,7 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     .option('notify', { type: 'string', array: true, requiresArg: true, describe: 'Send NOTIFY to ADDR[:PORT][@KEYNAME] when a zone\'s serial changes (repeatable; port 53 by default)' })
     .option('secondary', { type: 'string', array: true, requiresArg: true, describe: 'Serve zone ORIGIN as a secondary of the primary ADDR[:PORT][@KEYNAME], written ORIGIN=ADDR[:PORT][@KEYNAME] (repeatable)' })
     .option('secondary-dir', { type: 'string', requiresArg: true, describe: 'Keep the secondary zones\' copies in DIR (default ./secondary)' })
+    .option('catalog', { type: 'string', requiresArg: true, describe: 'Serve a catalog zone (RFC 9432) named NAME listing every other zone, for secondaries that interpret catalogs' })
     .option('journal', { type: 'string', requiresArg: true, describe: 'Keep the IXFR history in files in DIR, so a restart keeps it (default: in memory only)' })
     .option('check', { type: 'boolean', default: false, describe: 'Check the zone files, print errors as file:line:column, exit 0 or 1' })
     .option('help', { type: 'boolean', alias: 'h', describe: 'Show this help' })
@@ -160,6 +162,7 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     journal: parsed.journal,
     secondaries: (parsed.secondary ?? []).map((text) => usage(() => (parseSecondarySpec(text), text), SecondarySpecError, '--secondary')),
     secondaryDir: parsed['secondary-dir'],
+    catalog: parsed.catalog === undefined ? undefined : usage(() => (parseName(parsed.catalog!.endsWith('.') ? parsed.catalog! : `${parsed.catalog!}.`), parsed.catalog!), TextError, '--catalog'),
   };
 }
 
@@ -266,6 +269,7 @@ async function serve(args: Args): Promise<void> {
     journalDir: args.journal,
     secondaries: args.secondaries,
     secondaryDir: args.secondaryDir,
+    catalog: args.catalog,
   };
   // Signals are handled from the start: the 'listening' lines are logged before createServer returns.
   const signals = handleSignals(logger);

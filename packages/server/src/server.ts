@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { canonicalName, decode, encodeMessage, isSubdomain, Rcode, nowSeconds, parseTsigKey, rcodeToString, servfailReply, truncatedReply, TsigKeyring } from '@port53/wire';
+import { canonicalName, decode, encodeMessage, isSubdomain, parseName, Rcode, nowSeconds, parseTsigKey, rcodeToString, servfailReply, truncatedReply, TsigKeyring } from '@port53/wire';
 import type { TsigKey } from '@port53/wire';
 import { AnswerCache } from './answer/cache.js';
 import { replySizeLimit, type Outcome, type RespondExtras } from './answer/respond.js';
@@ -23,6 +23,7 @@ import { Notifier, parseNotifyTarget } from './transfer/notify.js';
 import { answerNotify } from './transfer/notify-in.js';
 import { answerTransfer } from './transfer/requests.js';
 import { parseSecondarySpec, SecondaryZone } from './transfer/secondary.js';
+import { nextCatalog } from './transfer/catalog.js';
 import { apexSoa, type ZoneVersion, type ZoneVersions } from './transfer/versions.js';
 import { listenUdp, type Client, type Listener, type QueryHandler } from './transport/udp.js';
 import { listenUdpBatch, udpBatchAddon, udpBatchMissing } from './transport/udp-batch.js';
@@ -93,6 +94,8 @@ export interface ServerOptions {
   secondaries?: readonly string[];
   /** Where secondary zones' copies are kept, so a restart serves them at once (default `secondary`). */
   secondaryDir?: string;
+  /** Serve a catalog zone (RFC 9432) of this name listing every other zone served. */
+  catalog?: string;
   /**
    * Sees every query with a way to get the server's answer, and says what to send instead
    * (`@port53/server/testing` injects faults with it). UDP then goes through node:dgram.
@@ -230,11 +233,29 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
   const secondaries = new Map<string, SecondaryZone>();
   const secondaryCopies = () => [...secondaries.values()].flatMap((z) => (z.current ? [z.current] : []));
   let unanswerable: SecondaryZone[] = []; // expired, or never transferred: SERVFAIL (RFC 1035 §4.3.5)
+  // The catalog zone (RFC 9432) listing every other zone served, when --catalog names one.
+  const catalogName = options.catalog === undefined ? undefined : parseName(options.catalog.endsWith('.') ? options.catalog : `${options.catalog}.`);
+  let catalogVersion: LoadedZone | undefined;
+  const catalogFor = (zones: Iterable<LoadedZone>) => (catalogName === undefined ? undefined : nextCatalog(catalogName, catalogVersion, [...zones].map((z) => z.origin), nowSeconds()));
+  /** Makes `candidate` the catalog zone served; a new version is journaled and announced. */
+  const installCatalog = (candidate: LoadedZone | undefined) => {
+    if (!candidate || candidate === catalogVersion) return;
+    const previous = catalogVersion;
+    catalogVersion = candidate;
+    logger.info({ event: 'catalog-updated', zone: candidate.origin, serial: candidate.serial, members: candidate.records.length - 3 }, `catalog zone ${candidate.origin}: serial ${candidate.serial}, ${candidate.records.length - 3} member(s)`);
+    if (!previous) return;
+    journal.record(previous, candidate);
+    notifier.notify(candidate.origin, apexSoa(candidate));
+  };
+  const extraZones = () => [...secondaryCopies(), ...(catalogVersion ? [catalogVersion] : [])];
   const onSecondaryUpdate = (zone: LoadedZone, previous: LoadedZone | undefined) => {
     if (closing) return;
-    catalog = buildCatalog([...served.values(), ...secondaryCopies()]);
+    const candidate = catalogFor([...served.values(), ...secondaryCopies()]);
+    const zones = [...served.values(), ...secondaryCopies(), ...(candidate ? [candidate] : [])];
+    catalog = buildCatalog(zones);
     answers = new AnswerCache(catalog);
-    versions = versionsOf([...served.values(), ...secondaryCopies()]);
+    versions = versionsOf(zones);
+    installCatalog(candidate);
     unanswerable = [...secondaries.values()].filter((z) => z.expired || !z.current);
     if (previous) journal.record(previous, zone);
     notifier.notify(zone.origin, apexSoa(zone));
@@ -252,11 +273,13 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     secondaries.set(key, zone);
   }
   for (const zone of secondaries.values()) await zone.load();
-  let catalog: Catalog = buildCatalog([...served.values(), ...secondaryCopies()]);
+  if (catalogName && [...served.values()].some((z) => canonicalName(z.origin) === canonicalName(catalogName))) throw new RangeError(`--catalog ${catalogName}: a zone of that name is served already`);
+  installCatalog(catalogFor([...served.values(), ...secondaryCopies()]));
+  let catalog: Catalog = buildCatalog([...served.values(), ...extraZones()]);
   let answers = new AnswerCache(catalog);
-  let versions = versionsOf([...served.values(), ...secondaryCopies()]);
+  let versions = versionsOf([...served.values(), ...extraZones()]);
   unanswerable = [...secondaries.values()].filter((z) => z.expired || !z.current);
-  for (const zone of versionsOf([...served.values(), ...secondaryCopies()]).all()) journal.open(zone);
+  for (const zone of versions.all()) journal.open(zone);
 
   const stats: ServerStats = {
     queries: { udp: 0, tcp: 0 },
@@ -422,14 +445,16 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     }
     const removed = [...served].filter(([key]) => !next.has(key)).map(([, zone]) => summarize(zone));
     // Throws if a kept old version and a new zone share an origin; then nothing changes.
-    const nextCatalog = buildCatalog([...next.values(), ...secondaryCopies()]);
+    const catalogCandidate = catalogFor([...next.values(), ...secondaryCopies()]);
+    const nextCatalog = buildCatalog([...next.values(), ...secondaryCopies(), ...(catalogCandidate ? [catalogCandidate] : [])]);
     if (closing) throw new Error('server is closed');
     catalog = nextCatalog; // the swap: queries see all the old zones or all the new ones
     answers = new AnswerCache(nextCatalog); // and none of the old zones' encoded replies
     const before = new Map([...served.values()].map((z) => [canonicalName(z.origin), z]));
     served.clear();
     for (const [key, zone] of next) served.set(key, zone);
-    versions = versionsOf([...served.values(), ...secondaryCopies()]); // transfers under way keep the version they started with
+    installCatalog(catalogCandidate);
+    versions = versionsOf([...served.values(), ...extraZones()]); // transfers under way keep the version they started with
     for (const zone of served.values()) {
       const older = before.get(canonicalName(zone.origin));
       if (older?.serial === zone.serial) continue;

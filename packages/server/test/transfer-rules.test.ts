@@ -4,6 +4,7 @@ import { parseTransferRule, transferDenied, TransferRuleError } from '../src/tra
 import { ZoneJournal } from '../src/transfer/journal.js';
 import { parseNotifyTarget, NotifyTargetError } from '../src/transfer/notify.js';
 import { serialCompare } from '../src/transfer/serial.js';
+import { catalogMembers, catalogZone, nextCatalog } from '../src/transfer/catalog.js';
 
 describe('--allow-transfer ADDR[/PREFIX][@KEYNAME]', () => {
   const rules = ['192.0.2.0/24', '198.51.100.7@xfr.key', '2001:db8::/32@Other.Key.'].map(parseTransferRule);
@@ -89,5 +90,24 @@ describe('the IXFR journal', () => {
     expect(j.since('j.test', 1, 3)).toBeUndefined(); // the 1 -> 2 difference was dropped
     expect(j.since('j.test', 2, 4)).toBeUndefined();
     expect(j.since('other.test', 2, 3)).toBeUndefined();
+  });
+});
+
+describe('the catalog zone (RFC 9432)', () => {
+  test('version 2, one PTR per member under zones, each label stable, its own name left out', () => {
+    const z = catalogZone('cat.test', ['b.test', 'A.test', 'cat.test'], 7);
+    const text = z.records.map((r) => `${r.name} ${r.type}`);
+    expect(text.slice(0, 3)).toEqual(['cat.test SOA', 'cat.test NS', 'version.cat.test TXT']);
+    expect(catalogMembers(z)).toEqual(['a.test', 'b.test']);
+    const labels = z.records.filter((r) => r.type === 'PTR').map((r) => r.name);
+    expect(labels.every((l) => /^[0-9a-f]{16}\.zones\.cat\.test$/.test(l))).toBe(true);
+    expect(catalogZone('cat.test', ['a.test'], 1).records.find((r) => r.type === 'PTR')!.name).toBe(labels[0]);
+  });
+  test('the same list keeps its version; a changed list moves the serial forward, even past the clock', () => {
+    const v1 = nextCatalog('cat.test', undefined, ['a.test'], 1000);
+    expect(v1.serial).toBe(1000);
+    expect(nextCatalog('cat.test', v1, ['A.test.'.slice(0, -1)], 2000)).toBe(v1);
+    expect(nextCatalog('cat.test', v1, ['a.test', 'b.test'], 2000).serial).toBe(2000);
+    expect(nextCatalog('cat.test', v1, ['b.test'], 500).serial).toBe(1001);
   });
 });
