@@ -39,7 +39,7 @@ import type { QueryResult } from './query/result.js';
 import { parseNaptr, type NaptrRecord } from './results/naptr.js';
 import { reverseName } from './query/reverse-name.js';
 import { searchCandidates } from './config/search.js';
-import { formatServer, parseServer } from './config/server-address.js';
+import { formatServer, parseServer, type ServerAddress } from './config/server-address.js';
 import { settingsFrom, type ResolverOptions, type Settings } from './config/settings.js';
 import { UdpPool } from './transport/udp.js';
 import { DEFAULTS } from './config/defaults.js';
@@ -111,8 +111,25 @@ export class Resolver {
    * cache is emptied: its answers came from the old servers (c-ares flushes its cache too).
    */
   setServers(servers: readonly string[]): void {
-    this.settings = { ...this.settings, servers: servers.map((s) => parseServer(s)) };
+    this.settings = { ...this.settings, servers: servers.map((s) => this.withLocalAddress(parseServer(s))) };
     this.answers?.clear();
+  }
+
+  /**
+   * Source addresses for queries, by the server's family (node:dns's setLocalAddress); undefined
+   * lets the kernel choose again. Sockets opened from now on bind them.
+   */
+  setLocalAddress(ipv4?: string, ipv6?: string): void {
+    this.localAddresses = { ipv4, ipv6 };
+    this.settings = { ...this.settings, servers: this.settings.servers.map((s) => this.withLocalAddress(s)) };
+  }
+
+  private localAddresses: { ipv4?: string; ipv6?: string } = {};
+
+  private withLocalAddress(server: ServerAddress): ServerAddress {
+    const { localAddress: _, ...plain } = server;
+    const local = server.family === 4 ? this.localAddresses.ipv4 : this.localAddresses.ipv6;
+    return local === undefined ? plain : { ...plain, localAddress: local };
   }
 
   /** The answer cache's counters and clear(), when the Resolver was made with `cache`. */

@@ -213,3 +213,35 @@ describe('lookupService (test-dns-lookupService) and result order (test-dns-defa
     }
   });
 });
+
+describe('setLocalAddress (test-dns-setlocaladdress): queries leave from the address given', () => {
+  it('UDP from 127.0.0.2 and back to the default after setLocalAddress of another resolver', async () => {
+    const sources: string[] = [];
+    const { createSocket } = await import('node:dgram');
+    const { decode, encode } = await import('@port53/wire');
+    const udp = createSocket('udp4');
+    udp.on('message', (msg, from) => {
+      sources.push(from.address);
+      const q = decode(msg);
+      udp.send(encode(respond(q, { answers: [rr(q.questions[0].name, 'A', '192.0.2.1')] })), from.port, from.address);
+    });
+    await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+    try {
+      const server = `127.0.0.1:${(udp.address() as { port: number }).port}`;
+      const bound = track(new PromiseResolver({ servers: [server] }));
+      bound.setLocalAddress('::1', '127.0.0.2'); // either order, as node:dns
+      expect(await bound.resolve4('a.example')).toEqual(['192.0.2.1']);
+      const plain = track(new PromiseResolver({ servers: [server] }));
+      expect(await plain.resolve4('b.example')).toEqual(['192.0.2.1']);
+      expect(sources).toEqual(['127.0.0.2', '127.0.0.1']);
+    } finally {
+      udp.close();
+    }
+  });
+
+  it('an address this host does not have: the query fails, it does not hang', async () => {
+    const p = track(new PromiseResolver({ servers: [answering.server], tries: 1, timeout: 500 }));
+    p.setLocalAddress('192.0.2.123');
+    await expect(p.resolve4('example.org')).rejects.toMatchObject({ syscall: 'queryA', hostname: 'example.org' });
+  });
+});

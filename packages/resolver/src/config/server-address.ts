@@ -8,6 +8,8 @@ export interface ServerAddress {
   address: string;
   port: number;
   family: 4 | 6;
+  /** Source address to bind for this server's queries (Resolver#setLocalAddress); the kernel picks when absent. */
+  localAddress?: string;
 }
 
 /**

@@ -85,8 +85,8 @@ export class ResolverBase {
   }
 
   /**
-   * node:dns's argument checks for the source addresses of queries. The addresses are checked and
-   * kept; port53's transports bind them when they support it (see docs/node-dns.md).
+   * The source addresses of queries, one per family, as node:dns's setLocalAddress (its checks,
+   * either order); sockets opened from now on bind them, over UDP and TCP.
    */
   setLocalAddress(ipv4?: string, ipv6?: string): void {
     validateString(ipv4, 'ipv4');
@@ -98,11 +98,8 @@ export class ResolverBase {
       if (second === 0) throw new NodeArgumentError('ERR_INVALID_ARG_VALUE', 'Invalid IP address.');
       if (second === first) throw new NodeArgumentError('ERR_INVALID_ARG_VALUE', `Cannot specify two IPv${first} addresses.`);
     }
-    this.localAddress = { ipv4: first === 4 ? ipv4 : ipv6, ipv6: first === 6 ? ipv4 : ipv6 };
+    this.resolver.setLocalAddress(first === 4 ? ipv4 : ipv6, first === 6 ? ipv4 : ipv6);
   }
-
-  /** What setLocalAddress() was given, by family. */
-  localAddress: { ipv4?: string; ipv6?: string } = {};
 
   /** reverse(): the PTR names of `ip` (its reverse name is `name`), failures as node:dns reports them. */
   protected reverseOf(ip: string, name: string, options?: NodeCallOptions): Promise<string[]> {

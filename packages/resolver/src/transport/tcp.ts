@@ -23,7 +23,7 @@ export function sendTcp<T>(server: ServerAddress, opts: SendOptions<T>): Waiting
     opts.done(outcome);
   };
 
-  const socket: Socket = createConnection({ host: server.address, port: server.port, noDelay: true });
+  const socket: Socket = createConnection({ host: server.address, port: server.port, noDelay: true, localAddress: server.localAddress });
   socket.on('error', (err: NodeJS.ErrnoException) => finish({ kind: 'error', code: err.code ?? 'EIO' }));
   socket.on('close', () => finish({ kind: 'error', code: 'ECONNRESET', closed: true }));
   socket.on('data', (chunk: Buffer) => {

@@ -125,7 +125,9 @@ class Channel {
     this.socket.unref();
     this.socket.on('message', (packet: Buffer, from: RemoteInfo) => this.onMessage(packet, from));
     this.socket.on('error', (err: NodeJS.ErrnoException) => this.fail({ kind: 'error', code: err.code ?? 'EIO' }));
-    this.socket.connect(server.port, server.address, () => this.onConnect());
+    const connect = () => this.socket.connect(server.port, server.address, () => this.onConnect());
+    if (server.localAddress === undefined) connect();
+    else this.socket.bind(0, server.localAddress, connect); // a bad address comes back as 'error' (EADDRNOTAVAIL)
   }
 
   add(query: PendingQuery<unknown>, bytes: Uint8Array): void {
