@@ -245,3 +245,19 @@ describe('setLocalAddress (test-dns-setlocaladdress): queries leave from the add
     await expect(p.resolve4('example.org')).rejects.toMatchObject({ syscall: 'queryA', hostname: 'example.org' });
   });
 });
+
+describe('an AbortSignal per call (port53; node:dns has only cancel())', () => {
+  it('aborting one call ends it with ECANCELLED and leaves the others alone', async () => {
+    const p = track(new PromiseResolver({ servers: [silent.server], timeout: 5000 }));
+    const controller = new AbortController();
+    const aborted = p.resolve4('one.example.org', { signal: controller.signal } as never).catch((e: unknown) => e);
+    let otherEnded = false;
+    const other = p.resolve4('two.example.org').catch((e: unknown) => e).finally(() => (otherEnded = true));
+    controller.abort();
+    expect(await aborted).toMatchObject({ code: 'ECANCELLED', syscall: 'queryA', hostname: 'one.example.org', message: 'queryA ECANCELLED one.example.org' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(otherEnded).toBe(false);
+    p.cancel();
+    expect(await other).toMatchObject({ code: 'ECANCELLED', hostname: 'two.example.org' });
+  });
+});
