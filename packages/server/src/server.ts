@@ -201,6 +201,9 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
   }
   const identity = serverIdentity(options);
   const cookieSecrets = options.cookies ?? DEFAULTS.cookies ? new CookieSecrets(DEFAULTS.cookieSecretSeconds, nowSeconds()) : undefined;
+  // One context reused for every query: respond() is synchronous and keeps nothing of it.
+  const cookieContext = cookieSecrets && { secrets: cookieSecrets.at(nowSeconds()), now: 0, address: '' };
+  const extras: RespondExtras = { identity, cookies: cookieContext };
   const notifyTargets = (options.notify ?? []).map(parseNotifyTarget);
   for (const target of notifyTargets) {
     if (target.key !== undefined && !keyring.get(target.key)) throw new RangeError(`--notify ${target.text}: no TSIG key named ${target.key}`);
@@ -339,8 +342,11 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
         const reply = transfer.outcome.reply;
         return reply && gate.kind === 'signed' && transfer.log.kind !== 'IXFR' && transfer.log.kind !== 'IXFR-SOA' ? signReply(reply, gate, now, 65535) : reply;
       }
-      const extras: RespondExtras = { identity };
-      if (cookieSecrets) extras.cookies = { secrets: cookieSecrets.at(now), now, address: client.address };
+      if (cookieContext) {
+        cookieContext.secrets = cookieSecrets!.at(now);
+        cookieContext.now = now;
+        cookieContext.address = client.address;
+      }
       const outcome = answers.respond(query, client.transport, extras);
       stats.outcomes[outcome.kind]++;
       queryCounts.add(client.transport, outcome.qtype, outcome.reply ? outcome.rcode : undefined);
