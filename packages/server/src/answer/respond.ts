@@ -224,7 +224,9 @@ function reply(
     return encodeMessage(message, { maxSize }).bytes;
   } catch (e) {
     if (!(e instanceof WireError)) throw e;
-    // Zone data the codec cannot write: say SERVFAIL rather than stay silent (RFC 8906 §3).
-    return encodeMessage({ ...message, rcode: Rcode.SERVFAIL, flags: { ...message.flags, aa: false }, answers: [], authorities: [], additionals: [] }, { maxSize }).bytes;
+    // Zone data the codec cannot write: say SERVFAIL rather than stay silent (RFC 8906 §3), with
+    // EDE 0 and why, RFC 8914 having no closer code.
+    const edns = message.edns && { ...message.edns, options: [...options, edeOption(ExtendedError.OTHER, 'zone data could not be encoded')] };
+    return encodeMessage({ ...message, edns, rcode: Rcode.SERVFAIL, flags: { ...message.flags, aa: false }, answers: [], authorities: [], additionals: [] }, { maxSize }).bytes;
   }
 }
