@@ -100,6 +100,11 @@ describe('AXFR out (RFC 5936)', () => {
     await s.write(axfr(4));
     const [reply] = await s.waitFrames(1);
     expect(decode(reply)).toMatchObject({ rcode: 5, answers: [] });
+    // With EDNS, the reason rides along as EDE 18 Prohibited (RFC 8914).
+    await s.write(TcpStream.frame(encode({ id: 5, questions: [{ name: 'big.test', type: 'AXFR', class: 'IN' }], edns: { version: 0, udpPayloadSize: 1232, do: false, flags: 0, options: [] } })));
+    const [, withEdns] = await s.waitFrames(2);
+    const ede = decode(withEdns).edns?.options.find((o) => o.code === 15);
+    expect(ede && Buffer.from(ede.data).readUInt16BE(0)).toBe(18);
     s.destroy();
   });
 });

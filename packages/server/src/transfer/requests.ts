@@ -3,7 +3,7 @@
  * must be served, the client allowed (acl.ts), then AXFR streams the whole zone and IXFR sends
  * the differences since the client's serial, or the whole zone when they are not kept.
  */
-import { canonicalName, decode, encodeMessage, Opcode, Rcode, TsigStreamSigner, WireError } from '@port53/wire';
+import { canonicalName, decode, edeOption, encodeMessage, ExtendedError, Opcode, Rcode, TsigStreamSigner, WireError } from '@port53/wire';
 import type { Message, ResourceRecord, TsigKey } from '@port53/wire';
 import type { Outcome } from '../answer/respond.js';
 import type { ReplyStream } from '../transport/tcp.js';
@@ -55,12 +55,12 @@ export function answerTransfer(query: Uint8Array, transport: 'udp' | 'tcp', clie
   const version = ctx.versions.current(question.name);
   if (!version || canonicalName(version.origin) !== canonicalName(question.name)) {
     // RFC 5936 §2.2.1: not authoritative for that zone.
-    return { outcome: single(request, Rcode.NOTAUTH, [], 'refused', 'not a served zone', described), log: { zone: question.name, kind: 'notauth', reason: 'zone not served' } };
+    return { outcome: single(request, Rcode.NOTAUTH, [], 'refused', 'not a served zone', described, ExtendedError.NOT_AUTHORITATIVE), log: { zone: question.name, kind: 'notauth', reason: 'zone not served' } };
   }
   const denied = transferDenied(ctx.rules, clientAddress, signing?.key.name);
   if (denied) {
     // As NSD without a matching provide-xfr: REFUSED.
-    return { outcome: single(request, Rcode.REFUSED, [], 'refused', denied, described), log: { zone: version.origin, kind: 'refused', reason: denied } };
+    return { outcome: single(request, Rcode.REFUSED, [], 'refused', denied, described, ExtendedError.PROHIBITED), log: { zone: version.origin, kind: 'refused', reason: denied } };
   }
   const signer = signing && new TsigStreamSigner(signing.key, signing.mac, signing.clock);
   const outcome = (): Outcome => ({ kind: 'answered', rcode: Rcode.NOERROR, ...described });
@@ -78,14 +78,15 @@ export function answerTransfer(query: Uint8Array, transport: 'udp' | 'tcp', clie
 }
 
 /** A one-message reply with `rcode` and `answers`. */
-function single(request: TransferRequest, rcode: number, answers: ResourceRecord[], kind: Outcome['kind'], reason: string, described: { qname: string; qtype: string }): Outcome {
+function single(request: TransferRequest, rcode: number, answers: ResourceRecord[], kind: Outcome['kind'], reason: string, described: { qname: string; qtype: string }, ede?: number): Outcome {
   const reply = encodeMessage({
     id: request.id,
     flags: { qr: true, aa: rcode === Rcode.NOERROR },
     rcode,
     questions: [request.question],
     answers,
-    edns: request.edns && { version: 0, udpPayloadSize: 1232, do: request.edns.do, flags: 0, options: [] },
+    // RFC 8914: the reason as an Extended DNS Error, for clients that asked with EDNS.
+    edns: request.edns && { version: 0, udpPayloadSize: 1232, do: request.edns.do, flags: 0, options: ede === undefined ? [] : [edeOption(ede)] },
   }).bytes;
   return { kind, reason, rcode, reply, ...described };
 }
