@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   decode,
@@ -124,5 +125,20 @@ describe('nameFromOctets: exactly one uncompressed name', () => {
     [hex('0161'), undefined],
   ])('%s → %s', (octets, name) => {
     expect(nameFromOctets(octets)).toBe(name);
+  });
+});
+
+describe('arbitrary octets never throw', () => {
+  it('servfailReply, truncatedReply and isCaseNeutralReply on random messages', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.nat(64), (bytes, nameEnd) => {
+        const servfail = servfailReply(bytes);
+        if (servfail) expect(decode(servfail).rcode).toBe(2);
+        const cut = truncatedReply(bytes);
+        if (cut) expect(cut.length).toBeLessThanOrEqual(bytes.length);
+        if (bytes.length >= 12) isCaseNeutralReply(bytes, Math.max(12, nameEnd));
+      }),
+      { numRuns: 2000, seed: 53 },
+    );
   });
 });
