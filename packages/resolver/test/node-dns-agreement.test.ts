@@ -29,7 +29,9 @@ const NAMES = [
   'agree.test', 'AGREE.test', 'agree.test.', 'alias.agree.test', 'chain.agree.test', 'outside.agree.test', 'loop1.agree.test',
   'txtonly.agree.test', '_sip._tcp.agree.test', 'nullmx.agree.test', 'bigttl.agree.test', 'octets.agree.test', 'upper.agree.test',
   'nx.agree.test', 'stray.agree.test', 'servfail.agree.test', 'refused.agree.test', 'notimp.agree.test', 'formerr.agree.test',
-  'badcount.agree.test', '1.2.0.192.in-addr.arpa', '3.2.0.192.in-addr.arpa', 'hidden.onion',
+  'badcount.agree.test', '1.2.0.192.in-addr.arpa', '3.2.0.192.in-addr.arpa', 'hidden.onion', 'HIDDEN.Onion.',
+  'a b.agree.test', 'a..b.agree.test', `${'x'.repeat(64)}.agree.test`, 'bücher.agree.test', '', '.', 'localhost', 'under_score.agree.test',
+  '*.agree.test', 'a\\.b.agree.test', 'quote"d.agree.test',
 ];
 const METHODS = ['resolve4', 'resolve6', 'resolveAny', 'resolveCaa', 'resolveCname', 'resolveMx', 'resolveNaptr', 'resolveNs', 'resolvePtr', 'resolveSoa', 'resolveSrv', 'resolveTxt'] as const;
 const ADDRESSES = ['192.0.2.1', '192.0.2.3', '192.0.2.9', '192.0.2.77', '2001:db8::1', '2001:db8::2', 'not-an-address'];

@@ -2,10 +2,9 @@ import { isIP } from 'node:net';
 import { DnsError, Resolver, type ResolverOptions } from '../index.js';
 import { answerValue, BINDINGS, NoValue, type MethodName } from './answers.js';
 import { dnsException, NodeArgumentError, type NodeDnsError } from './errors.js';
-import { toAscii } from './lookup.js';
+import { hostnameToAsk } from '../query/hostname.js';
 import { BOUND_METHODS } from './lookup-shape.js';
 import { invalidIp, nodeServerList } from './servers.js';
-import { isOnion } from './special-names.js';
 import { validateInt32, validateString } from './validate.js';
 
 /**
@@ -118,10 +117,15 @@ export class ResolverBase {
    */
   protected ask(method: MethodName, name: string, options: NodeCallOptions | undefined): Promise<unknown> {
     const [syscall, type] = BINDINGS[method];
-    if (isOnion(name)) return Promise.reject(dnsException('ENOTFOUND', syscall, name));
+    let asked: string;
+    try {
+      asked = hostnameToAsk(name, type); // IDNA, .onion (RFC 7686), c-ares's EBADNAME set
+    } catch (err) {
+      return Promise.reject(asNodeError(err, syscall, name));
+    }
     const ttl = options?.ttl === true;
     const signal = options?.signal;
-    return this.resolver.query(toAscii(name), type, signal ? { signal } : {}).then(
+    return this.resolver.query(asked, type, signal ? { signal } : {}).then(
       (result) => {
         const value = answerValue(method, result, ttl);
         if (value instanceof NoValue) throw dnsException(value.code, syscall, name, { attempts: result.attempts });

@@ -20,8 +20,3 @@ export const LOOPBACK = [
   { address: '::1', family: 6 as const },
 ];
 
-/** RFC 7686 §2: `.onion` names are not sent to DNS (c-ares, and so node:dns's Resolver, answers ENOTFOUND). */
-export function isOnion(name: string): boolean {
-  const n = canonical(name);
-  return n === 'onion' || n.endsWith('.onion');
-}
