@@ -30,8 +30,8 @@ describeWithTools('zone semantics: port53d vs NSD vs Knot', ['nsd', 'knotd'], (t
   const apexGlue = 'ns1.wildglue.test. 300 in a 192.0.2.53';
   const wildAddresses = (name: string) => [`${name}.wildglue.test. 300 in a 192.0.2.10`, `${name}.wildglue.test. 300 in aaaa 2001:db8::10`];
 
-  // [qname, qtype, our additional section, which reference differs and why]
-  test.each<[string, TypeName, string[], string?]>([
+  // [qname, qtype, our additional section, the references that differ (why: in the row's comment)]
+  test.each<[string, TypeName, string[], ('nsd' | 'knot')[]?]>([
     ['www.abc.wildglue.test', 'A', ['a.ns.abc.wildglue.test. 300 in aaaa 2001:db8::1']], // Knot's glue_wildcard case
     ['www.def.wildglue.test', 'A', wildAddresses('d.hosts')],
     ['www.ghi.wildglue.test', 'A', ['g.ns.ghi.wildglue.test. 300 in a 192.0.2.7']],
@@ -41,13 +41,23 @@ describeWithTools('zone semantics: port53d vs NSD vs Knot', ['nsd', 'knotd'], (t
     ['wildglue.test', 'MX', wildAddresses('z.hosts')],
     ['ent.wildglue.test', 'MX', []],
     ['nomail.wildglue.test', 'MX', []],
-    ['deep.wildglue.test', 'MX', [], 'knot'], // Knot adds glue below a cut to MX answers; NSD and we do not
-  ])('%s %s: wildcard addresses in additional as NSD and Knot add them', async (name, type, expected, differs) => {
+    ['deep.wildglue.test', 'MX', [], ['knot']], // Knot adds glue below a cut to MX answers; NSD and we do not
+    // Each server adds some of these types' targets; port53d adds every one an RFC asks for.
+    ['kx.wildglue.test', 'KX', wildAddresses('k.hosts'), ['knot']],
+    ['rt.wildglue.test', 'RT', wildAddresses('r.hosts'), ['knot']],
+    ['afsdb.wildglue.test', 'AFSDB', wildAddresses('a.hosts'), ['nsd', 'knot']],
+    ['svc.wildglue.test', 'SVCB', wildAddresses('s.hosts'), ['nsd', 'knot']], // Knot: owned by "*.hosts", not the target
+    ['web.wildglue.test', 'HTTPS', wildAddresses('h.hosts'), ['nsd', 'knot']],
+    ['svc2.wildglue.test', 'SVCB', ['real.wildglue.test. 300 in a 192.0.2.99'], ['nsd']],
+    ['kx2.wildglue.test', 'KX', ['real.wildglue.test. 300 in a 192.0.2.99'], ['knot']],
+  ])('%s %s: addresses in additional as NSD and Knot add them', async (name, type, expected, differs = []) => {
     const [ours, nsd, knot] = await Promise.all([servers!.ours.port, servers!.nsd.port, servers!.knot.port].map((p) => ask(p, name, type)));
     expect(keys(ours.additionals)).toEqual(expected);
-    if (differs !== 'nsd') expect(keys(nsd.additionals).filter((k) => k !== apexGlue)).toEqual(expected);
-    if (differs !== 'knot') expect(keys(knot.additionals)).toEqual(expected);
-    else expect(keys(knot.additionals)).not.toEqual(expected);
+    const theirs = { nsd: keys(nsd.additionals).filter((k) => k !== apexGlue), knot: keys(knot.additionals) };
+    for (const reference of ['nsd', 'knot'] as const) {
+      if (differs.includes(reference)) expect(theirs[reference]).not.toEqual(expected);
+      else expect(theirs[reference]).toEqual(expected);
+    }
   });
 
   /** Each answer record as "TYPE rdata", exactly as sent (case kept). */
