@@ -9,7 +9,7 @@ import { startThreeServers, type ThreeServers } from '../support/three-servers.j
 import { describeWithTools } from '../support/tools.js';
 
 const dir = join(import.meta.dirname, 'zones', 'semantics');
-const specs = ['wildglue.test', 'rdatacase.test'].map((origin) => ({ origin, file: join(dir, `${origin}.zone`) }));
+const specs = ['wildglue.test', 'rdatacase.test', 'rrsigttl.test'].map((origin) => ({ origin, file: join(dir, `${origin}.zone`) }));
 
 async function ask(port: number, name: string, type: TypeName) {
   return decode((await tcpExchange(port, encode({ id: 7, flags: { rd: false }, questions: [{ name, type, class: 'IN' }] })))!);
@@ -102,5 +102,14 @@ describeWithTools('zone semantics: port53d vs NSD vs Knot', ['nsd', 'knotd'], (t
     const [ours, nsd, knot] = await Promise.all([servers!.ours.port, servers!.nsd.port, servers!.knot.port].map((p) => ask(p, name, 'A')));
     for (const reference of [nsd, knot]) expect(rdata(reference.answers)).toEqual(['CNAME target.RDATACASE.test.', 'A 192.0.2.1']);
     expect(rdata(ours.answers)).toEqual(['CNAME target.rdatacase.test.', 'A 192.0.2.1']);
+  });
+
+  test('RRSIGs are served each with the TTL written (RFC 4034 §3), as NSD serves them', async () => {
+    const [ours, nsd, knot] = await Promise.all([servers!.ours.port, servers!.nsd.port, servers!.knot.port].map((p) => ask(p, 'www.rrsigttl.test', 'RRSIG')));
+    const withTtl = (records: ResourceRecord[]) => records.map((r) => `${r.ttl} ${rdata([r])[0].split(' ').slice(0, 2).join(' ')} key ${rdata([r])[0].split(' ')[7]}`).sort();
+    expect(withTtl(ours.answers)).toEqual(['300 RRSIG A key 2', '60 RRSIG AAAA key 1', '600 RRSIG A key 1']);
+    expect(withTtl(nsd.answers)).toEqual(withTtl(ours.answers));
+    // Knot answers an RRSIG query with the signatures of one type only, but each with its own TTL.
+    expect(withTtl(knot.answers)).toEqual(['300 RRSIG A key 2', '600 RRSIG A key 1']);
   });
 });
