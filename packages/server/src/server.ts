@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { canonicalName, decode, encodeMessage, isSubdomain, parseName, Rcode, nowSeconds, parseTsigKey, rcodeToString, servfailReply, truncatedReply, TsigKeyring } from '@port53/wire';
 import type { TsigKey } from '@port53/wire';
 import { AnswerCache } from './answer/cache.js';
-import { replySizeLimit, type Outcome, type RespondExtras } from './answer/respond.js';
+import { badCookieReply, replySizeLimit, type Outcome, type RespondExtras } from './answer/respond.js';
 import { checkSignedQuery, signReply } from './answer/tsig.js';
 import { CookieSecrets } from './cookie-secrets.js';
 import { parseMetricsAddress, startMetrics, type MetricsEndpoint } from './metrics/endpoint.js';
@@ -353,7 +353,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
       if (outcome.cookie) stats.cookies[cookieCounts[outcome.cookie]]++;
       if (queryLog) logQuery(logger, outcome, client);
       else if (outcome.kind === 'dropped') logger.debug({ event: 'dropped', client: hostPort(client.address, client.port), transport: client.transport, reason: outcome.reason }, 'query dropped');
-      const reply = rrl && client.transport === 'udp' && outcome.reply ? rateLimited(rrl, outcome, catalog, client) : outcome.reply;
+      const reply = rrl && client.transport === 'udp' && outcome.reply ? rateLimited(rrl, outcome, catalog, client, () => badCookieReply(query, extras)) : outcome.reply;
       if (!reply || gate.kind !== 'signed') return reply;
       return signReply(reply, gate, now, replySizeLimit(decode(query).edns, client.transport));
     } catch (err) {
@@ -580,13 +580,18 @@ function rateLimiter(options: ServerOptions): RateLimiter | undefined {
   return rate === 0 ? undefined : new RateLimiter({ rate, slip, window, maxEntries: DEFAULTS.rrlMaxEntries });
 }
 
-/** The reply, its truncated form, or nothing, as the rate limiter decides. */
-function rateLimited(rrl: RateLimiter, outcome: Outcome, catalog: Catalog, client: Client): Uint8Array | undefined {
+/**
+ * The reply, its truncated form, or nothing, as the rate limiter decides. A query that carried a
+ * client cookie slips as BADCOOKIE with a fresh server cookie instead of TC=1 (as BIND does): the
+ * client retries over UDP with the cookie, and a valid cookie is never limited.
+ */
+function rateLimited(rrl: RateLimiter, outcome: Outcome, catalog: Catalog, client: Client, badCookie: () => Uint8Array | undefined): Uint8Array | undefined {
   // A server cookie we made proves the source address is the client's (RFC 7873 §5.2.5): not spoofed, so not limited, as BIND does.
   if (outcome.cookie === 'valid') return outcome.reply;
   const verdict = rrl.check(client.address, responseCategory(outcome, catalog), performance.now());
   if (verdict === 'send') return outcome.reply;
-  return verdict === 'slip' ? truncatedReply(outcome.reply!) : undefined;
+  if (verdict !== 'slip') return undefined;
+  return (outcome.cookie && badCookie()) || truncatedReply(outcome.reply!);
 }
 
 function checkOptions(addresses: readonly string[], port: number): void {

@@ -140,6 +140,24 @@ export function respond(query: Uint8Array, catalog: Catalog, transport: Transpor
   };
 }
 
+/**
+ * BADCOOKIE (RFC 7873 §5.2.3, choice 2): the question, a fresh server cookie and no answer; for a
+ * UDP query with a client cookie that the response rate limit would otherwise truncate or drop.
+ * undefined when the query has no well-formed cookie or cookies are off.
+ */
+export function badCookieReply(query: Uint8Array, extras: RespondExtras): Uint8Array | undefined {
+  let message: Message;
+  try {
+    message = decode(query);
+  } catch (e) {
+    if (e instanceof WireError) return undefined;
+    throw e;
+  }
+  const extra = replyOptions(message.edns, extras);
+  if (!extra.cookie || extra.cookie === 'malformed') return undefined;
+  return reply(decodeHeader(query), Rcode.BADCOOKIE, message.questions.slice(0, 1), message.edns, 'udp', undefined, extra.options);
+}
+
 /** NSID when asked for and configured (RFC 5001 §2.1), the cookie's reply (RFC 7873 §5.2). */
 function replyOptions(edns: Edns | undefined, extras: RespondExtras): ReplyOptions {
   if (!edns || edns.options.length === 0) return { options: [] };
