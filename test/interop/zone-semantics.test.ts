@@ -1,11 +1,15 @@
 // Issue 11 §3: zone semantics that foreign zone files exposed, asked of port53d, NSD and Knot
 // serving the same files (test/interop/zones/semantics/).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { decode, encode, formatRecord, type ResourceRecord, type TypeName } from '@port53/wire';
 import { recordKey } from '../support/battery.js';
 import { tcpExchange } from '../support/loopback.mjs';
 import { startThreeServers, type ThreeServers } from '../support/three-servers.js';
+import { PORT53D } from '../support/port53d.js';
 import { describeWithTools } from '../support/tools.js';
 
 const dir = join(import.meta.dirname, 'zones', 'semantics');
@@ -111,5 +115,33 @@ describeWithTools('zone semantics: port53d vs NSD vs Knot', ['nsd', 'knotd'], (t
     expect(withTtl(nsd.answers)).toEqual(withTtl(ours.answers));
     // Knot answers an RRSIG query with the signatures of one type only, but each with its own TTL.
     expect(withTtl(knot.answers)).toEqual(['300 RRSIG A key 2', '600 RRSIG A key 1']);
+  });
+});
+
+// A relative $INCLUDE in a zone checked on its own: NSD and BIND read it from the working
+// directory; Knot from the including file's directory. port53d tries the file's directory first,
+// then the working directory, so it loads both layouts.
+describeWithTools('relative $INCLUDE: port53d --check vs nsd-checkzone and named-checkzone', ['nsd-checkzone', 'named-checkzone'], (tools) => {
+  let dir: string;
+  const head = '$ORIGIN inc.test.\n$TTL 60\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.9\n';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'port53-include-'));
+    mkdirSync(join(dir, 'zones', 'parts'), { recursive: true });
+    writeFileSync(join(dir, 'zones', 'parts', 'hosts.inc'), 'www A 192.0.2.1\n');
+    writeFileSync(join(dir, 'zones', 'beside.inc'), 'beside A 192.0.2.2\n');
+    writeFileSync(join(dir, 'zones', 'cwd.zone'), `${head}$INCLUDE zones/parts/hosts.inc\n`);
+    writeFileSync(join(dir, 'zones', 'beside.zone'), `${head}$INCLUDE beside.inc\n`);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const accepts = (command: string, args: string[]) => spawnSync(command, args, { cwd: dir, encoding: 'utf8', timeout: 20_000 }).status === 0;
+
+  test.each([
+    ['relative to the working directory (NSD, BIND)', 'zones/cwd.zone', true],
+    ['relative to the zone file (Knot)', 'zones/beside.zone', false],
+  ])('%s', (_name, file, referencesAccept) => {
+    expect(accepts(tools['nsd-checkzone'], ['inc.test', file])).toBe(referencesAccept);
+    expect(accepts(tools['named-checkzone'], ['inc.test', file])).toBe(referencesAccept);
+    expect(accepts(process.execPath, [PORT53D, '--check', '--zone', `inc.test=${file}`])).toBe(true);
   });
 });
