@@ -186,6 +186,7 @@ export class Resolver {
         cls: classToString(qclass) as ClassName,
         options,
         answersOnly,
+        cacheAs: this.answers && cacheShape(answersOnly, qclass, options, s),
         deadlineAt: performance.now() + (options.deadline ?? s.deadline),
         call: new Cancellation(),
         finish,
@@ -404,6 +405,17 @@ const NO_OPTIONS: QueryOptions = {};
 /** Only the signal of a node:dns method's options reaches run() (ttl and the like are not query options). */
 function callOptions(options: CallOptions): QueryOptions {
   return options.signal === undefined ? NO_OPTIONS : { signal: options.signal };
+}
+
+/**
+ * What besides name and type tells one cached response from another: the node:dns-shaped methods'
+ * (answer section only, default flags) or query()'s with its class and the flags that change the
+ * response (RD, CD, DO, EDNS).
+ */
+function cacheShape(answersOnly: boolean, qclass: number, options: QueryOptions, s: Settings): string {
+  if (answersOnly) return '';
+  const bit = (b: boolean) => (b ? '1' : '0');
+  return `q${qclass}${bit(options.recursion ?? s.recursion)}${bit(options.checkingDisabled ?? false)}${bit(options.dnssecOk ?? false)}${bit(options.edns ?? s.edns)} `;
 }
 
 function deadlineReached(call: Cancellation): void {

@@ -158,6 +158,18 @@ describe('a Resolver with a cache, against a fake server', () => {
     expect(s.queries).toHaveLength(2);
   });
 
+  it('query() is cached too, apart from the methods and per flag set', async () => {
+    const { s, r } = await setup(zone, true);
+    await r.resolve4('www.example.test');
+    const first = await r.query('www.example.test');
+    const second = await r.query('www.example.test');
+    expect(second.answers).toEqual(first.answers);
+    expect(s.queries).toHaveLength(2); // the method's entry holds the answer section only
+    await r.query('www.example.test', 'A', { dnssecOk: true });
+    expect(s.queries).toHaveLength(3);
+    expect(s.queries[2].message.edns?.do).toBe(true);
+  });
+
   it('NXDOMAIN with an SOA is cached (RFC 2308); without one it is asked again', async () => {
     const { s, r } = await setup(zone, true);
     for (let i = 0; i < 2; i++) expect(((await r.resolve4('nx.example.test').catch((e: unknown) => e)) as DnsError).code).toBe('ENOTFOUND');

@@ -56,7 +56,7 @@ export interface FlightWaiter {
 }
 
 /**
- * The responses the node:dns-shaped methods got, by question: positive and negative (RFC 2308)
+ * The responses a Resolver got, by question and shape: positive and negative (RFC 2308)
  * answers for their TTL, clamped by maxTtl; a bounded LRU (a Map's insertion order); identical
  * questions in flight asked once; optional serve-stale (RFC 8767). No timers: entries expire by
  * their time when read.
@@ -76,12 +76,12 @@ export class AnswerCache implements ResolverCache {
     this.staleMs = wholeAtLeast('cache.serveStale', stale, 0) * 1000;
   }
 
-  /** The key of a question: the name in lower case (RFC 4343) and the type. */
-  key(name: string, type: string): string {
-    return `${type} ${name.toLowerCase()}`;
+  /** The key of a question: its shape (what the caller decodes, flags), type and name in lower case (RFC 4343). */
+  key(shape: string, name: string, type: string): string {
+    return `${shape}${type} ${name.toLowerCase()}`;
   }
 
-  /** A fresh response, with TTLs lowered by its age; undefined when there is none. */
+  /** A fresh response, with TTLs lowered by its age (shared by the callers of that second: read-only); undefined when there is none. */
   fresh(key: string): QueryResult | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;

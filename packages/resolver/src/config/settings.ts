@@ -41,9 +41,9 @@ export interface ResolverOptions {
   /** resolv.conf to read defaults from, or false to read none. */
   resolvConf?: string | false;
   /**
-   * Cache the node:dns-shaped methods' answers (positive and negative, RFC 2308), coalesce
-   * identical questions in flight; `true` for the defaults. Off by default, as node:dns's c-ares
-   * channel is on Node 20 (docs: the resolver's cache).
+   * Cache answers (positive and negative, RFC 2308) and coalesce identical questions in flight,
+   * for the node:dns-shaped methods and query() alike; `true` for the defaults. Off by default,
+   * as node:dns's c-ares channel is on Node 20 (README: the resolver's cache).
    */
   cache?: boolean | CacheOptions;
 }

@@ -27,6 +27,8 @@ export interface CallRequest<T> {
   cls: ClassName;
   options: QueryOptions;
   answersOnly: boolean;
+  /** With a cache: what besides name and type goes into the key (cacheShape in resolver.ts). */
+  cacheAs: string | undefined;
   deadlineAt: number;
   call: Cancellation;
   finish(result: QueryResult): T;
@@ -63,8 +65,8 @@ export class Call<T> implements FlightWaiter, Cancellable {
     const req = this.req;
     if (this.index >= req.candidates.length) return this.settle(undefined, this.nodata ?? this.last!);
     const cache = this.context.cache;
-    if (cache !== undefined && req.answersOnly) {
-      const key = cache.key(req.candidates[this.index], req.type);
+    if (cache !== undefined && req.cacheAs !== undefined) {
+      const key = cache.key(req.cacheAs, req.candidates[this.index], req.type);
       const hit = cache.fresh(key);
       if (hit !== undefined) return this.looked(undefined, hit);
       if (cache.join(key, this)) {
