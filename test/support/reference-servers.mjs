@@ -36,7 +36,7 @@ import { freePort, udpExchange } from './loopback.mjs';
  * NSD in the foreground (-d), one server process, rate limiting off, no database file.
  * @param {string} nsd the nsd executable
  * @param {ZoneSpec[]} zones
- * @param {ServingOptions} [options]
+ * @param {ServingOptions & { provideXfr?: boolean }} [options] provideXfr: AXFR to 127.0.0.1 without a key
  * @returns {Promise<ReferenceServer>}
  */
 export async function startNsd(nsd, zones, options = {}) {
@@ -59,7 +59,9 @@ export async function startNsd(nsd, zones, options = {}) {
     ...(options.serverLines ?? []),
     'remote-control:',
     '  control-enable: no',
-    ...zones.flatMap((z) => ['zone:', `  name: "${z.origin}"`, `  zonefile: "${resolve(z.file)}"`]),
+    ...zones.flatMap((z) => [
+      'zone:', `  name: "${z.origin}"`, `  zonefile: "${resolve(z.file)}"`, ...(options.provideXfr ? ['  provide-xfr: 127.0.0.1 NOKEY'] : []),
+    ]),
   ].join('\n');
   writeFileSync(join(dir, 'nsd.conf'), `${conf}\n`);
   return startServing('NSD', nsd, ['-d', '-c', join(dir, 'nsd.conf')], { ...options, port, origin: zones[0].origin, dir });
