@@ -138,7 +138,7 @@ function valueToText(key: number, v: Uint8Array): string | undefined {
     case 5:
       return v.length ? `${name}=${bytesToBase64(v)}` : undefined;
     default:
-      return `${name}="${escapeValue(v)}"`;
+      return v.length ? `${name}="${escapeValue(v)}"` : name; // an empty value prints as the bare key, as dig does
   }
 }
 
