@@ -1,6 +1,6 @@
 // Packet generators for the fuzz harness: random octets and valid queries broken in the ways a
 // decoder meets on the internet (RFC 1035 §4.1, RFC 6891 §6.1). Deterministic for a given seed.
-import { encode } from '@port53/wire';
+import { encode, parseRdata, rdataToWire, tokenize, typeFromString } from '@port53/wire';
 
 /** mulberry32: a small seeded PRNG, so a failing run can be replayed with --seed. */
 export function prng(seed) {
@@ -91,7 +91,31 @@ function ednsOptions(r) {
   return concat(...parts);
 }
 
+/** Valid rdata of types the table lays out (issue 11), cut, flipped and padded into records below. */
+const TABLE_RDATA = [
+  ['DS', '60485 5 1 2BB183AF'], ['DNSKEY', '257 3 13 AQID'], ['RRSIG', 'A 13 3 300 20300101000000 20250101000000 1 example.test. AQID'],
+  ['NSEC', 'next A RRSIG NSEC TYPE1234'], ['NSEC3', '1 1 12 AABBCCDD 2T7B4G4VSA5SMI47K61MV5BV1A22BOJR A RRSIG'],
+  ['NSEC3PARAM', '1 0 12 AABBCCDD'], ['SVCB', '16 foo alpn=h2,h3 mandatory=alpn port=853 ipv4hint=192.0.2.1'],
+  ['HTTPS', '1 . alpn=h3 no-default-alpn ipv6hint=2001:db8::1'], ['LOC', '42 21 54 N 71 06 18 W -24m 30m'],
+  ['APL', '1:192.168.32.0/21 !2:2001:db8::/32'], ['IPSECKEY', '10 3 2 gw AQNR'], ['HIP', '2 200100107B1A74DF365639CC39F1D578 AwEAAQ== rvs'],
+  ['NAPTR', '100 10 "S" "SIP+D2U" "" _sip._udp'], ['MINFO', 'owners errors'], ['AMTRELAY', '128 1 3 relay'], ['A6', '64 ::1 prefix'],
+  ['WKS', '192.0.2.5 6 25 80'], ['CSYNC', '66 3 A NS AAAA'], ['ZONEMD', '2018031900 1 1 C68090D90A7AED716BC459F9'], ['EUI48', '00-00-5e-00-53-2a'],
+].map(([type, text]) => [typeFromString(type), Uint8Array.from(rdataToWire({ type, data: parseRdata(type, tokenize(text), 'example.test') }))]);
+
 const MUTATORS = [
+  // A record of a type from the table with its rdata cut short, bits flipped, padded or replaced.
+  [6, (r) => {
+    const [type, rdata] = r.pick(TABLE_RDATA);
+    const how = r.int(4);
+    let data = rdata;
+    if (how === 0) data = rdata.subarray(0, r.int(rdata.length));
+    else if (how === 1) data = rdata.map((o, i) => (i === r.int(rdata.length) ? o ^ (1 << r.int(8)) : o));
+    else if (how === 2) data = concat(rdata, r.bytes(1 + r.int(8)));
+    else data = r.bytes(r.int(40));
+    const section = r.int(3);
+    const record = concat(Uint8Array.of(0), u16(type), u16(1), Uint8Array.of(0, 0, 0, 1), u16(data.length), data);
+    return concat(header(r, { an: section === 0 ? 1 : 0, ns: section === 1 ? 1 : 0, ar: section === 2 ? 1 : 0 }), EXAMPLE, QTAIL, record);
+  }],
   // Random octets, mostly short, sometimes past the classic and EDNS sizes.
   [10, (r) => r.bytes(r.next() < 0.6 ? r.int(64) : r.next() < 0.75 ? 12 + r.int(500) : r.int(4096))],
   // A valid query with 1 to 8 bits flipped.

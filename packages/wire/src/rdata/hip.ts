@@ -16,7 +16,8 @@ export const hipKeys: FieldKind = {
   },
   print(c) {
     const next = hipKeys.skip(c.b, c.pos, c.end);
-    if (next < 0) return undefined;
+    if (next < 0 || next === c.pos + 4 + c.b[c.pos]) return undefined; // no public key: no text form
+
     const hitLength = c.b[c.pos];
     const start = c.pos + 4;
     const text = `${c.b[c.pos + 1]} ${bytesToHex(c.b.subarray(start, start + hitLength))} ${bytesToBase64(c.b.subarray(start + hitLength, next))}`;

@@ -109,7 +109,13 @@ function valueToText(key: number, v: Uint8Array): string | undefined {
     case MANDATORY: {
       if (v.length === 0 || v.length % 2) return undefined;
       const keys: string[] = [];
-      for (let i = 0; i < v.length; i += 2) keys.push(keyName(readUint(v, i, 2)));
+      // RFC 9460 §8: strictly increasing, never "mandatory" itself (else the text form would be refused).
+      for (let i = 0, last = MANDATORY; i < v.length; i += 2) {
+        const k = readUint(v, i, 2);
+        if (k <= last) return undefined;
+        last = k;
+        keys.push(keyName(k));
+      }
       return `${name}=${keys.join(',')}`;
     }
     case ALPN: {
@@ -185,14 +191,20 @@ export const svcParams: FieldKind = {
   print(c) {
     if (svcParams.skip(c.b, c.pos, c.end) !== c.end) return undefined;
     const parts: string[] = [];
+    const values = new Map<number, Uint8Array>();
     for (let p = c.pos; p < c.end; ) {
       const key = readUint(c.b, p, 2);
       const length = readUint(c.b, p + 2, 2);
+      values.set(key, c.b.subarray(p + 4, p + 4 + length));
       const text = valueToText(key, c.b.subarray(p + 4, p + 4 + length));
       if (text === undefined) return undefined;
       parts.push(text);
       p += 4 + length;
     }
+    // Octets that break the rules the text form enforces (§8, §7.1.1) print as \#, which reads back.
+    const mandatory = values.get(MANDATORY) ?? new Uint8Array(0);
+    for (let i = 0; i < mandatory.length; i += 2) if (!values.has(readUint(mandatory, i, 2))) return undefined;
+    if (values.has(NO_DEFAULT_ALPN) && !values.has(ALPN)) return undefined;
     c.pos = c.end;
     return parts.join(' ');
   },

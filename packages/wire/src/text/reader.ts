@@ -44,10 +44,10 @@ export class Reader {
     });
   }
 
-  /** SOA timers accept TTL units ("1h"), as BIND and NSD do. */
+  /** SOA timers accept TTL units ("1h"), as BIND and NSD do; a plain number may use all 32 bits (RFC 1035 §3.3.13). */
   seconds(what: string): number {
     return this.field(what, (s) => {
-      const v = parseTtl(s);
+      const v = /^\d{1,10}$/.test(s) && Number(s) <= 0xffffffff ? Number(s) : parseTtl(s);
       if (v === undefined) throw new TextError('BAD_TTL', `"${s}" is not a time value`);
       return v;
     });
