@@ -24,6 +24,8 @@ typedef struct {
   int closing;
   int closed;
   uv_poll_t poll;
+  uv_timer_t retry;   // restarts the poll after a pause
+  int pausing;        // the poll is stopped until retry fires
   napi_ref self;      // keeps the handle alive while the poll is registered
   napi_ref callback;  // (query, address, port) => Uint8Array | undefined
   napi_ref resource;  // async resource of the per-batch callback scope
@@ -32,6 +34,7 @@ typedef struct {
   napi_ref on_error;  // (message) => void: the poll stopped for good
   int stopped;        // the poll was stopped after a persistent error
   int failures;       // consecutive failed receives
+  int injected;       // tests only (injectReceiveError): recvmmsg's errno while non-zero
   unsigned char *in;  // BATCH slots of SLOT octets
   unsigned char *out;
   struct mmsghdr rmsg[BATCH], smsg[BATCH];
@@ -40,11 +43,13 @@ typedef struct {
   double received, sent, send_dropped, callback_errors, recv_errors;
 } udp_batch;
 
-// Consecutive failed receives (of errors not known to be transient) after which the poll stops:
-// level-triggered readiness with a broken socket would otherwise spin the loop for ever.
+// Level-triggered readiness on a socket whose receives keep failing would spin the loop for ever.
+// An error that cannot pass stops the poll for good; a run of MAX_FAILURES transient ones (ENOBUFS,
+// queued ICMP errors) pauses it for PAUSE_MS.
 #define MAX_FAILURES 64
+#define PAUSE_MS 100
 
-static void stop_polling(udp_batch *b, const char *syscall, int err);
+static void stop_polling(udp_batch *b, const char *syscall, int err, int transient);
 
 #define CHECK(call)                                   \
   do {                                                \
@@ -188,7 +193,7 @@ static int serve_batch(udp_batch *b) {
     b->rmsg[i].msg_hdr.msg_iov = &b->riov[i];
     b->rmsg[i].msg_hdr.msg_iovlen = 1;
   }
-  int n = recvmmsg(b->fd, b->rmsg, BATCH, MSG_DONTWAIT, NULL);
+  int n = b->injected ? (errno = b->injected, -1) : recvmmsg(b->fd, b->rmsg, BATCH, MSG_DONTWAIT, NULL);
   if (n <= 0) {
     if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return 0;
     int err = errno;
@@ -196,7 +201,8 @@ static int serve_batch(udp_batch *b) {
     // An ICMP error queued on the socket (ECONNREFUSED and kin) or a memory shortage passes;
     // a socket that is no longer one (EBADF, ENOTSOCK, EFAULT, EINVAL) never recovers.
     int transient = err == ECONNREFUSED || err == EHOSTUNREACH || err == ENETUNREACH || err == ENOBUFS || err == ENOMEM || err == EMSGSIZE;
-    if (!transient || ++b->failures >= MAX_FAILURES) stop_polling(b, "recvmmsg", err);
+    if (!transient) stop_polling(b, "recvmmsg", err, 0);
+    else if (++b->failures >= MAX_FAILURES) stop_polling(b, "recvmmsg", err, 1);
     return -1;
   }
   b->failures = 0;
@@ -282,17 +288,32 @@ static int serve_batch(udp_batch *b) {
   return n;
 }
 
-/** Stops the poll for good and tells JS which failure it was (the server logs it). */
-static void stop_polling(udp_batch *b, const char *syscall, int err) {
-  if (b->stopped || b->closing) return;
-  b->stopped = 1;
+static void on_readable(uv_poll_t *poll, int status, int events);
+
+static void on_retry(uv_timer_t *timer) {
+  udp_batch *b = timer->data;
+  b->pausing = 0;
+  b->failures = 0;
+  if (!b->closing && !b->stopped) uv_poll_start(&b->poll, UV_READABLE, on_readable);
+}
+
+/** Stops the poll (for good, or for PAUSE_MS after transient failures) and tells JS which failure it was. */
+static void stop_polling(udp_batch *b, const char *syscall, int err, int transient) {
+  if (b->stopped || b->pausing || b->closing) return;
   uv_poll_stop(&b->poll);
+  if (transient) {
+    b->pausing = 1;
+    uv_timer_start(&b->retry, on_retry, PAUSE_MS, 0);
+  } else {
+    b->stopped = 1;
+  }
   if (!b->on_error) return;
   napi_env env = b->env;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   char text[160];
-  snprintf(text, sizeof text, "%s failed (%s) %d time(s) in a row: this UDP socket no longer receives", syscall, uv_err_name(uv_translate_sys_error(err)), b->failures > 0 ? b->failures : 1);
+  snprintf(text, sizeof text, "%s failed (%s) %d time(s) in a row: %s", syscall, uv_err_name(uv_translate_sys_error(err)), b->failures > 0 ? b->failures : 1,
+           transient ? "receiving paused for 100 ms" : "this UDP socket no longer receives");
   napi_value fn, resource, message, ignored;
   if (napi_get_reference_value(env, b->on_error, &fn) == napi_ok && fn && napi_get_reference_value(env, b->resource, &resource) == napi_ok &&
       napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &message) == napi_ok) {
@@ -307,11 +328,11 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
   if (status < 0) {
     // libuv reports a poll error once per loop turn while it lasts: stop instead of spinning.
     b->recv_errors++;
-    stop_polling(b, "poll", -status);
+    stop_polling(b, "poll", -status, 0);
     return;
   }
   // Level-triggered: a few full batches, then back to the loop so timers and TCP are not starved.
-  for (int round = 0; round < 4 && !b->closing && !b->stopped; round++) {
+  for (int round = 0; round < 4 && !b->closing && !b->stopped && !b->pausing; round++) {
     if (serve_batch(b) < BATCH) break;
   }
 }
@@ -336,6 +357,8 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   CHECK(napi_async_init(env, resource, name, &b->context));
   if (uv_poll_init(loop, &b->poll, b->fd) != 0) return throw_errno(env, "uv_poll_init", EINVAL);
   b->poll.data = b;
+  uv_timer_init(loop, &b->retry);
+  b->retry.data = b;
   b->started = 1;
   int rc = uv_poll_start(&b->poll, UV_READABLE, on_readable);
   if (rc != 0) return throw_errno(env, "uv_poll_start", -rc);
@@ -382,6 +405,9 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   }
   CHECK(napi_create_reference(env, argv[1], 1, &b->on_closed));
   uv_poll_stop(&b->poll);
+  uv_timer_stop(&b->retry);
+  // Closed first, so its close callback has run before on_closed lets the struct be freed.
+  uv_close((uv_handle_t *)&b->retry, NULL);
   uv_close((uv_handle_t *)&b->poll, on_closed);
   return NULL;
 }
@@ -404,12 +430,26 @@ static napi_value js_counters(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/** injectReceiveError(handle, errno): tests only; every receive fails with errno (0 ends it). */
+static napi_value js_inject(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  udp_batch *b = unwrap(env, argv[0]);
+  if (!b) return throw_internal(env, "injectReceiveError: bad handle");
+  int32_t err = 0;
+  CHECK(napi_get_value_int32(env, argv[1], &err));
+  b->injected = err;
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"open", NULL, js_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"start", NULL, js_start, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
       {"counters", NULL, js_counters, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"injectReceiveError", NULL, js_inject, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

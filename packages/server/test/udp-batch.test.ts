@@ -1,4 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
+import { constants } from 'node:os';
 import { describe, expect, test } from 'vitest';
 import { BindError } from '../src/transport/bind-error.js';
 import { listenUdpBatch, udpBatchAddon } from '../src/transport/udp-batch.js';
@@ -65,6 +66,38 @@ describe.skipIf(!built)('listenUdpBatch (recvmmsg/sendmmsg addon)', () => {
       expect(n).toBe(3);
       // The addon's counters: 3 received, 1 sent, the throw a handler error (undefined is no error).
       expect(l.counters?.()).toEqual({ received: 3, sent: 1, droppedSends: 0, receiveErrors: 0, handlerErrors: 1 });
+    } finally {
+      await l.close();
+    }
+  });
+
+  test('a receive error that cannot pass (EBADF) stops the poll at once and says which; the loop does not spin', async () => {
+    const errors: Error[] = [];
+    const l = await listenUdpBatch({ address: '127.0.0.1', port: 0, handler: (q) => reversed(q), onError: (e) => errors.push(e) });
+    try {
+      l.injectReceiveError(constants.errno.EBADF);
+      const cpu = process.cpuUsage();
+      expect(await udpExchange(l.port, Uint8Array.of(1, 2), { timeoutMs: 300 })).toBeNull();
+      const used = process.cpuUsage(cpu);
+      expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/recvmmsg failed \(EBADF\) 1 time\(s\) in a row: this UDP socket no longer receives/)]);
+      expect(l.counters?.()).toMatchObject({ receiveErrors: 1, received: 0 });
+      // A datagram left unread with a spinning level-triggered poll would burn the whole 300 ms.
+      expect((used.user + used.system) / 1000).toBeLessThan(150);
+    } finally {
+      await l.close();
+    }
+  });
+
+  test('transient receive errors (ECONNREFUSED) 64 in a row pause receiving for 100 ms, then it resumes', async () => {
+    const errors: Error[] = [];
+    const l = await listenUdpBatch({ address: '127.0.0.1', port: 0, handler: (q) => reversed(q), onError: (e) => errors.push(e) });
+    try {
+      l.injectReceiveError(constants.errno.ECONNREFUSED);
+      expect(await udpExchange(l.port, Uint8Array.of(1, 2), { timeoutMs: 150 })).toBeNull();
+      expect(errors[0]?.message).toMatch(/recvmmsg failed \(ECONNREFUSED\) 64 time\(s\) in a row: receiving paused for 100 ms/);
+      expect(l.counters?.().receiveErrors).toBeGreaterThanOrEqual(64);
+      l.injectReceiveError(0);
+      expect([...((await udpExchange(l.port, Uint8Array.of(3, 4))) ?? [])]).toEqual([4, 3]);
     } finally {
       await l.close();
     }

@@ -11,6 +11,8 @@ interface UdpBatchAddon {
   start(handle: object, callback: (query: Buffer, address: string, port: number) => Uint8Array | undefined, onError?: (message: string) => void): void;
   close(handle: object, done: () => void): void;
   counters(handle: object): { received: number; sent: number; sendDropped: number; callbackErrors: number; recvErrors: number };
+  /** Tests only: every receive on this socket fails with this errno (0 ends it). */
+  injectReceiveError(handle: object, errno: number): void;
 }
 
 /** What the addon counted on its sockets (server.stats.udpBatch, and the metrics). */
@@ -62,7 +64,12 @@ export function udpBatchMissing(): string {
  * listenUdp with recvmmsg/sendmmsg: up to 64 datagrams per readiness, the handler called for each
  * and one sendmmsg for the replies. Replies the kernel refuses (EAGAIN) are dropped, not queued.
  */
-export function listenUdpBatch(options: Omit<UdpOptions, 'handler'> & { handler: SyncQueryHandler }): Promise<Listener> {
+/** A batched UDP listener; injectReceiveError is for tests of the addon's error handling. */
+export interface BatchListener extends Listener {
+  injectReceiveError(errno: number): void;
+}
+
+export function listenUdpBatch(options: Omit<UdpOptions, 'handler'> & { handler: SyncQueryHandler }): Promise<BatchListener> {
   const native = udpBatchAddon();
   if (!native) return Promise.reject(new Error('native UDP batching is not available'));
   const { address, port, handler, onError } = options;
@@ -87,6 +94,7 @@ export function listenUdpBatch(options: Omit<UdpOptions, 'handler'> & { handler:
     family: v6 ? 'IPv6' : 'IPv4',
     transport: 'udp',
     close: () => (closed ??= new Promise<void>((done) => native.close(handle, done))),
+    injectReceiveError: (errno: number) => native.injectReceiveError(handle, errno),
     counters: () => {
       if (closed) return { received: 0, sent: 0, droppedSends: 0, receiveErrors: 0, handlerErrors: 0 };
       const c = native.counters(handle);
