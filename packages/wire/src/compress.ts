@@ -111,15 +111,23 @@ let scratch: Buffer | undefined;
 /**
  * Writes a message into a reused scratch buffer, remembering where each name suffix was written
  * so later names can point at it (RFC 1035 §4.1.4). Suffixes match only when their octets match
- * exactly, case included, so a question's case is echoed byte for byte.
+ * exactly, case included, so decode(encode(m)) gives every name back as written. With `foldCase`
+ * they match whatever their ASCII case (RFC 4343 §3), as NSD and Knot compress their replies: a
+ * zone's names then point into a 0x20-cased question and take its case, which makes replies smaller.
  */
 export class WireWriter {
   readonly buf: Buffer;
   pos = 0;
   private readonly suffixes = new Map<string, number>();
 
-  /** `compression` false: every name in full, as the canonical form and RFC 3597 octets want them. */
-  constructor(private readonly compression = true) {
+  /**
+   * `compression` false: every name in full, as the canonical form and RFC 3597 octets want them.
+   * `foldCase`: suffixes match whatever their ASCII case (see the class comment).
+   */
+  constructor(
+    private readonly compression = true,
+    private readonly foldCase = false,
+  ) {
     scratch ??= Buffer.allocUnsafe(CAPACITY);
     this.buf = scratch;
   }
@@ -174,9 +182,10 @@ export class WireWriter {
       throw new WireError('NAME_TOO_LONG', at, `name "${text}" is longer than ${MAX_NAME_LENGTH} octets`);
     }
     let start = 0;
+    const lower = compress && this.foldCase ? text.toLowerCase() : text;
     while (start < text.length) {
       if (compress) {
-        const key = start === 0 ? text : text.slice(start);
+        const key = start === 0 ? lower : lower.slice(start);
         const target = this.suffixes.get(key);
         if (target !== undefined) {
           this.u16(0xc000 | target);
@@ -212,7 +221,7 @@ export class WireWriter {
       const code = e.code === 'LABEL_TOO_LONG' || e.code === 'NAME_TOO_LONG' ? e.code : 'BAD_NAME';
       throw new WireError(code, at, e.message);
     }
-    const texts = compress ? labels.map(formatLabel) : [];
+    const texts = compress ? labels.map((l) => (this.foldCase ? formatLabel(l).toLowerCase() : formatLabel(l))) : [];
     for (let i = 0; i < labels.length; i++) {
       if (compress) {
         const key = texts.slice(i).join('.');

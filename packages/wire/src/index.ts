@@ -29,3 +29,4 @@ export { typeDescriptor, describedTypes } from './rdata/descriptors.js';
 export type { TypeDescriptor, RdataField } from './rdata/descriptors.js';
 export type { NameRules } from './rdata/fields.js';
 export { additionalNames, canonicalRdata, rdataFromWire, rdataNames, rdataToWire, typeCompressesNames, typeHasNames } from './rdata/table.js';
+export * from './dnssec.js';

@@ -10,6 +10,7 @@
  */
 import { WireReader, WireWriter, readName } from './compress.js';
 import { classFromString, classToString, RRClass, RRType, typeFromString, typeToString } from './constants.js';
+import { rrsigTypeCovered } from './dnssec.js';
 import { checkEdns, decodeOpt, OPT_TYPE, optLength, writeOpt } from './edns.js';
 import { WireError } from './errors.js';
 import { decodeHeader, flagOctets, HEADER_LENGTH, TC_BIT } from './header.js';
@@ -182,6 +183,11 @@ function missing(at: number, what: string, index: number, count: number): WireEr
 export interface EncodeOptions {
   /** Drop whole RRsets from the end to fit (the client's UDP payload size); default and cap 65535. */
   maxSize?: number;
+  /**
+   * Compress names that differ only in ASCII case (RFC 4343 §3), as NSD and Knot do in replies:
+   * smaller, but a later name may then come back in the case of an earlier one. Default false.
+   */
+  foldCase?: boolean;
 }
 
 export interface Encoded {
@@ -219,7 +225,7 @@ export function encodeMessage(message: MessageInit, options?: EncodeOptions): En
   const questions = message.questions ?? [];
   const sections: ResourceRecord[][] = [message.answers ?? [], message.authorities ?? [], message.additionals ?? []];
   const edns = message.edns;
-  const w = new WireWriter();
+  const w = new WireWriter(true, options?.foldCase === true);
 
   if (!Number.isInteger(id) || id < 0 || id > 0xffff) throw new WireError('BAD_FIELD', 0, `id ${id} is not 0..65535`);
   if (!Number.isInteger(opcode) || opcode < 0 || opcode > 15) throw new WireError('BAD_FIELD', 2, `opcode ${opcode} is not 0..15`);
@@ -297,11 +303,15 @@ function lastCutThatFits(sections: ResourceRecord[][], ends: number[][], questio
   return best;
 }
 
-/** For each record, the index of the last record of its RRset (same name, type, class) in the section. */
+/**
+ * For each record, the index of the last record of its RRset (same name, type, class) in the
+ * section. RRSIGs count with the RRset they cover, so a cut never parts them (RFC 4035 §3.1.1).
+ */
 function lastIndexByRRset(records: readonly ResourceRecord[]): number[] {
   const last = new Map<string, number>();
   const keys = records.map((rr, i) => {
-    const key = `${rr.name.toLowerCase()}\u0000${rr.type}\u0000${rr.class}`;
+    const type = rr.type === 'RRSIG' && rr.data instanceof Uint8Array ? typeToString(rrsigTypeCovered(rr.data)) : rr.type;
+    const key = `${rr.name.toLowerCase()}\u0000${type}\u0000${rr.class}`;
     last.set(key, i);
     return key;
   });

@@ -30,8 +30,9 @@ export function sameQuestionName(a: Uint8Array, b: Uint8Array, nameEnd: number):
 }
 
 /**
- * A copy of `template` for `query`: the query's ID and RD (RFC 1035 §4.1.1), QR, opcode, AA and
- * TC as encoded; with `echoName`, the query's case of the question's name as well.
+ * A copy of `template` for `query`: the query's ID and RD (RFC 1035 §4.1.1) and CD (RFC 4035
+ * §3.1.6), QR, opcode, AA, TC and RCODE as encoded; with `echoName`, the query's case of the
+ * question's name as well.
  */
 export function replyFromTemplate(template: Uint8Array, query: Uint8Array, nameEnd: number, echoName: boolean): Uint8Array {
   const reply = Buffer.allocUnsafe(template.length);
@@ -39,6 +40,7 @@ export function replyFromTemplate(template: Uint8Array, query: Uint8Array, nameE
   reply[0] = query[0];
   reply[1] = query[1];
   reply[2] = (template[2] & 0xfe) | (query[2] & 0x01);
+  reply[3] = (template[3] & 0xef) | (query[3] & 0x10);
   if (echoName) reply.set(query.subarray(HEADER_LENGTH, nameEnd), HEADER_LENGTH);
   return reply;
 }
