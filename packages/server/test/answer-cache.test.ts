@@ -122,13 +122,13 @@ describe('what a hit patches', () => {
     expect(cache.counters).toEqual({ hits: 3, misses: 1 });
   });
 
-  it('copies RD from each query and nothing else of its flags', () => {
+  it('copies RD and CD from each query and nothing else of its flags', () => {
     const cache = new AnswerCache(catalog);
     const flagsOf = (init: QueryInit) => flagList(decode(ask(cache, query('web.example.test', 'A', 'IN', init)).outcome.reply!));
     expect(flagsOf({ flags: { rd: false } })).toBe('qr aa');
     expect(flagsOf({ flags: { rd: true } })).toBe('qr aa rd');
-    expect(flagsOf({ flags: { rd: true, cd: true, ad: true, tc: true, aa: true } })).toBe('qr aa rd');
-    expect(flagsOf({ flags: { rd: false, cd: true } })).toBe('qr aa');
+    expect(flagsOf({ flags: { rd: true, cd: true, ad: true, tc: true, aa: true } })).toBe('qr aa rd cd');
+    expect(flagsOf({ flags: { rd: false, cd: true } })).toBe('qr aa cd');
     expect(cache.counters.hits).toBe(3);
   });
 

@@ -77,8 +77,9 @@ const rows: Array<[title: string, row: Row]> = [
   // DNAME (RFC 6672 §3): the DNAME RRset, a CNAME synthesized with its TTL, then the chain.
   ['DNAME: a name below the owner is substituted and followed', { q: 'www.old.dname.test A', ...ok([
     OLD, 'www.old.dname.test 600 CNAME www.new.dname.test.', WWW_NEW]) }],
+  // The DNAME owner is written as a pointer into the question, so it comes back in its case (NSD, Knot).
   ['DNAME: the synthesized CNAME keeps the query’s case', { q: 'WwW.OlD.dname.test A', ...ok([
-    OLD, 'WwW.OlD.dname.test 600 CNAME WwW.new.dname.test.', 'WwW.new.dname.test 300 A 192.0.2.11']) }],
+    'OlD.dname.test 600 DNAME new.dname.test.', 'WwW.OlD.dname.test 600 CNAME WwW.new.dname.test.', 'WwW.new.dname.test 300 A 192.0.2.11']) }],
   ['DNAME: qtype CNAME is answered by the synthesized CNAME, unchased', { q: 'alias.old.dname.test CNAME', ...ok([
     OLD, 'alias.old.dname.test 600 CNAME alias.new.dname.test.']) }],
   ['DNAME: qtype DNAME below the owner is substituted too', { q: 'www.old.dname.test DNAME', rcode: 'NOERROR', flags: 'qr aa',

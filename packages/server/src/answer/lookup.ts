@@ -2,9 +2,10 @@ import { canonicalName, MAX_NAME_LENGTH, Rcode, RRType, wireLength } from '@port
 import type { Name, RecordOf, ResourceRecord } from '@port53/wire';
 import type { Catalog } from '../store/catalog.js';
 import { suffixKeys } from '../store/suffixes.js';
-import type { DnameTarget, Zone, ZoneNode, ZoneWalk } from '../store/zone.js';
+import type { DnameTarget, SignedData, Zone, ZoneNode, ZoneWalk } from '../store/zone.js';
 import { additionalAddresses, glue, rrsetKeys } from './additional.js';
 import { MAX_CNAME_CHAIN } from './defaults.js';
+import { delegationSecurity, denyExpansion, denyName, denyType, placeIn, signaturesOf, withSignatures } from './dnssec.js';
 
 /** The sections of an answer from our zones, before the header and EDNS are put around them. */
 export interface Answer {
@@ -24,17 +25,21 @@ export interface LookupOptions {
    * `dig +tcp ANY` lists a name's data.
    */
   fullAny: boolean;
+  /** DO was set (RFC 3225): RRSIGs and denial-of-existence records from signed zones (RFC 4035 §3.1). */
+  dnssec?: boolean;
 }
 
 /** What one zone says about one name: the named branches of RFC 1034 §4.3.2 step 3. */
 type ZoneStep =
-  | { kind: 'answer'; records: ResourceRecord[] }
-  | { kind: 'cname'; records: ResourceRecord[]; target: Name }
+  | { kind: 'answer'; records: ResourceRecord[]; node: ZoneNode; wildcard: boolean }
+  | { kind: 'cname'; records: ResourceRecord[]; target: Name; node: ZoneNode; wildcard: boolean }
   /** RFC 6672 §3.2: the DNAME RRset and the CNAME synthesized from it (none when the new name is too long). */
-  | { kind: 'dname'; records: readonly ResourceRecord[]; cname?: RecordOf<'CNAME'> }
+  | { kind: 'dname'; records: readonly ResourceRecord[]; cname?: RecordOf<'CNAME'>; node: ZoneNode }
   | { kind: 'referral'; cut: ZoneNode }
-  | { kind: 'nodata' }
-  | { kind: 'nxdomain' };
+  /** `node` is the name's own node, or the wildcard that stood in for it. */
+  | { kind: 'nodata'; node: ZoneNode; wildcard: boolean }
+  /** `node` is the closest encloser (RFC 4592 §3.3.1). */
+  | { kind: 'nxdomain'; node: ZoneNode };
 
 /**
  * Answers qname/qtype from the catalog (RFC 1034 §4.3.2 steps 2–6, RFC 4592, RFC 2308), or
@@ -50,24 +55,29 @@ export function lookup(catalog: Catalog, qname: Name, qtype: number, options: Lo
   let name = qname;
   for (;;) {
     const step = answerFromZone(zone, name, suffixes, qtype, options);
-    if (step.kind === 'answer') {
-      result.answers.push(...step.records);
-    } else if (step.kind === 'cname') {
-      result.answers.push(...step.records);
-      const next = followCname(catalog, step.target, qtype, seen);
-      if (next) {
-        ({ zone, suffixes, name } = next);
-        continue;
+    const signed = options.dnssec === true ? zone.signed : undefined;
+    if (step.kind === 'answer' || step.kind === 'cname') {
+      result.answers.push(...(signed ? withSignatures(signed, step.node, step.records, name) : step.records));
+      if (signed && step.wildcard) result.authorities.push(...denyExpansion(signed, placeIn(zone, suffixes), step.node, false));
+      if (step.kind === 'cname') {
+        const next = followCname(catalog, step.target, qtype, seen);
+        if (next) {
+          ({ zone, suffixes, name } = next);
+          continue;
+        }
       }
     } else if (step.kind === 'dname') {
       // A chain can pass one DNAME more than once (a DNAME pointing below itself): list it once.
-      if (!result.answers.includes(step.records[0])) result.answers.push(...step.records);
+      if (!result.answers.includes(step.records[0])) {
+        result.answers.push(...step.records);
+        if (signed) result.answers.push(...signaturesOf(signed, step.node, RRType.DNAME, step.records[0].name));
+      }
       // RFC 6672 §2.2: a substituted name over 255 octets is YXDOMAIN, with the DNAME only.
       if (!step.cname) {
         result.rcode = Rcode.YXDOMAIN;
         break;
       }
-      result.answers.push(step.cname);
+      result.answers.push(step.cname); // synthesized: unsigned (RFC 6672 §5.3.1)
       // qtype CNAME is answered by the synthesized CNAME itself, unchased (NSD, Knot).
       if (qtype === RRType.CNAME) break;
       const next = followCname(catalog, step.cname.data, qtype, seen);
@@ -77,10 +87,16 @@ export function lookup(catalog: Catalog, qname: Name, qtype: number, options: Lo
       }
     } else if (step.kind === 'referral') {
       referral(result, zone, step.cut);
+      if (signed) result.authorities.push(...delegationSecurity(signed, placeIn(zone, suffixes), step.cut));
     } else if (step.kind === 'nodata') {
-      nodata(result, zone);
+      nodata(result, zone, signed);
+      if (signed) {
+        const place = placeIn(zone, suffixes);
+        result.authorities.push(...(step.wildcard ? denyExpansion(signed, place, step.node, true) : denyType(signed, place, step.node)));
+      }
     } else {
-      nxdomain(result, zone);
+      nxdomain(result, zone, signed);
+      if (signed) result.authorities.push(...denyName(signed, placeIn(zone, suffixes), step.node));
     }
     break;
   }
@@ -96,8 +112,8 @@ function answerFromZone(zone: Zone, name: Name, suffixes: readonly Name[], qtype
   // A DS RRset belongs to the parent side of the cut (RFC 4035 §3.1.4.1); NSD and Knot answer it there.
   if (found.cut && !(found.exact && qtype === RRType.DS)) return { kind: 'referral', cut: found.cut };
   if (found.dname) return substituteDname(found.node, found.dname, name);
-  if (found.exact) return answerFromNode(found.node, name, qtype, options);
-  return synthesizeWildcard(zone, found.node, name, qtype, options) ?? { kind: 'nxdomain' };
+  if (found.exact) return answerFromNode(found.node, name, qtype, options, false);
+  return synthesizeWildcard(zone, found.node, name, qtype, options) ?? { kind: 'nxdomain', node: found.node };
 }
 
 /**
@@ -110,19 +126,21 @@ function findClosestEncloser(zone: Zone, suffixes: readonly Name[]): ZoneWalk {
 }
 
 /** Step 3a at an existing node (or at a wildcard standing in for qname). */
-function answerFromNode(node: ZoneNode, owner: Name, qtype: number, options: LookupOptions): ZoneStep {
+function answerFromNode(node: ZoneNode, owner: Name, qtype: number, options: LookupOptions, wildcard: boolean): ZoneStep {
   if (qtype === RRType.ANY) {
-    if (node.rrsets.size === 0) return { kind: 'nodata' };
-    const sets = options.fullAny ? [...node.rrsets.values()] : [node.rrsets.values().next().value!];
-    return { kind: 'answer', records: sets.flatMap((s) => withOwner(s.records, owner)) };
+    // With DO each RRset brings its own RRSIGs, so the RRSIG RRset is not listed as data.
+    const all = options.dnssec ? [...node.rrsets.values()].filter((s) => s.code !== RRType.RRSIG) : [...node.rrsets.values()];
+    if (all.length === 0) return { kind: 'nodata', node, wildcard };
+    const sets = options.fullAny ? all : [all[0]];
+    return { kind: 'answer', records: sets.flatMap((s) => withOwner(s.records, owner)), node, wildcard };
   }
   const set = node.rrsets.get(qtype);
-  if (set) return { kind: 'answer', records: withOwner(set.records, owner) };
+  if (set) return { kind: 'answer', records: withOwner(set.records, owner), node, wildcard };
   const cname = node.rrsets.get(RRType.CNAME);
   if (cname && cname.records[0].type === 'CNAME') {
-    return { kind: 'cname', records: withOwner(cname.records, owner), target: cname.records[0].data };
+    return { kind: 'cname', records: withOwner(cname.records, owner), target: cname.records[0].data, node, wildcard };
   }
-  return { kind: 'nodata' }; // an empty non-terminal, or a name without this type (RFC 2308 §2.2)
+  return { kind: 'nodata', node, wildcard }; // an empty non-terminal, or a name without this type (RFC 2308 §2.2)
 }
 
 /**
@@ -135,10 +153,10 @@ function substituteDname(node: ZoneNode, target: DnameTarget, qname: Name): Zone
   // Canonical names differ from received ones in ASCII case only, so the owner is a suffix of this length.
   const prefix = node.key === '.' ? qname : qname.slice(0, qname.length - node.key.length - 1);
   // The prefix's labels in wire form (without its root octet) plus the target's whole wire form.
-  if (wireLength(prefix) - 1 + target.wireLength > MAX_NAME_LENGTH) return { kind: 'dname', records: dname };
+  if (wireLength(prefix) - 1 + target.wireLength > MAX_NAME_LENGTH) return { kind: 'dname', records: dname, node };
   const substituted = target.name === '.' ? prefix : `${prefix}.${target.name}`;
   const cname: RecordOf<'CNAME'> = { name: qname, ttl: dname[0].ttl, class: 'IN', type: 'CNAME', data: substituted };
-  return { kind: 'dname', records: dname, cname };
+  return { kind: 'dname', records: dname, cname, node };
 }
 
 /**
@@ -151,7 +169,7 @@ function synthesizeWildcard(zone: Zone, encloser: ZoneNode, qname: Name, qtype: 
   if (!wildcard) return undefined;
   // A wildcard owning NS is a delegation of the name "*" only (RFC 4592 §4.2); refer as BIND does.
   if (wildcard.delegation && qtype !== RRType.DS) return { kind: 'referral', cut: wildcard };
-  return answerFromNode(wildcard, qname, qtype, options);
+  return answerFromNode(wildcard, qname, qtype, options, true);
 }
 
 /**
@@ -177,20 +195,25 @@ export function referral(result: Answer, zone: Zone, cut: ZoneNode): void {
 }
 
 /** RFC 2308 §2.2: NOERROR with the zone's SOA in authority. */
-export function nodata(result: Answer, zone: Zone): void {
-  result.authorities.push(negativeSoa(zone));
+export function nodata(result: Answer, zone: Zone, signed?: SignedData): void {
+  result.authorities.push(...negativeSoa(zone, signed));
 }
 
 /** RFC 2308 §2.1: NXDOMAIN with the zone's SOA in authority (after a CNAME: of the target's zone, RFC 6604). */
-export function nxdomain(result: Answer, zone: Zone): void {
+export function nxdomain(result: Answer, zone: Zone, signed?: SignedData): void {
   result.rcode = Rcode.NXDOMAIN;
-  result.authorities.push(negativeSoa(zone));
+  result.authorities.push(...negativeSoa(zone, signed));
 }
 
-/** RFC 2308 §5: the negative TTL is the smaller of the SOA's own TTL and its MINIMUM. */
-function negativeSoa(zone: Zone): ResourceRecord {
+/**
+ * RFC 2308 §5: the negative TTL is the smaller of the SOA's own TTL and its MINIMUM; its RRSIGs
+ * (RFC 4035 §3.1.3) get the same TTL, as NSD and Knot send them.
+ */
+function negativeSoa(zone: Zone, signed: SignedData | undefined): ResourceRecord[] {
   const soa = zone.soa;
-  return { ...soa, ttl: Math.min(soa.ttl, soa.data.minimum) };
+  const ttl = Math.min(soa.ttl, soa.data.minimum);
+  const record = { ...soa, ttl };
+  return signed ? [record, ...signaturesOf(signed, zone.apex, RRType.SOA, soa.name, ttl)] : [record];
 }
 
 function withOwner(records: readonly ResourceRecord[], owner: Name): ResourceRecord[] {

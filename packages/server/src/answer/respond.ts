@@ -128,7 +128,7 @@ export function respond(query: Uint8Array, catalog: Catalog, transport: Transpor
     return refused(header, echoed, edns, transport, 'zone transfers are not offered', described, withEde(extra, ExtendedError.PROHIBITED), cookie);
   }
 
-  const answer = lookup(catalog, question.name, qtype, { fullAny: transport === 'tcp' });
+  const answer = lookup(catalog, question.name, qtype, { fullAny: transport === 'tcp', dnssec: edns?.do === true });
   // EDE 20 Not Authoritative, as NSD and Knot send for a name outside their zones.
   if (!answer) return refused(header, echoed, edns, transport, 'not authoritative for the name', described, withEde(extra, ExtendedError.NOT_AUTHORITATIVE), cookie);
   return {
@@ -209,9 +209,9 @@ export function replySizeLimit(edns: Pick<Edns, 'udpPayloadSize'> | undefined, t
 }
 
 /**
- * Builds and encodes the reply. Header: ID, opcode and RD copied (RFC 1035 §4.1.1); RA never (no
- * recursion); Z, AD and CD cleared: we validate nothing, and NSD 4.6 and Knot 3.2 both clear CD
- * in authoritative replies too (checked against both). RD is copied only for QUERY: it means
+ * Builds and encodes the reply. Header: ID, opcode and RD copied (RFC 1035 §4.1.1); CD copied
+ * (RFC 4035 §3: MUST; NSD 4.6 and Knot 3.2 clear it); RA never (no recursion); Z and AD cleared:
+ * we validate nothing (RFC 4035 §3.1.6). RD is copied only for QUERY: it means
  * nothing to another opcode (ISC's genreport grades an echoed RD on opcode 15 as a fault). OPT
  * only when the query had one: version 0, our payload size, DO copied (RFC 3225 §3), other flags
  * dropped, options only those we write (NSID, COOKIE, EDE). Over the size limit the codec drops
@@ -229,7 +229,7 @@ function reply(
   const message: MessageInit = {
     id: header.id,
     opcode: header.opcode,
-    flags: { qr: true, aa: answer?.aa ?? false, rd: header.flags.rd && header.opcode === Opcode.QUERY },
+    flags: { qr: true, aa: answer?.aa ?? false, rd: header.flags.rd && header.opcode === Opcode.QUERY, cd: header.flags.cd },
     rcode,
     questions,
     answers: answer?.answers ?? [],
@@ -239,7 +239,7 @@ function reply(
   if (queryEdns) message.edns = { version: 0, udpPayloadSize: OUR_UDP_PAYLOAD, do: queryEdns.do, flags: 0, options };
   const maxSize = replySizeLimit(queryEdns, transport);
   try {
-    return encodeMessage(message, { maxSize }).bytes;
+    return encodeMessage(message, { maxSize, foldCase: true }).bytes;
   } catch (e) {
     if (!(e instanceof WireError)) throw e;
     // Zone data the codec cannot write: say SERVFAIL rather than stay silent (RFC 8906 §3), with

@@ -2,6 +2,7 @@ import { canonicalName, isCanonicalSubdomain, nameFromOctets, RRType, typeFromSt
 import type { Name, RecordOf, ResourceRecord } from '@port53/wire';
 import { NameTable } from './names.js';
 import { ZoneNode, type RRset } from './node.js';
+import { indexSigned, type SignedData } from './signed.js';
 import { suffixKeys } from './suffixes.js';
 
 export { ZoneNode, type RRset, type RRsets } from './node.js';
@@ -11,6 +12,7 @@ export interface DnameTarget {
   /** Octets of the target in wire form, root included (RFC 6672 §2.1). */
   wireLength: number;
 }
+export type { Nsec3Chain, Nsec3Link, NsecChain, SignedData } from './signed.js';
 
 /** What the store needs from a loaded zone; the zone parser's `LoadedZone` satisfies it. */
 export interface ZoneContents {
@@ -72,6 +74,10 @@ export class Zone {
   private readonly apexLabels: number;
   /** DNAME owners and their decoded targets; undefined in the (usual) zone without any, so walks skip the check. */
   private readonly dnames: Map<ZoneNode, DnameTarget> | undefined;
+  /** RRSIGs by covered type and the NSEC/NSEC3 chains; undefined for an unsigned zone. */
+  readonly signed: SignedData | undefined;
+  /** Hashed NSEC3 owners, which walks pass over; undefined when there are none. */
+  private readonly hidden: Set<ZoneNode> | undefined;
 
   /** Builds the tree of `contents`; with `index` (records already checked to be in the zone), from its names. */
   constructor(contents: ZoneContents, index?: NameIndex) {
@@ -92,6 +98,7 @@ export class Zone {
     let lastName: Name | undefined;
     let node = this.apex;
     let dnames: Map<ZoneNode, DnameTarget> | undefined;
+    let dnssec = false;
     const records = contents.records;
     for (let j = 0; j < records.length; j++) {
       const record = records[j];
@@ -111,6 +118,7 @@ export class Zone {
       if (!node.add(code, record, types)) continue;
       if (!types && node.size > LINEAR_TYPES) wide.set(node, node.restByCode());
       if (code === RRType.NS && node !== this.apex) node.delegation = true;
+      if (code === RRType.RRSIG || code === RRType.NSEC || code === RRType.NSEC3) dnssec = true;
       // RFC 6672 §2.4 allows one DNAME per owner (the checks refuse more): the first one redirects.
       if (code === RRType.DNAME) {
         // Octets until the type table gives DNAME a typed form; then its Name.
@@ -124,6 +132,8 @@ export class Zone {
       if (this.list[id] === undefined) throw new Error(`${this.origin}: name ${id} of the index has no records`);
     }
     for (const n of this.list) n.seal();
+    this.signed = dnssec ? indexSigned(this.apex, this.list) : undefined;
+    this.hidden = this.signed && this.signed.hidden.size > 0 ? this.signed.hidden : undefined;
     const soa = this.apex.rrsets.get(RRType.SOA)?.records[0];
     if (!soa || soa.type !== 'SOA') throw new ZoneStoreError('NO_SOA', this.origin, 'no SOA record at the apex');
     this.soa = soa;
@@ -154,7 +164,7 @@ export class Zone {
     }
     for (; i >= 0; i--) {
       const id = this.ids.get(suffixes[i]);
-      if (id === undefined) return { node, exact: false };
+      if (id === undefined || (this.hidden !== undefined && this.hidden.has(this.list[id]))) return { node, exact: false };
       node = this.list[id];
       if (node.delegation) return { node, exact: i === 0, cut: node };
       if (dnames !== undefined && i > 0) {
