@@ -3,6 +3,7 @@ import type { ZoneErrorCode, ZoneErrorSeverity } from './errors.js';
 import { NameTable } from '../store/names.js';
 import { suffixKeys } from '../store/suffixes.js';
 import type { NameIndex } from '../store/zone.js';
+import { checkSignedZone } from './dnssec-checks.js';
 import type { Place, RecordPlaces } from './places.js';
 
 export type CheckReport = (code: ZoneErrorCode, reason: string, at: Place | undefined, severity?: ZoneErrorSeverity) => void;
@@ -24,6 +25,7 @@ const enum Phase {
   Apex,
   Cname,
   Dname,
+  Dnssec,
 }
 
 /** The records to serve, and their owners numbered for the zone tree (see NameIndex). */
@@ -156,6 +158,7 @@ function runChecks(origin: Name, records: ResourceRecord[], places: RecordPlaces
   const hasCname = new Set<number>();
   // Canonical DNAME owners: only a zone with some pays for the walk up from each name.
   const dnameOwners = new Set<Name>();
+  let signed = false;
   let lastName: Name | undefined;
   let id = -1;
   for (let k = 0; k < n; k++) {
@@ -169,6 +172,12 @@ function runChecks(origin: Name, records: ResourceRecord[], places: RecordPlaces
     setOf[k] = index.set(id, rr.type, rr.ttl);
     if (rr.type === 'CNAME') hasCname.add(id);
     else if (rr.type === 'DNAME') dnameOwners.add(canonicalName(rr.name));
+    else if (rr.type === 'RRSIG' || rr.type === 'NSEC' || rr.type === 'NSEC3') signed = true;
+  }
+  // Before the loop below compacts `records`: the DNSSEC checks name records by their places.
+  if (signed) {
+    const indices = inZone ? inZone.subarray(0, n) : Int32Array.from({ length: n }, (_, k) => k);
+    checkSignedZone(origin, records, indices, Math.floor(Date.now() / 1000), (i, code, reason) => report(Phase.Dnssec, i, code, reason, 'warning'));
   }
 
   const apexId = index.names.get(apexKey) ?? -1;

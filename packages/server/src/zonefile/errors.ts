@@ -30,6 +30,10 @@ export type ZoneErrorCode =
   | 'DATA_BELOW_DNAME' // RFC 6672 §2.3: no names below a DNAME owner
   | 'DUPLICATE' // warning: an exact duplicate record, dropped
   | 'TTL_MISMATCH' // warning: RFC 2181 §5.2, the RRset takes the lowest TTL
+  | 'RRSIG_EXPIRED' // warning: signatures past their expiration (RFC 4034 §3.1.5)
+  | 'RRSIG_NOT_YET_VALID' // warning: signatures before their inception
+  | 'NSEC_CHAIN' // warning: a name without NSEC, or an NSEC not naming the next owner (RFC 4034 §4.1.1)
+  | 'NSEC3_CHAIN' // warning: no NSEC3PARAM, a broken NSEC3 chain or a name without NSEC3 (RFC 5155)
   | 'TOO_MANY_RECORDS'
   | 'TOO_MANY_ERRORS'
   | 'DUPLICATE_ZONE'; // two zone files for one origin (for the zone set; the parser never reports it)
