@@ -211,8 +211,8 @@ export function replySizeLimit(edns: Pick<Edns, 'udpPayloadSize'> | undefined, t
 /**
  * Builds and encodes the reply. Header: ID, opcode and RD copied (RFC 1035 §4.1.1); CD copied
  * (RFC 4035 §3: MUST; NSD 4.6 and Knot 3.2 clear it); RA never (no recursion); Z and AD cleared:
- * we validate nothing (RFC 4035 §3.1.6). RD is copied only for QUERY: it means
- * nothing to another opcode (ISC's genreport grades an echoed RD on opcode 15 as a fault). OPT
+ * we validate nothing (RFC 4035 §3.1.6). RD and CD are copied only for QUERY: they mean
+ * nothing to another opcode (ISC's genreport grades echoed flags on opcode 15 as a fault). OPT
  * only when the query had one: version 0, our payload size, DO copied (RFC 3225 §3), other flags
  * dropped, options only those we write (NSID, COOKIE, EDE). Over the size limit the codec drops
  * RRsets from the end and sets TC, keeping question and OPT.
@@ -229,7 +229,7 @@ function reply(
   const message: MessageInit = {
     id: header.id,
     opcode: header.opcode,
-    flags: { qr: true, aa: answer?.aa ?? false, rd: header.flags.rd && header.opcode === Opcode.QUERY, cd: header.flags.cd },
+    flags: { qr: true, aa: answer?.aa ?? false, rd: header.flags.rd && header.opcode === Opcode.QUERY, cd: header.flags.cd && header.opcode === Opcode.QUERY },
     rcode,
     questions,
     answers: answer?.answers ?? [],
