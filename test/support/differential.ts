@@ -84,9 +84,10 @@ export async function runBattery(probes: readonly Probe[], ports: { ours: number
   return result;
 }
 
-/** Prints the policy differences, the failures and the one-line count. */
+/** Prints the policy differences (each cut to a line's worth), the failures and the one-line count. */
 export function reportBattery(name: string, result: BatteryResult): void {
-  if (result.policy.length) process.stdout.write(`${name}: policy differences (the references disagree too):\n  ${result.policy.join('\n  ')}\n`);
+  const short = (detail: string) => detail.split('\n').map((l) => (l.length > 240 ? `${l.slice(0, 240)}…` : l)).join('\n');
+  if (result.policy.length) process.stdout.write(`${name}: ${result.policy.length} policy differences (the references disagree too):\n  ${result.policy.map(short).join('\n  ')}\n`);
   if (result.failures.length) process.stdout.write(`${name}: failures:\n  ${result.failures.join('\n  ')}\n`);
   process.stdout.write(`${name}: ${result.passed} passed, ${result.failures.length} failed\n`);
 }
