@@ -101,11 +101,10 @@ describeWithTools('zone semantics: port53d vs NSD vs Knot', ['nsd', 'knotd'], (t
     expect(ours.questions[0].name).toBe(name); // the question's case is echoed (RFC 4343 §4.1)
   });
 
-  test('a 0x20 query: NSD and Knot compress in-zone rdata names onto the question\'s case; port53d keeps them lower case', async () => {
+  test('a 0x20 query: in-zone rdata names compress onto the question\'s case, in port53d as in NSD and Knot', async () => {
     const name = 'InZone.RDATACASE.test';
     const [ours, nsd, knot] = await Promise.all([servers!.ours.port, servers!.nsd.port, servers!.knot.port].map((p) => ask(p, name, 'A')));
-    for (const reference of [nsd, knot]) expect(rdata(reference.answers)).toEqual(['CNAME target.RDATACASE.test.', 'A 192.0.2.1']);
-    expect(rdata(ours.answers)).toEqual(['CNAME target.rdatacase.test.', 'A 192.0.2.1']);
+    for (const reply of [nsd, knot, ours]) expect(rdata(reply.answers)).toEqual(['CNAME target.RDATACASE.test.', 'A 192.0.2.1']);
   });
 
   test('RRSIGs are served each with the TTL written (RFC 4034 §3), as NSD serves them', async () => {

@@ -40,11 +40,13 @@ export function checkSignedZone(origin: Name, records: readonly ResourceRecord[]
   const cuts = new Set<Name>();
   const withDs = new Set<Name>();
   let param: Nsec3Params | undefined;
+  let signed = false;
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k];
     const rr = records[i];
     const key = canonicalName(rr.name);
     if (rr.type === 'RRSIG' && rr.data instanceof Uint8Array) {
+      signed = true;
       const times = readRrsigTimes(rr.data);
       if (times && serialCompare(times.expiration, now32) < 0) expired.push(i);
       else if (times && serialCompare(times.inception, now32) > 0) early.push(i);
@@ -64,6 +66,8 @@ export function checkSignedZone(origin: Name, records: readonly ResourceRecord[]
   if (early.length > 0) report(early[0], 'RRSIG_NOT_YET_VALID', `${first(early, 'signatures are not valid yet')}, valid from ${timeText(readRrsigTimes(records[early[0]].data as Uint8Array)!.inception)}`);
 
   // Authoritative names: every owner except those below a cut (glue), and the empty non-terminals above them.
+  // Chains matter to validators only: NSEC or NSEC3 records without any RRSIG are data, not a chain.
+  if (!signed) return;
   const glue = (key: Name) => [...cuts].some((cut) => key !== cut && isCanonicalSubdomain(key, cut));
   const authoritative = [...owners].filter((o) => !glue(o));
   if (nsec.length > 0) checkNsecChain(apex, records, nsec, authoritative, report);
