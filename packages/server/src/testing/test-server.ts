@@ -2,7 +2,7 @@ import { canonicalName, labelCount, parseName, typeToString } from '@port53/wire
 import { Resolver, type ResolverOptions } from '@port53/resolver';
 import { createLookup, type LookupFunction } from '@port53/resolver/dns';
 import type { Logger } from '../log.js';
-import { createServer, type Server } from '../server.js';
+import { createServer, type Server, type ServerOptions } from '../server.js';
 import { hostPort } from '../transport/bind-error.js';
 import { TestServerError } from './errors.js';
 import { ActiveFault, type Fault, type FaultMatch, type FaultOptions } from './faults.js';
@@ -27,6 +27,8 @@ export interface TestServerOptions {
    * given: timeout 1000 ms, tries 2, no resolv.conf, no search list.
    */
   resolver?: ResolverOptions;
+  /** Zone transfers from the test server, as `createServer` takes them (docs/deployment.md): TSIG keys, who may AXFR/IXFR, and NOTIFY targets told of each `set()`/`delete()`. */
+  transfers?: Pick<ServerOptions, 'tsigKeys' | 'allowTransfer' | 'notify'>;
 }
 
 export interface SetOptions {
@@ -80,6 +82,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     tcp: options.tcp ?? true,
     logger: options.logger ?? false,
     hook: interceptor.hook,
+    ...options.transfers,
   });
   const address = server.addresses[0].address;
   const servers = [hostPort(address, server.port)];
