@@ -28,7 +28,7 @@ import { apexSoa, type ZoneVersion, type ZoneVersions } from './transfer/version
 import { listenUdp, type Client, type Listener, type QueryHandler } from './transport/udp.js';
 import { listenUdpBatch, udpBatchAddon, udpBatchMissing } from './transport/udp-batch.js';
 import type { LoadedZone } from './zonefile/index.js';
-import { ZoneError, ZoneLoadError } from './zonefile/index.js';
+import { otherFiles, ZoneError, ZoneLoadError } from './zonefile/index.js';
 import type { QueryHook } from './query-hook.js';
 import { listZones, loadZones, summarize, type ZoneResult, type ZoneSourceSpec, type ZoneSpec, type ZoneSummary } from './zone-set.js';
 
@@ -231,6 +231,10 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     noteLoaded(r.zone, r.ms);
   }
   if (served.size === 0) logger.warn({ event: 'no-zones', ...spec }, 'no zones to serve: every query will be REFUSED');
+  // A zone file named example.test.txt is easy to write and would be passed over without a word.
+  if (spec.zonesDir !== undefined) {
+    for (const file of await otherFiles(spec.zonesDir).catch(() => [])) logger.warn({ event: 'file-not-served', file }, `${file} is not served: only *.zone files in the zones directory are`);
+  }
   const journal = new ZoneJournal({ dir: options.journalDir, logger });
   // Secondary zones: their copies on disk are served from the start; the primaries are asked once we listen.
   const secondaries = new Map<string, SecondaryZone>();

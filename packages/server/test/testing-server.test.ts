@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer as createTcpServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import type { LookupAddress } from 'node:dns';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { createServer, ZoneLoadError } from '../src/index.js';
@@ -200,5 +205,18 @@ describe('createServer: zones from memory', () => {
 
   test('broken text at start rejects with its line and column', async () => {
     await expect(createServer({ zones: [{ origin: 'mem.test', text: '@ 60 SOA ns hostmaster 1 2 3 4 5\n@ NS\n' }], addresses: ['127.0.0.1'], port: 0 })).rejects.toThrow(/mem\.test \(from text\):2:\d+/);
+  });
+
+  test('a file in the zones directory not named *.zone is named in a warning, not passed over in silence', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'port53-zones-'));
+    writeFileSync(join(dir, 'mem.test.txt'), '@ 60 SOA ns hostmaster 1 2 3 4 5\n@ NS ns\n');
+    const lines: { event?: string; file?: string; msg?: string }[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) });
+    const server = await createServer({ zonesDir: dir, addresses: ['127.0.0.1'], port: 0, logger: pino({ level: 'warn' }, sink) });
+    await server.close();
+    rmSync(dir, { recursive: true });
+    expect(lines.filter((l) => l.event === 'file-not-served')).toEqual([
+      expect.objectContaining({ file: join(dir, 'mem.test.txt'), msg: `${join(dir, 'mem.test.txt')} is not served: only *.zone files in the zones directory are` }),
+    ]);
   });
 });

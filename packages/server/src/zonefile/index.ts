@@ -87,6 +87,15 @@ export async function findZoneFiles(dir: string): Promise<ZoneSource[]> {
     .map((name) => ({ file: path.join(dir, name) }));
 }
 
+/** Files directly in `dir` that findZoneFiles passes over (not named *.zone), sorted: worth a warning, not silence. */
+export async function otherFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((e) => !e.name.endsWith('.zone') && !e.name.startsWith('.') && e.isFile())
+    .map((e) => path.join(dir, e.name))
+    .sort();
+}
+
 /**
  * Parses and checks master-file text. Never throws on bad input: `errors` holds every error and
  * warning found (severity tells them apart), in file order then check order.
