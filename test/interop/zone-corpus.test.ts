@@ -8,10 +8,11 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createServer, type Server } from '@port53/server';
 import {
-  canonicalName, decode, encode, isSubdomain, parentName, formatRecord, rcodeToString, type MessageInit, type ResourceRecord, type TypeName,
+  canonicalName, decode, encode, isSubdomain, parseName, parentName, formatRecord, rcodeToString, type MessageInit, type ResourceRecord, type TypeName,
 } from '@port53/wire';
 import { loadZone, parseZoneText, ZoneLoadError, type LoadedZone } from '../../packages/server/src/zonefile/index.js';
 import { udpExchange } from '../support/loopback.mjs';
+import { runPort53d } from '../support/port53d.js';
 import { startKnot, startNsd, type ReferenceServer, type ZoneSpec } from '../support/reference-servers.mjs';
 import { describeWithTools } from '../support/tools.js';
 
@@ -119,6 +120,31 @@ describeWithTools('zone corpus: port53 accepts a file exactly when nsd-checkzone
     const undocumented = [EXCEPTIONS, CONTENT_EXCEPTIONS, ANSWER_EXCEPTIONS, KNOWN_BUGS].flatMap((t) => Object.keys(t)).filter((f) => !doc.includes(`| ${f} |`));
     expect(undocumented).toEqual([]);
   });
+
+  test('port53d --check gives the record-type files (rdata-*) the verdicts nsd-checkzone gives, bar EXCEPTIONS', async () => {
+    const rdataFiles = files.filter((f) => /^(valid|broken)-rdata-/.test(f));
+    const dir = mkdtempSync(join(tmpdir(), 'port53-check-'));
+    try {
+      for (const f of rdataFiles) writeFileSync(join(dir, f), readFileSync(join(corpusDir, f)));
+      const run = await runPort53d(['--check', '--zones', dir], { timeoutMs: 30_000 });
+      const loaded = new Set([...run.stdout.matchAll(/^zone (\S+)\/IN: loaded serial/gm)].map((m) => canonicalName(parseName(m[1]))));
+      // A refused zone is named by its origin when known, else by its file.
+      const refused = new Set([...run.stdout.matchAll(/^zone (\S+)\/IN: not loaded due to errors/gm)].map((m) => (m[1].endsWith('.zone') ? basename(m[1]) : canonicalName(parseName(m[1])))));
+      const disagree: string[] = [];
+      for (const f of rdataFiles) {
+        const origin = originOf(f);
+        const name = canonicalName(parseName(origin));
+        const ours = loaded.has(name) ? 'loads' : refused.has(name) || refused.has(f) ? 'refuses' : 'says nothing about';
+        const nsd = spawnSync(tools['nsd-checkzone'], [origin, f], { cwd: corpusDir, timeout: 10_000 }).status === 0 ? 'loads' : 'refuses';
+        if ((ours === nsd) === Boolean(EXCEPTIONS[f])) disagree.push(`${f}: port53d --check ${ours} it, nsd-checkzone ${nsd}`);
+      }
+      expect(disagree).toEqual([]);
+      expect(run.code).toBe(1); // the broken files
+      process.stdout.write(`port53d --check: ${rdataFiles.length} record-type files, ${loaded.size} load, ${refused.size} refused, agreeing with nsd-checkzone bar the listed exceptions\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   test.each(files.filter((f) => !KNOWN_BUGS[f]))('%s', async (file) => check(file));
   test.fails.each(files.filter((f) => KNOWN_BUGS[f]))('%s (known bug: see KNOWN_BUGS)', async (file) => {
