@@ -1,6 +1,7 @@
 import { fqdn, formatRdata, formatRecord, opcodeToString, type Edns, type Question, type ResourceRecord } from '@port53/wire';
 import type { Attempt } from '../errors.js';
 import type { QueryResult } from '../query/result.js';
+import { parseServer } from '../config/server-address.js';
 
 /** The response as dig prints it: header, flags, OPT pseudosection, sections, statistics. */
 export function formatDig(result: QueryResult, now: Date = new Date()): string {
@@ -39,7 +40,7 @@ export function formatShort(result: QueryResult): string {
 
 /** One line per failed exchange, in dig's words. */
 export function describeAttempt(a: Attempt): string {
-  const where = a.server;
+  const where = digServer(a.server);
   switch (a.outcome) {
     case 'timeout':
       return `;; communications error to ${where}: timed out`;
@@ -90,3 +91,9 @@ function formatEdns(edns: Edns): string[] {
 }
 
 const OPTION_NAMES: Record<number, string> = { 3: 'NSID', 8: 'CLIENT-SUBNET', 9: 'EXPIRE', 10: 'COOKIE', 11: 'TCP-KEEPALIVE', 12: 'PADDING', 15: 'EDE' };
+
+/** dig names a server ADDRESS#PORT ("127.0.0.1#5353"); attempts carry getServers() form. */
+function digServer(server: string): string {
+  const { address, port } = parseServer(server);
+  return `${address}#${port}`;
+}
