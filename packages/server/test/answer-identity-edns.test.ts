@@ -95,6 +95,11 @@ describe('server cookies (RFC 7873 §5.2, RFC 9018)', () => {
     expect(serverCookieMatches(CLIENT, replyCookie(m).server!, cookieAddress('127.0.0.1'), secret)).toBe(true);
   });
 
+  it('a client on a scoped IPv6 address (fe80::1%lo) gets a cookie made for fe80::1', () => {
+    const m = decode(respond(cookieQuery('example.test', CLIENT), catalog, 'udp', extras(NOW, 'fe80::1%lo')).reply!);
+    expect(Buffer.from(replyCookie(m).server!)).toEqual(Buffer.from(serverCookie(CLIENT, cookieAddress('fe80::1'), secret, NOW)));
+  });
+
   it.each([7, 9, 15, 41])('a COOKIE option of %i octets → FORMERR (§5.2.2)', (n) => {
     const outcome = respond(cookieQuery('example.test', new Uint8Array(n)), catalog, 'udp', extras());
     const m = decode(outcome.reply!);

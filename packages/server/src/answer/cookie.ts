@@ -29,7 +29,7 @@ const MAX_AHEAD = 300;
 export function checkCookie(data: Uint8Array, ctx: CookieContext): { state: CookieState; reply: EdnsOptionData } | undefined {
   const cookie = decodeCookie(data);
   if (!cookie) return undefined;
-  const address = cookieAddress(ctx.address);
+  const address = clientAddress(ctx.address);
   let state: CookieState = 'client-only';
   if (cookie.server) state = verifies(cookie.client, cookie.server, address, ctx) ? 'valid' : 'invalid';
   const fresh = serverCookie(cookie.client, address, ctx.secrets[0], ctx.now);
@@ -42,4 +42,10 @@ function verifies(client: Uint8Array, server: Uint8Array, address: Uint8Array, c
   const age = ((ctx.now >>> 0) - serverCookieTimestamp(server)) | 0;
   if (age > MAX_AGE || age < -MAX_AHEAD) return false;
   return ctx.secrets.some((secret) => serverCookieMatches(client, server, address, secret));
+}
+
+/** The address octets; a scoped IPv6 address (fe80::1%eth0) without its zone. */
+function clientAddress(text: string): Uint8Array {
+  const zone = text.indexOf('%');
+  return cookieAddress(zone < 0 ? text : text.slice(0, zone));
 }
