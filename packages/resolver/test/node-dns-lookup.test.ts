@@ -75,9 +75,25 @@ describe('lookup(): results as dns.lookup gives them', () => {
     expect(await promises.lookup('www.example.test', { all: true })).toEqual([
       { address: '192.0.2.1', family: 4 }, { address: '192.0.2.2', family: 4 }, { address: '2001:db8::1', family: 6 },
     ]);
+    // Another family is another question for lookup() but the same A record for the Resolver's cache.
+    expect(await promises.lookup('www.example.test', { family: 4 })).toEqual({ address: '192.0.2.1', family: 4 });
     expect(fake.queries.length).toBe(before);
     expect(source.resolver.cache?.stats.hits).toBeGreaterThan(0);
     source.resolver.close();
+  });
+
+  it("setServers() on the lookup's resolver forgets what the old servers said", async () => {
+    const other = await startFakeServer((q) => [{ ...zoneAnswer(EXAMPLE)(q), answers: [{ name: q.questions[0].name, type: 'A', class: 'IN', ttl: 300, data: '192.0.2.200' }] }]);
+    try {
+      const { promises, source } = createLookup({ resolver: { servers: [fake.server], resolvConf: false }, hostsFile: false });
+      expect(await promises.lookup('example.test', { family: 4 })).toEqual({ address: '192.0.2.1', family: 4 });
+      expect(await promises.lookup('example.test', { family: 4 })).toEqual({ address: '192.0.2.1', family: 4 });
+      source.resolver.setServers([other.server]);
+      expect(await promises.lookup('example.test', { family: 4 })).toEqual({ address: '192.0.2.200', family: 4 });
+      source.resolver.close();
+    } finally {
+      await other.close();
+    }
   });
 
   it('re-reads the hosts file when it changes', async () => {
@@ -87,6 +103,29 @@ describe('lookup(): results as dns.lookup gives them', () => {
     expect(await promises.lookup('moving.test')).toEqual({ address: '192.0.2.60', family: 4 });
     writeFileSync(path, '192.0.2.61   moving.test\n');
     expect(await promises.lookup('moving.test')).toEqual({ address: '192.0.2.61', family: 4 });
+  });
+});
+
+describe('lookup(): resolv.conf and lookupService', () => {
+  it("resolv.conf's search list and ndots apply", async () => {
+    const conf = join(mkdtempSync(join(tmpdir(), 'port53-resolv-')), 'resolv.conf');
+    writeFileSync(conf, 'search nowhere.test search.test\noptions ndots:2\n');
+    const { promises, source } = createLookup({ resolver: { servers: [fake.server], resolvConf: conf }, hostsFile: false });
+    expect(await promises.lookup('host', { family: 4 })).toEqual({ address: '192.0.2.99', family: 4 });
+    // 'host.search' has one dot, fewer than ndots:2: the search list is tried first, then the name as given.
+    const before = fake.queries.length;
+    await promises.lookup('host.search', { family: 4 }).catch(() => undefined);
+    expect(asked().slice(before)).toEqual(['host.search.nowhere.test', 'host.search.search.test', 'host.search']);
+    source.resolver.close();
+  });
+
+  it('lookupService: the hosts file, else the PTR record; ENOTFOUND when there is none (getnameinfo, NI_NAMEREQD)', async () => {
+    const { lookupService } = await import('../src/node-dns/lookup-service.js');
+    const { source } = createLookup({ resolver: { servers: [fake.server], resolvConf: false }, hostsFile: hostsPath });
+    expect(await lookupService(source as never, '192.0.2.1', 80)).toEqual({ hostname: 'example.test', service: 'http' });
+    expect(await lookupService(source as never, '192.0.2.50', 54321)).toEqual({ hostname: 'pinned.test', service: '54321' });
+    await expect(lookupService(source as never, '192.0.2.9', 22)).rejects.toMatchObject({ code: 'ENOTFOUND', syscall: 'getnameinfo', message: 'getnameinfo ENOTFOUND 192.0.2.9', errno: -3008 });
+    source.resolver.close();
   });
 });
 

@@ -128,9 +128,28 @@ export class AddressLookup {
   private readonly hosts: HostsFile | undefined;
   defaultOrder: ResultOrder;
 
+  /**
+   * The last addresses found per (family, hints, name), until the lowest of their TTLs: one map
+   * read instead of two cached Resolver calls. The bench's cached lookups/s justify it (41,805/s
+   * through the Resolver's cache alone against cacheable-lookup's 112,003/s). Kept only over a
+   * Resolver made here, and emptied by its setServers().
+   */
+  private readonly recent: Map<string, { list: TimedAddress[]; until: number }> | undefined;
+
   constructor(options: AddressLookupOptions = {}) {
-    // A Resolver of our own caches answers (RFC 2308 negative ones too), as a host's stub cache would.
-    this.resolver = options.resolver instanceof Resolver ? options.resolver : new Resolver({ search: true, cache: true, ...options.resolver });
+    if (options.resolver instanceof Resolver) this.resolver = options.resolver;
+    else {
+      // A Resolver of our own caches answers (RFC 2308 negative ones too), as a host's stub cache would.
+      const resolver = new Resolver({ search: true, cache: true, ...options.resolver });
+      const recent = new Map<string, { list: TimedAddress[]; until: number }>();
+      const setServers = resolver.setServers.bind(resolver);
+      resolver.setServers = (servers) => {
+        setServers(servers);
+        recent.clear();
+      };
+      this.resolver = resolver;
+      this.recent = recent;
+    }
     const hostsFile = options.hostsFile ?? '/etc/hosts';
     this.hosts = hostsFile === false ? undefined : new HostsFile(hostsFile, options.hostsCheckMs);
     this.defaultOrder = options.order ?? 'verbatim';
@@ -147,7 +166,15 @@ export class AddressLookup {
     const local = fromHosts ? pick(fromHosts, families, mapped, hints) : [];
     if (local.length > 0) found = local;
     else if (isLocalhost(name)) found = pick(LOOPBACK, families, mapped, hints);
-    else found = await this.fromDns(hostname, name, families, mapped, hints);
+    else {
+      const key = `${family}/${hints}/${name}`;
+      const kept = this.recent?.get(key);
+      if (kept !== undefined && kept.until > performance.now()) found = kept.list;
+      else {
+        found = await this.fromDns(hostname, name, families, mapped, hints);
+        this.keep(key, found);
+      }
+    }
     if (found.length === 0) throw notFound(hostname);
     return sortAddresses(found, order);
   }
@@ -162,6 +189,16 @@ export class AddressLookup {
     const result = await this.resolver.query(name, 'PTR');
     const { records } = recordsAtChainEnd(result.answers, result.questions[0]?.name ?? name, 'PTR');
     return records.length > 0 ? records[0].data : undefined;
+  }
+
+  private keep(key: string, list: TimedAddress[]): void {
+    const recent = this.recent;
+    if (recent === undefined) return;
+    let ttl = Infinity;
+    for (const a of list) ttl = Math.min(ttl, a.ttl ?? 0);
+    if (!(ttl > 0 && ttl !== Infinity)) return;
+    if (recent.size >= MAX_RECENT) recent.delete(recent.keys().next().value!);
+    recent.set(key, { list, until: performance.now() + Math.min(ttl, MAX_RECENT_TTL) * 1000 });
   }
 
   /** A and AAAA asked at once; what either found, or the error that says why neither did. */
@@ -200,6 +237,9 @@ export class AddressLookup {
 }
 
 const WITH_TTL = { ttl: true } as const;
+/** Bounds of AddressLookup's recent answers: entries, and seconds (the Resolver cache's default maxTtl). */
+const MAX_RECENT = 10_000;
+const MAX_RECENT_TTL = 3600;
 
 function isNameError(err: Error): boolean {
   return err instanceof DnsError && (err.code === 'ENOTFOUND' || err.code === 'ENODATA' || err.code === 'EBADNAME');
@@ -215,12 +255,17 @@ function wantedFamilies(family: 0 | 4 | 6, hints: number): Set<4 | 6> {
   return wanted;
 }
 
+/** Families of this host's non-loopback addresses, looked at most once a second (net.connect asks ADDRCONFIG on every connect). */
+let configured: { at: number; families: Set<4 | 6> } | undefined;
 function configuredFamilies(): Set<4 | 6> {
-  const out = new Set<4 | 6>();
+  const now = performance.now();
+  if (configured && now - configured.at < 1000) return configured.families;
+  const families = new Set<4 | 6>();
   for (const list of Object.values(networkInterfaces())) {
-    for (const i of list ?? []) if (!i.internal) out.add(i.family === 'IPv4' ? 4 : 6);
+    for (const i of list ?? []) if (!i.internal) families.add(i.family === 'IPv4' ? 4 : 6);
   }
-  return out;
+  configured = { at: now, families };
+  return families;
 }
 
 /** Hosts-file or loopback addresses of the families asked for (IPv4 as ::ffff:a.b.c.d under V4MAPPED). */
