@@ -44,6 +44,9 @@ interface Args {
   cookies: boolean;
   user?: Credentials;
   metrics?: string;
+  serialCheck: boolean;
+  reloadTimeoutMs: number;
+  tcpLimits: TcpArgs;
   check: boolean;
   tsigKeys: TsigKey[];
   allowTransfer: string[];
@@ -52,6 +55,17 @@ interface Args {
   secondaries: string[];
   secondaryDir?: string;
   catalog?: string;
+}
+
+/** The TCP limits the command line sets (see ServerOptions). */
+interface TcpArgs {
+  tcpIdleTimeoutMs: number;
+  tcpMessageTimeoutMs: number;
+  maxTcpConnections: number;
+  maxTcpConnectionsPerClient: number;
+  tcpClientPrefixV4: number;
+  tcpClientPrefixV6: number;
+  maxPipelined: number;
 }
 
 /**
@@ -105,6 +119,15 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     .option('secondary-dir', { type: 'string', requiresArg: true, describe: 'Keep the secondary zones\' copies in DIR (default ./secondary)' })
     .option('catalog', { type: 'string', requiresArg: true, describe: 'Serve a catalog zone (RFC 9432) named NAME listing every other zone, for secondaries that interpret catalogs' })
     .option('journal', { type: 'string', requiresArg: true, describe: 'Keep the IXFR history in files in DIR, so a restart keeps it (default: in memory only)' })
+    .option('serial-check', { type: 'boolean', default: DEFAULTS.serialCheck, describe: 'On reload, keep the served version of a changed zone whose SOA serial did not increase (RFC 1982); --no-serial-check loads it anyway' })
+    .option('reload-timeout', { type: 'string', requiresArg: true, describe: `Abandon a reload running longer than this many seconds, keeping the served zones (default ${DEFAULTS.reloadTimeoutMs / 1000})` })
+    .option('tcp-idle-timeout', { type: 'string', requiresArg: true, describe: `Close a TCP connection idle this many ms; shorter as the connection table fills (default ${DEFAULTS.tcpIdleTimeoutMs})` })
+    .option('tcp-message-timeout', { type: 'string', requiresArg: true, describe: `Close a TCP connection when one message takes longer than this many ms to arrive (default ${DEFAULTS.tcpMessageTimeoutMs})` })
+    .option('tcp-max-connections', { type: 'string', requiresArg: true, describe: `Open TCP connections in total (default ${DEFAULTS.maxTcpConnections})` })
+    .option('tcp-max-per-client', { type: 'string', requiresArg: true, describe: `Open TCP connections per client prefix (default ${DEFAULTS.maxTcpConnectionsPerClient})` })
+    .option('tcp-client-prefix-v4', { type: 'string', requiresArg: true, describe: `IPv4 prefix length that counts as one TCP client (default ${DEFAULTS.tcpClientPrefixV4})` })
+    .option('tcp-client-prefix-v6', { type: 'string', requiresArg: true, describe: `IPv6 prefix length that counts as one TCP client (default ${DEFAULTS.tcpClientPrefixV6})` })
+    .option('tcp-max-pipelined', { type: 'string', requiresArg: true, describe: `Unsent replies per TCP connection before it stops being read (default ${DEFAULTS.maxPipelined})` })
     .option('check', { type: 'boolean', default: false, describe: 'Check the zone files, print errors as file:line:column, exit 0 or 1' })
     .option('help', { type: 'boolean', alias: 'h', describe: 'Show this help' })
     .option('version', { type: 'boolean', alias: 'v', describe: 'Show the version' })
@@ -155,6 +178,17 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     cookies: parsed.cookies,
     user: parsed.user === undefined ? undefined : usage(() => resolveCredentials(parsed.user!), PrivilegeError, '--user'),
     metrics: parsed.metrics === undefined ? undefined : usage(() => (parseMetricsAddress(parsed.metrics!), parsed.metrics), TypeError, '--metrics'),
+    serialCheck: parsed['serial-check'],
+    reloadTimeoutMs: parsePositive('--reload-timeout', parsed['reload-timeout'], DEFAULTS.reloadTimeoutMs / 1000, 86_400) * 1000,
+    tcpLimits: {
+      tcpIdleTimeoutMs: parsePositive('--tcp-idle-timeout', parsed['tcp-idle-timeout'], DEFAULTS.tcpIdleTimeoutMs, 3_600_000),
+      tcpMessageTimeoutMs: parsePositive('--tcp-message-timeout', parsed['tcp-message-timeout'], DEFAULTS.tcpMessageTimeoutMs, 3_600_000),
+      maxTcpConnections: parsePositive('--tcp-max-connections', parsed['tcp-max-connections'], DEFAULTS.maxTcpConnections, 1_000_000),
+      maxTcpConnectionsPerClient: parsePositive('--tcp-max-per-client', parsed['tcp-max-per-client'], DEFAULTS.maxTcpConnectionsPerClient, 1_000_000),
+      tcpClientPrefixV4: parsePositive('--tcp-client-prefix-v4', parsed['tcp-client-prefix-v4'], DEFAULTS.tcpClientPrefixV4, 32),
+      tcpClientPrefixV6: parsePositive('--tcp-client-prefix-v6', parsed['tcp-client-prefix-v6'], DEFAULTS.tcpClientPrefixV6, 128),
+      maxPipelined: parsePositive('--tcp-max-pipelined', parsed['tcp-max-pipelined'], DEFAULTS.maxPipelined, 65_535),
+    },
     check: parsed.check,
     tsigKeys: (parsed['tsig-key'] ?? []).map((text) => usage(() => parseTsigKey(text), TsigKeyError, '--tsig-key')),
     allowTransfer: (parsed['allow-transfer'] ?? []).map((text) => usage(() => (parseTransferRule(text), text), TransferRuleError, '--allow-transfer')),
@@ -197,6 +231,13 @@ function parseCount(flag: string, text: string | undefined, fallback: number, ma
   if (text === undefined) return fallback;
   const n = /^\d{1,7}$/.test(text) ? Number(text) : NaN;
   if (!(n >= 0 && n <= max)) throw new UsageError(`${flag} must be a whole number from 0 to ${max}, not ${JSON.stringify(text)}`);
+  return n;
+}
+
+function parsePositive(flag: string, text: string | undefined, fallback: number, max: number): number {
+  if (text === undefined) return fallback;
+  const n = /^\d{1,9}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= max)) throw new UsageError(`${flag} must be a whole number from 1 to ${max}, not ${JSON.stringify(text)}`);
   return n;
 }
 
@@ -270,6 +311,9 @@ async function serve(args: Args): Promise<void> {
     secondaries: args.secondaries,
     secondaryDir: args.secondaryDir,
     catalog: args.catalog,
+    serialCheck: args.serialCheck,
+    reloadTimeoutMs: args.reloadTimeoutMs,
+    ...args.tcpLimits,
   };
   // Signals are handled from the start: the 'listening' lines are logged before createServer returns.
   const signals = handleSignals(logger);
@@ -343,6 +387,8 @@ function handleSignals(logger: Logger): { attach(server: Server): void; detach()
     stopping = true;
     detach(); // a second signal now gets the default action: immediate exit
     if (server) close(server);
+    // Still loading the zones: nothing is served or half-written yet, so stop now.
+    else process.exit(0);
   };
   const close = (s: Server) => {
     s.close().then(

@@ -20,8 +20,12 @@ export const DEFAULTS = {
   tcpMessageTimeoutMs: 5_000,
   /** Open TCP connections in total; new ones over the cap are closed at once (NSD tcp-count is 100). */
   maxTcpConnections: 100,
-  /** Open TCP connections from one client address. */
+  /** Open TCP connections from one client prefix (see tcpClientPrefixV4/V6). */
   maxTcpConnectionsPerClient: 10,
+  /** Addresses in one IPv4 /24 count as one TCP client, as RRL groups them (a client often has a whole /24). */
+  tcpClientPrefixV4: 24,
+  /** Addresses in one IPv6 /56 count as one TCP client: a single site is routinely given a /56 or a /48, a /64 defeats nothing. */
+  tcpClientPrefixV6: 56,
   /** Replies written but not yet flushed to the kernel on one connection before reading pauses (RFC 7766 §6.2.1.1). */
   maxPipelined: 100,
   /** Bytes of unprocessed input kept for one connection: one maximal frame plus one read. */
@@ -44,6 +48,10 @@ export const DEFAULTS = {
   cookies: true,
   /** The cookie secret is replaced this often; the previous one keeps verifying one more period (RFC 9018 §4.4). */
   cookieSecretSeconds: 3600,
+  /** RFC 1982: a changed zone file whose SOA serial did not increase is refused and the old version kept (Knot does so too). */
+  serialCheck: true,
+  /** A reload taking longer is abandoned (its worker stopped); the served zones stay. */
+  reloadTimeoutMs: 300_000,
   /** With port 0, how many times to pick a new ephemeral port when TCP finds the UDP port taken. */
   bindAttempts: 8,
 } as const;

@@ -28,9 +28,10 @@ import { apexSoa, type ZoneVersion, type ZoneVersions } from './transfer/version
 import { listenUdp, type Client, type Listener, type QueryHandler } from './transport/udp.js';
 import { listenUdpBatch, udpBatchAddon, udpBatchMissing } from './transport/udp-batch.js';
 import type { LoadedZone } from './zonefile/index.js';
-import { otherFiles, ZoneError, ZoneLoadError } from './zonefile/index.js';
 import type { QueryHook } from './query-hook.js';
-import { listZones, loadZones, summarize, type ZoneResult, type ZoneSourceSpec, type ZoneSpec, type ZoneSummary } from './zone-set.js';
+import { summarize, ZoneSet, type ReloadResult, type ZoneSourceSpec, type ZoneSpec, type ZoneSummary } from './zone-set.js';
+
+export type { ReloadResult, ZoneFailure } from './zone-set.js';
 
 export interface ServerOptions {
   /** Serve every *.zone file in this directory. Default `zones` when `zones` is not given either. */
@@ -92,6 +93,10 @@ export interface ServerOptions {
   journalDir?: string;
   /** Zones copied from a primary: `ORIGIN=ADDR[:PORT][@KEYNAME]` each (RFC 5936, RFC 1995, RFC 1996). */
   secondaries?: readonly string[];
+  /** Refuse a changed zone file whose SOA serial did not increase (RFC 1982), keeping the old version (default true). */
+  serialCheck?: boolean;
+  /** Abandon a reload running longer than this, keeping the served zones (default 300 000 ms). */
+  reloadTimeoutMs?: number;
   /** Where secondary zones' copies are kept, so a restart serves them at once (default `secondary`). */
   secondaryDir?: string;
   /** Serve a catalog zone (RFC 9432) of this name listing every other zone served. */
@@ -132,26 +137,6 @@ export interface ServerStats {
   readonly udpBatch: UdpBatchCounters | undefined;
 }
 
-/** A zone that could not be (re)loaded. With `previous`, that older version is still served. */
-export interface ZoneFailure {
-  file: string;
-  errors: ZoneError[];
-  previous?: ZoneSummary;
-}
-
-export interface ReloadResult {
-  /** True when every zone file loaded. */
-  ok: boolean;
-  /** Zones parsed afresh and now served. */
-  loaded: ZoneSummary[];
-  failed: ZoneFailure[];
-  /** Zones whose file left the directory: no longer served. */
-  removed: ZoneSummary[];
-  /** Zones served after the reload. */
-  zones: number;
-  ms: number;
-}
-
 export interface Server {
   readonly addresses: readonly BoundAddress[];
   readonly port: number;
@@ -160,6 +145,8 @@ export interface Server {
   readonly stats: ServerStats;
   /** The zones served now. */
   zones(): ZoneSummary[];
+  /** Loads, reloads and serves the zones (for zone transfers: snapshots, serial changes). */
+  readonly zoneSet: ZoneSet;
   /** Re-reads every zone; see ReloadResult. Rejects only when the zones directory cannot be listed (nothing changes then). */
   reload(): Promise<ReloadResult>;
   /** Stops listening, closes open TCP connections; idempotent. */
@@ -213,28 +200,31 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
   const metricsAt = options.metrics === undefined ? undefined : parseMetricsAddress(options.metrics);
   const zoneLoads = { loaded: 0, failed: 0 };
   const loadMs = new Map<string, number>();
-  const noteLoaded = (zone: LoadedZone, ms: number) => {
-    zoneLoads.loaded++;
-    loadMs.set(zone.origin, ms);
-    logZoneLoaded(logger, zone, ms);
-  };
 
-  // Initial load: all or nothing.
-  const results = await loadZones(await listZones(spec));
-  const failures = results.filter((r): r is Extract<ZoneResult, { ok: false }> => !r.ok);
-  if (failures.length === 1) throw failures[0].error;
-  if (failures.length > 1) throw new ZoneLoadError(spec.zonesDir ?? failures[0].entry.file, failures.flatMap((f) => f.error.errors));
-  const served = new Map<string, LoadedZone>();
-  for (const r of results) {
-    if (!r.ok) continue;
-    served.set(r.entry.key, r.zone);
-    noteLoaded(r.zone, r.ms);
-  }
-  if (served.size === 0) logger.warn({ event: 'no-zones', ...spec }, 'no zones to serve: every query will be REFUSED');
-  // A zone file named example.test.txt is easy to write and would be passed over without a word.
-  if (spec.zonesDir !== undefined) {
-    for (const file of await otherFiles(spec.zonesDir).catch(() => [])) logger.warn({ event: 'file-not-served', file }, `${file} is not served: only *.zone files in the zones directory are`);
-  }
+  // Initial load: all or nothing. Reloads run in a worker and swap in a new catalog, and with it
+  // an empty answer cache; the zone set also serves what compose adds (secondaries, catalog zone).
+  const zoneSet = await ZoneSet.open(spec, {
+    logger,
+    serialCheck: options.serialCheck ?? DEFAULTS.serialCheck,
+    reloadTimeoutMs: options.reloadTimeoutMs ?? DEFAULTS.reloadTimeoutMs,
+    compose: (files) => {
+      const candidate = catalogFor([...files, ...secondaryCopies()]);
+      return [...files, ...secondaryCopies(), ...(candidate ? [candidate] : [])];
+    },
+    onSwap: (next, zones) => {
+      catalog = next;
+      answers = new AnswerCache(next); // none of the old zones' encoded replies
+      versions = versionsOf(zones); // transfers under way keep the version they started with
+      installCatalog(zones.find((z) => catalogName !== undefined && canonicalName(z.origin) === canonicalName(catalogName)));
+      unanswerable = [...secondaries.values()].filter((z) => z.expired || !z.current);
+    },
+    onLoaded: (zone, ms) => {
+      zoneLoads.loaded++;
+      loadMs.set(zone.origin, ms);
+    },
+    onFailed: () => zoneLoads.failed++,
+  });
+  const served = { values: () => zoneSet.loaded().values() };
   const journal = new ZoneJournal({ dir: options.journalDir, logger });
   // Secondary zones: their copies on disk are served from the start; the primaries are asked once we listen.
   const secondaries = new Map<string, SecondaryZone>();
@@ -257,13 +247,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
   const extraZones = () => [...secondaryCopies(), ...(catalogVersion ? [catalogVersion] : [])];
   const onSecondaryUpdate = (zone: LoadedZone, previous: LoadedZone | undefined) => {
     if (closing) return;
-    const candidate = catalogFor([...served.values(), ...secondaryCopies()]);
-    const zones = [...served.values(), ...secondaryCopies(), ...(candidate ? [candidate] : [])];
-    catalog = buildCatalog(zones);
-    answers = new AnswerCache(catalog);
-    versions = versionsOf(zones);
-    installCatalog(candidate);
-    unanswerable = [...secondaries.values()].filter((z) => z.expired || !z.current);
+    zoneSet.refresh();
     if (previous) journal.record(previous, zone);
     notifier.notify(zone.origin, apexSoa(zone));
   };
@@ -281,12 +265,19 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
   }
   for (const zone of secondaries.values()) await zone.load();
   if (catalogName && [...served.values()].some((z) => canonicalName(z.origin) === canonicalName(catalogName))) throw new RangeError(`--catalog ${catalogName}: a zone of that name is served already`);
-  installCatalog(catalogFor([...served.values(), ...secondaryCopies()]));
-  let catalog: Catalog = buildCatalog([...served.values(), ...extraZones()]);
-  let answers = new AnswerCache(catalog);
-  let versions = versionsOf([...served.values(), ...extraZones()]);
-  unanswerable = [...secondaries.values()].filter((z) => z.expired || !z.current);
+  let catalog!: Catalog;
+  let answers!: AnswerCache;
+  let versions!: ReturnType<typeof versionsOf>;
+  zoneSet.refresh(); // the first catalog: the files' zones, the secondaries' copies, the catalog zone
   for (const zone of versions.all()) journal.open(zone);
+  zoneSet.onChange((change) => {
+    if (change.kind === 'removed') {
+      if (!versions.current(change.origin)) journal.forget(change.origin);
+      return;
+    }
+    if (change.previous) journal.record(change.previous, change.zone); // the difference IXFR will send (RFC 1995 §4)
+    notifier.notify(change.origin, apexSoa(change.zone)); // RFC 1996 §3.5: a new serial is announced
+  });
 
   const stats: ServerStats = {
     queries: { udp: 0, tcp: 0 },
@@ -424,85 +415,23 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
 
   let closing: Promise<void> | undefined;
   for (const zone of secondaries.values()) zone.begin();
-  let reloading: Promise<unknown> = Promise.resolve();
-
-  const reloadOnce = async (): Promise<ReloadResult> => {
-    try {
-      return await reloadZones();
-    } catch (err) {
-      logger.error({ event: 'reload-failed', err }, `reload failed, still serving the previous zones: ${(err as Error).message}`);
-      throw err;
-    }
-  };
-
-  const reloadZones = async (): Promise<ReloadResult> => {
-    const started = performance.now();
-    const entries = await listZones(spec);
-    const fresh = await loadZones(entries);
-    const next = new Map<string, LoadedZone>();
-    const loaded: ZoneSummary[] = [];
-    const failed: ZoneFailure[] = [];
-    for (const r of fresh) {
-      if (r.ok) {
-        next.set(r.entry.key, r.zone);
-        loaded.push(summarize(r.zone));
-        continue;
-      }
-      const old = served.get(r.entry.key);
-      // NSD drops a zone that fails to reload; we keep answering from the version that loaded.
-      if (old) next.set(r.entry.key, old);
-      failed.push({ file: r.entry.file, errors: r.error.errors, previous: old && summarize(old) });
-    }
-    const removed = [...served].filter(([key]) => !next.has(key)).map(([, zone]) => summarize(zone));
-    // Throws if a kept old version and a new zone share an origin; then nothing changes.
-    const catalogCandidate = catalogFor([...next.values(), ...secondaryCopies()]);
-    const nextCatalog = buildCatalog([...next.values(), ...secondaryCopies(), ...(catalogCandidate ? [catalogCandidate] : [])]);
-    if (closing) throw new Error('server is closed');
-    catalog = nextCatalog; // the swap: queries see all the old zones or all the new ones
-    answers = new AnswerCache(nextCatalog); // and none of the old zones' encoded replies
-    const before = new Map([...served.values()].map((z) => [canonicalName(z.origin), z]));
-    served.clear();
-    for (const [key, zone] of next) served.set(key, zone);
-    installCatalog(catalogCandidate);
-    versions = versionsOf([...served.values(), ...extraZones()]); // transfers under way keep the version they started with
-    for (const zone of served.values()) {
-      const older = before.get(canonicalName(zone.origin));
-      if (older?.serial === zone.serial) continue;
-      if (older) journal.record(older, zone); // the difference IXFR will send (RFC 1995 §4)
-      notifier.notify(zone.origin, apexSoa(zone)); // RFC 1996 §3.5: a new serial is announced
-    }
-    for (const z of removed) if (!versions.current(z.origin)) journal.forget(z.origin);
-    const result: ReloadResult = { ok: failed.length === 0, loaded, failed, removed, zones: served.size, ms: Math.round(performance.now() - started) };
-    for (const r of fresh) if (r.ok) noteLoaded(r.zone, r.ms);
-    zoneLoads.failed += failed.length;
-    for (const f of failed) logZoneFailed(logger, f);
-    for (const z of removed) logger.info({ event: 'zone-removed', zone: z.origin, file: z.file }, `zone ${z.origin} removed`);
-    logger.info(
-      { event: 'reload', ok: result.ok, zones: result.zones, loaded: loaded.length, failed: failed.length, removed: removed.length, ms: result.ms },
-      result.ok ? `reloaded ${loaded.length} zone(s)` : `reloaded with ${failed.length} failure(s)`,
-    );
-    return result;
-  };
-
   return {
     addresses: listeners.map((l) => ({ address: l.address, port: l.port, family: l.family, transport: l.transport })),
     port: listeners[0].port,
     metrics: metrics && { address: metrics.address, port: metrics.port },
     stats,
-    zones: () => [...served.values()].map(summarize),
+    zoneSet,
+    zones: () => zoneSet.zones(),
     reload() {
       if (closing) return Promise.reject(new Error('server is closed'));
-      const run = reloading.then(reloadOnce, reloadOnce);
-      reloading = run.catch(() => undefined);
-      return run;
+      return zoneSet.reload();
     },
     close() {
       closing ??= (async () => {
         notifier.close();
         for (const z of secondaries.values()) z.close();
         table.destroyAll();
-        await Promise.all([...listeners.map((l) => l.close()), metrics?.close()]);
-        await reloading;
+        await Promise.all([...listeners.map((l) => l.close()), metrics?.close(), zoneSet.close()]);
         logger.info({ event: 'stopped' }, 'stopped');
       })();
       return closing;
@@ -604,18 +533,6 @@ function checkOptions(addresses: readonly string[], port: number): void {
   for (const a of addresses) if (isIP(a) === 0) throw new TypeError(`${a} is not an IPv4 or IPv6 address`);
 }
 
-function logZoneLoaded(logger: Logger, zone: LoadedZone, ms: number): void {
-  logger.info({ event: 'zone-loaded', zone: zone.origin, file: zone.file, serial: zone.serial, records: zone.records.length, ms }, `zone ${zone.origin} loaded, serial ${zone.serial}`);
-  for (const w of zone.warnings) logger.warn({ event: 'zone-warning', zone: zone.origin, file: w.file, line: w.line, column: w.column, code: w.code }, w.message);
-}
-
-function logZoneFailed(logger: Logger, failure: ZoneFailure): void {
-  const kept = failure.previous ? `; still serving serial ${failure.previous.serial}` : '; not served';
-  logger.error(
-    { event: 'zone-load-failed', file: failure.file, zone: failure.previous?.origin, errors: failure.errors.map((e) => e.message), kept: failure.previous?.serial ?? null },
-    `zone file ${failure.file} not loaded: ${failure.errors.length} error(s)${kept}`,
-  );
-}
 
 function logQuery(logger: Logger, outcome: Outcome, client: Client): void {
   const from = hostPort(client.address, client.port);

@@ -203,13 +203,13 @@ describe('what is cached', () => {
 describe('a reload', () => {
   it('serves the new data at once, never a reply encoded from the old zones', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'port53-cache-'));
-    const zone = (address: string) => `$ORIGIN one.test.\n$TTL 300\n@ SOA ns1 hostmaster 1 7200 900 1209600 300\n NS ns1\nns1 A 192.0.2.53\nwww A ${address}\n`;
-    await writeFile(path.join(dir, 'one.test.zone'), zone('192.0.2.1'));
+    const zone = (address: string, serial: number) => `$ORIGIN one.test.\n$TTL 300\n@ SOA ns1 hostmaster ${serial} 7200 900 1209600 300\n NS ns1\nns1 A 192.0.2.53\nwww A ${address}\n`;
+    await writeFile(path.join(dir, 'one.test.zone'), zone('192.0.2.1', 1));
     const server = await createServer({ zonesDir: dir, addresses: ['127.0.0.1'], port: 0, tcp: false });
     try {
       const www = async () => decode((await udpExchange(server.port, query('www.one.test', 'A')))!).answers.map((r) => r.data);
       expect([await www(), await www()]).toEqual([['192.0.2.1'], ['192.0.2.1']]); // the second from the cache
-      await writeFile(path.join(dir, 'one.test.zone'), zone('192.0.2.2'));
+      await writeFile(path.join(dir, 'one.test.zone'), zone('192.0.2.2', 2));
       expect((await server.reload()).ok).toBe(true);
       expect(await www()).toEqual(['192.0.2.2']);
     } finally {

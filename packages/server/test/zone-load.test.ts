@@ -136,10 +136,14 @@ describe('loading zones', () => {
       await expect(loadZone({ file })).rejects.toMatchObject({ errors: [expect.objectContaining({ code: 'BAD_ENCODING', line: 4 })] });
     });
 
-    test('an unreadable file (a directory named like a zone, which even root cannot read as a file)', async () => {
+    test('a directory named like a zone is not a regular file', async () => {
       const file = path.join(tmp, 'secret.test.zone');
       await mkdir(file);
-      await expect(loadZone({ file })).rejects.toMatchObject({ errors: [expect.objectContaining({ code: 'FILE_UNREADABLE' })] });
+      await expect(loadZone({ file })).rejects.toMatchObject({ errors: [expect.objectContaining({ code: 'NOT_REGULAR_FILE', message: expect.stringContaining('a directory') })] });
+    });
+
+    test('a missing file is unreadable', async () => {
+      await expect(loadZone({ file: path.join(tmp, 'missing.test.zone') })).rejects.toMatchObject({ errors: [expect.objectContaining({ code: 'FILE_UNREADABLE' })] });
     });
 
     test('a file over the size limit is refused before it is read', async () => {

@@ -59,120 +59,105 @@ export class ZoneStoreError extends Error {
   }
 }
 
-/** One zone as a tree of canonical names → nodes with RRsets by type. */
-export class Zone {
+/**
+ * Builds a zone tree a slice of records at a time, so that a thread that answers queries can
+ * build a large zone between them (see loading/); `new Zone(contents)` builds it in one go.
+ */
+export class ZoneBuilder {
   readonly origin: Name;
   readonly key: Name;
-  readonly serial: number;
-  readonly soa: RecordOf<'SOA'>;
+  readonly apexLabels: number;
+  readonly ids: NameTable;
+  readonly list: ZoneNode[];
   readonly apex: ZoneNode;
-  readonly recordCount: number;
-  /** Canonical name → the node's index in `list` (a NameIndex's ids first, when built from one). */
-  private readonly ids: NameTable;
-  private readonly list: ZoneNode[];
-  /** Labels in the apex: a name's suffixes below the apex are the first (labels(name) − this) entries. */
-  private readonly apexLabels: number;
-  /** DNAME owners and their decoded targets; undefined in the (usual) zone without any, so walks skip the check. */
-  private readonly dnames: Map<ZoneNode, DnameTarget> | undefined;
-  /** RRSIGs by covered type and the NSEC/NSEC3 chains; undefined for an unsigned zone. */
-  readonly signed: SignedData | undefined;
-  /** Hashed NSEC3 owners, which walks pass over; undefined when there are none. */
-  private readonly hidden: Set<ZoneNode> | undefined;
+  dnames: Map<ZoneNode, DnameTarget> | undefined;
+  /** An RRSIG, NSEC or NSEC3 was added: the zone is signed (store/signed.ts indexes it). */
+  dnssec = false;
+  /** Records added so far (the index of the next one in the index's numbering). */
+  count = 0;
+  private readonly named: number;
+  private readonly codes = new Map<string, number>();
+  // Nodes with more than LINEAR_TYPES RRsets (hostile zones) find them through a map.
+  private readonly wide = new Map<ZoneNode, Map<number, RRset>>();
+  private lastName: Name | undefined;
+  private node: ZoneNode;
 
-  /** Builds the tree of `contents`; with `index` (records already checked to be in the zone), from its names. */
-  constructor(contents: ZoneContents, index?: NameIndex) {
-    this.origin = contents.origin;
-    this.key = canonicalName(contents.origin);
+  constructor(
+    origin: Name,
+    private readonly index?: NameIndex,
+  ) {
+    this.origin = origin;
+    this.key = canonicalName(origin);
     this.apexLabels = suffixKeys(this.key).length - 1;
     // The index's ids become the nodes' places in the list; other names are added after them.
     this.ids = index ? index.names : new NameTable();
-    const named = index ? index.names.size : 0;
-    this.list = index ? new Array<ZoneNode>(named) : [];
-    this.apex = new ZoneNode(this.origin, this.key);
+    this.named = index ? index.names.size : 0;
+    this.list = index ? new Array<ZoneNode>(this.named) : [];
+    this.apex = new ZoneNode(origin, this.key);
     const apexId = this.ids.get(this.key);
     if (apexId === undefined) this.addNode(this.apex);
     else this.list[apexId] = this.apex;
-    const codes = new Map<string, number>();
-    // Nodes with more than LINEAR_TYPES RRsets (hostile zones) find them through a map.
-    const wide = new Map<ZoneNode, Map<number, RRset>>();
-    let lastName: Name | undefined;
-    let node = this.apex;
-    let dnames: Map<ZoneNode, DnameTarget> | undefined;
-    let dnssec = false;
-    const records = contents.records;
-    for (let j = 0; j < records.length; j++) {
+    this.node = this.apex;
+  }
+
+  /** Adds records[from, to) (the records must come in the order the index numbered them). */
+  add(records: readonly ResourceRecord[], from = 0, to = records.length): this {
+    const { index, codes, wide } = this;
+    let node = this.node;
+    let lastName = this.lastName;
+    for (let j = from; j < to; j++) {
       const record = records[j];
       if (index) {
-        const id = index.nameOf[j];
+        const id = index.nameOf[this.count];
         node = this.list[id] ?? this.nodeFromIndex(id, record.name);
       } else if (record.name !== lastName) {
         // Records of one owner usually follow each other and share its string: one lookup.
         const key = canonicalName(record.name);
         if (!isCanonicalSubdomain(key, this.key)) throw new ZoneStoreError('OUT_OF_ZONE', this.origin, `${record.name} is outside the zone`);
-        node = this.node(key) ?? this.addPath(this.addNode(new ZoneNode(record.name, key)));
+        node = this.nodeOf(key) ?? this.addPath(this.addNode(new ZoneNode(record.name, key)));
         lastName = record.name;
       }
+      this.count++;
       let code = codes.get(record.type);
       if (code === undefined) codes.set(record.type, (code = typeFromString(record.type) ?? 0));
       const types = wide.size > 0 ? wide.get(node) : undefined;
       if (!node.add(code, record, types)) continue;
       if (!types && node.size > LINEAR_TYPES) wide.set(node, node.restByCode());
       if (code === RRType.NS && node !== this.apex) node.delegation = true;
-      if (code === RRType.RRSIG || code === RRType.NSEC || code === RRType.NSEC3) dnssec = true;
+      if (code === RRType.RRSIG || code === RRType.NSEC || code === RRType.NSEC3) this.dnssec = true;
       // RFC 6672 §2.4 allows one DNAME per owner (the checks refuse more): the first one redirects.
       if (code === RRType.DNAME) {
         // Octets until the type table gives DNAME a typed form; then its Name.
         const name = record.data instanceof Uint8Array ? nameFromOctets(record.data) : typeof record.data === 'string' ? record.data : undefined;
-        if (name !== undefined) (dnames ??= new Map()).set(node, { name, wireLength: wireLength(name) });
+        if (name !== undefined) (this.dnames ??= new Map()).set(node, { name, wireLength: wireLength(name) });
       }
     }
-    this.dnames = dnames;
+    this.node = node;
+    this.lastName = lastName;
+    return this;
+  }
+
+  /** The zone's serial when it is not its SOA's (ZoneContents.serial). */
+  serial: number | undefined;
+
+  /** Seals the nodes and returns the zone; the builder must not be used afterwards. */
+  finish(serial?: number): Zone {
+    this.serial = serial;
+    return new Zone(this);
+  }
+
+  /** Building done: every node's RRsets in type order (Zone's constructor calls it). */
+  seal(): void {
     // Every name of an index owns a record, so each of its ids now has a node.
-    for (let id = 0; id < named; id++) {
+    for (let id = 0; id < this.named; id++) {
       if (this.list[id] === undefined) throw new Error(`${this.origin}: name ${id} of the index has no records`);
     }
     for (const n of this.list) n.seal();
-    this.signed = dnssec ? indexSigned(this.apex, this.list) : undefined;
-    this.hidden = this.signed && this.signed.hidden.size > 0 ? this.signed.hidden : undefined;
-    const soa = this.apex.rrsets.get(RRType.SOA)?.records[0];
-    if (!soa || soa.type !== 'SOA') throw new ZoneStoreError('NO_SOA', this.origin, 'no SOA record at the apex');
-    this.soa = soa;
-    this.serial = contents.serial ?? soa.data.serial;
-    this.recordCount = contents.records.length;
   }
 
-  /** The node of a canonical name, including empty non-terminals and names below cuts (glue). */
-  node(key: Name): ZoneNode | undefined {
+  nodeOf(key: Name): ZoneNode | undefined {
     const id = this.ids.get(key);
     return id === undefined ? undefined : this.list[id];
-  }
-
-  /**
-   * Walks from the apex down to `suffixes[0]` (the canonical name's suffixes, see suffixKeys),
-   * stopping at the first delegation (RFC 1034 §4.3.2 step 3b), at the first DNAME owner above
-   * the name (RFC 6672 §3.2; a cut above it wins, as does one at the same node) or at the first
-   * missing name. The name must be at or below the apex.
-   */
-  walk(suffixes: readonly Name[]): ZoneWalk {
-    let node = this.apex;
-    const dnames = this.dnames;
-    let i = suffixes.length - 2 - this.apexLabels;
-    // A DNAME at the apex redirects every name below it.
-    if (dnames !== undefined && i >= 0) {
-      const dname = dnames.get(node);
-      if (dname) return { node, exact: false, dname };
-    }
-    for (; i >= 0; i--) {
-      const id = this.ids.get(suffixes[i]);
-      if (id === undefined || (this.hidden !== undefined && this.hidden.has(this.list[id]))) return { node, exact: false };
-      node = this.list[id];
-      if (node.delegation) return { node, exact: i === 0, cut: node };
-      if (dnames !== undefined && i > 0) {
-        const dname = dnames.get(node);
-        if (dname) return { node, exact: false, dname };
-      }
-    }
-    return { node, exact: true };
   }
 
   /** The node of the index's name `id`, made at its first record (the apex exists already). */
@@ -209,6 +194,90 @@ export class Zone {
     this.ids.add(node.key);
     this.list.push(node);
     return node;
+  }
+}
+
+/** One zone as a tree of canonical names → nodes with RRsets by type. */
+export class Zone {
+  readonly origin: Name;
+  readonly key: Name;
+  readonly serial: number;
+  readonly soa: RecordOf<'SOA'>;
+  readonly apex: ZoneNode;
+  readonly recordCount: number;
+  /** Canonical name → the node's index in `list` (a NameIndex's ids first, when built from one). */
+  private readonly ids: NameTable;
+  private readonly list: ZoneNode[];
+  /** Labels in the apex: a name's suffixes below the apex are the first (labels(name) − this) entries. */
+  private readonly apexLabels: number;
+  /** DNAME owners and their decoded targets; undefined in the (usual) zone without any, so walks skip the check. */
+  private readonly dnames: Map<ZoneNode, DnameTarget> | undefined;
+  /** RRSIGs by covered type and the NSEC/NSEC3 chains; undefined for an unsigned zone. */
+  readonly signed: SignedData | undefined;
+  /** Hashed NSEC3 owners, which walks pass over; undefined when there are none. */
+  private readonly hidden: Set<ZoneNode> | undefined;
+
+  /**
+   * Builds the tree of `contents`; with `index` (records already checked to be in the zone), from
+   * its names. From a ZoneBuilder (its finish() calls this), takes the tree it built.
+   */
+  constructor(contents: ZoneContents | ZoneBuilder, index?: NameIndex) {
+    let b: ZoneBuilder;
+    if (contents instanceof ZoneBuilder) {
+      b = contents;
+    } else {
+      b = new ZoneBuilder(contents.origin, index).add(contents.records);
+      b.serial = contents.serial;
+    }
+    b.seal();
+    this.origin = b.origin;
+    this.key = b.key;
+    this.apexLabels = b.apexLabels;
+    this.ids = b.ids;
+    this.list = b.list;
+    this.apex = b.apex;
+    this.dnames = b.dnames;
+    this.signed = b.dnssec ? indexSigned(this.apex, this.list) : undefined;
+    this.hidden = this.signed && this.signed.hidden.size > 0 ? this.signed.hidden : undefined;
+    const soa = this.apex.rrsets.get(RRType.SOA)?.records[0];
+    if (!soa || soa.type !== 'SOA') throw new ZoneStoreError('NO_SOA', this.origin, 'no SOA record at the apex');
+    this.soa = soa;
+    this.serial = b.serial ?? soa.data.serial;
+    this.recordCount = b.count;
+  }
+
+  /** The node of a canonical name, including empty non-terminals and names below cuts (glue). */
+  node(key: Name): ZoneNode | undefined {
+    const id = this.ids.get(key);
+    return id === undefined ? undefined : this.list[id];
+  }
+
+  /**
+   * Walks from the apex down to `suffixes[0]` (the canonical name's suffixes, see suffixKeys),
+   * stopping at the first delegation (RFC 1034 §4.3.2 step 3b), at the first DNAME owner above
+   * the name (RFC 6672 §3.2; a cut above it wins, as does one at the same node) or at the first
+   * missing name. The name must be at or below the apex.
+   */
+  walk(suffixes: readonly Name[]): ZoneWalk {
+    let node = this.apex;
+    const dnames = this.dnames;
+    let i = suffixes.length - 2 - this.apexLabels;
+    // A DNAME at the apex redirects every name below it.
+    if (dnames !== undefined && i >= 0) {
+      const dname = dnames.get(node);
+      if (dname) return { node, exact: false, dname };
+    }
+    for (; i >= 0; i--) {
+      const id = this.ids.get(suffixes[i]);
+      if (id === undefined || (this.hidden !== undefined && this.hidden.has(this.list[id]))) return { node, exact: false };
+      node = this.list[id];
+      if (node.delegation) return { node, exact: i === 0, cut: node };
+      if (dnames !== undefined && i > 0) {
+        const dname = dnames.get(node);
+        if (dname) return { node, exact: false, dname };
+      }
+    }
+    return { node, exact: true };
   }
 }
 

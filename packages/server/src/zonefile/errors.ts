@@ -5,7 +5,8 @@ export type ZoneErrorCode =
   | TextErrorCode // a name, TTL, type or rdata that does not parse (from @port53/wire)
   | 'BAD_ENCODING' // bytes that are not UTF-8 (write other octets as \DDD)
   | 'FILE_UNREADABLE'
-  | 'FILE_TOO_LARGE' // over MAX_FILE_BYTES: refused before reading
+  | 'FILE_TOO_LARGE' // over MAX_FILE_BYTES, counted while reading (zone file and $INCLUDE files together)
+  | 'NOT_REGULAR_FILE' // a FIFO, device, directory or socket (as zone file or $INCLUDE)
   | 'LINE_TOO_LONG'
   | 'UNBALANCED_PARENS' // a ')' without '(' or a '(' never closed
   | 'NESTED_PARENS' // RFC 1035 §5.1: parentheses group lines, they do not nest
@@ -18,6 +19,7 @@ export type ZoneErrorCode =
   | 'INCLUDE_OUTSIDE_ROOT' // $INCLUDE resolving (after symlinks) outside the zones directory
   | 'INCLUDE_UNREADABLE'
   | 'INCLUDE_DEPTH'
+  | 'INCLUDE_LIMIT' // more than MAX_INCLUDE_FILES $INCLUDE files in one zone
   | 'GENERATE_TOO_MANY'
   | 'WRONG_CLASS' // a record whose class is not the zone's (IN)
   | 'OUTSIDE_ZONE' // owner not at or below the zone's origin
@@ -36,7 +38,9 @@ export type ZoneErrorCode =
   | 'NSEC3_CHAIN' // warning: no NSEC3PARAM, a broken NSEC3 chain or a name without NSEC3 (RFC 5155)
   | 'TOO_MANY_RECORDS'
   | 'TOO_MANY_ERRORS'
-  | 'DUPLICATE_ZONE'; // two zone files for one origin (for the zone set; the parser never reports it)
+  | 'DUPLICATE_ZONE' // two zone files for one origin (for the zone set; the parser never reports it)
+  | 'SERIAL_NOT_INCREASED' // a changed zone file whose SOA serial is not greater (RFC 1982): the old version stays
+  | 'RELOAD_TIMEOUT'; // the reload ran longer than allowed and was abandoned
 
 export type ZoneErrorSeverity = 'error' | 'warning';
 

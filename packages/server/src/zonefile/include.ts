@@ -1,11 +1,11 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { MAX_FILE_BYTES } from './limits.js';
+import { FileReadError, readRegularFile, ReadBudget } from './read.js';
 
 /** Why an $INCLUDE file could not be read; the parser reports it at the file-name token. */
 export class IncludeError extends Error {
   constructor(
-    readonly code: 'INCLUDE_OUTSIDE_ROOT' | 'INCLUDE_UNREADABLE' | 'BAD_ENCODING',
+    readonly code: 'INCLUDE_OUTSIDE_ROOT' | 'INCLUDE_UNREADABLE' | 'INCLUDE_LIMIT' | 'NOT_REGULAR_FILE' | 'FILE_TOO_LARGE' | 'BAD_ENCODING',
     message: string,
     /** The file does not exist (the next place to look may have it). */
     readonly missing = false,
@@ -37,9 +37,15 @@ export function isInside(root: string, file: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-/** A reader for $INCLUDE that refuses files whose real path (after symlinks) leaves `root`. */
-export function confinedReader(root: string): (file: string) => string {
+/**
+ * A reader for $INCLUDE that refuses files whose real path (after symlinks) leaves `root`, and
+ * anything but regular files; `budget` (shared with the zone file) caps their number and octets.
+ */
+export function confinedReader(root: string, budget: ReadBudget = new ReadBudget()): (file: string) => string {
   return (file) => {
+    if (budget.includesLeft <= 0) {
+      throw new IncludeError('INCLUDE_LIMIT', `more than ${budget.maxIncludes} $INCLUDE files in one zone`);
+    }
     let real: string;
     let realRoot: string;
     try {
@@ -51,13 +57,15 @@ export function confinedReader(root: string): (file: string) => string {
     if (!isInside(realRoot, real)) {
       throw new IncludeError('INCLUDE_OUTSIDE_ROOT', `"${file}" resolves to "${real}", outside the zones directory "${realRoot}"`);
     }
+    // Counted once found: a candidate place that lacks the file is not an include.
+    budget.includesLeft--;
     let bytes: Uint8Array;
     try {
-      const { size } = statSync(real);
-      if (size > MAX_FILE_BYTES) throw new IncludeError('INCLUDE_UNREADABLE', `"${file}" has ${size} octets, over the limit of ${MAX_FILE_BYTES}`);
-      bytes = readFileSync(real);
+      bytes = readRegularFile(real, budget);
     } catch (e) {
-      throw new IncludeError('INCLUDE_UNREADABLE', `cannot read "${file}": ${(e as Error).message}`);
+      if (!(e instanceof FileReadError)) throw e;
+      const code = e.code === 'FILE_UNREADABLE' ? 'INCLUDE_UNREADABLE' : e.code === 'INCLUDE_LIMIT' ? 'INCLUDE_LIMIT' : e.code;
+      throw new IncludeError(code, `"${file}": ${e.message}`);
     }
     const decoded = decodeZoneBytes(bytes);
     if (decoded.badLine !== undefined) {

@@ -22,38 +22,51 @@
  * - Also errors: no SOA, two SOAs, a SOA below the apex, CNAME beside other
  *   data or a second CNAME (RRSIG and NSEC may sit beside it), query and meta types (RFC 6895).
  *   A CNAME loop loads: answering bounds it.
- * - Limits: 64 KiB per line, 1,000,000 records per zone (`maxRecords`), 100 errors per file.
+ * - Limits: 64 KiB per line, 1,000,000 records per zone (`maxRecords`), 100 errors per file,
+ *   256 MiB read per zone with its $INCLUDE files, counted while reading, 256 $INCLUDE files per
+ *   zone; only regular files are read (a FIFO or a device is an error, checked on the open file).
  *   Files are UTF-8; other bytes are an error rather than silently replaced (write them \DDD).
  * - Whole-zone problems (no SOA, unreadable file) have line and column 0.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Name, ResourceRecord } from '@port53/wire';
 import { Zone } from '../store/zone.js';
 import { checkZone, type CheckedRecords } from './checks.js';
 import { ZoneError, ZoneLoadError } from './errors.js';
 import { decodeZoneBytes } from './include.js';
-import { MAX_FILE_BYTES } from './limits.js';
+import { MAX_FILE_BYTES, MAX_INCLUDE_FILES } from './limits.js';
 import { parseZoneRecords, type ParsedRecords } from './parser.js';
+import { FileReadError, ReadBudget, readRegularFile, type FileStamp } from './read.js';
 
 export { ZoneError, ZoneLoadError } from './errors.js';
 export type { ZoneErrorCode, ZoneErrorSeverity } from './errors.js';
 export { DEFAULT_MAX_RECORDS } from './limits.js';
+export type { FileStamp } from './read.js';
 
 /** A zone file to load. */
 export interface ZoneSource {
   file: string;
   /** From `--zone ORIGIN=FILE`; without it, a $ORIGIN before the first record, else the file name minus ".zone". */
   origin?: Name;
+  /** The zone's text, given rather than read from `file` (which then only names it in errors). */
+  text?: string;
 }
 
-export interface LoadedZone {
+/** A zone read, parsed and checked, before its tree is built. */
+export interface CheckedZone {
   origin: Name;
   file: string;
-  /** Checked records in file order: duplicates dropped, each RRset at its lowest TTL. */
   records: ResourceRecord[];
   serial: number;
   warnings: ZoneError[];
+  /** The files read (zone file, then $INCLUDE files) as fstat saw them; none for a text source or a zone not read from files. */
+  files?: FileStamp[];
+}
+
+export interface LoadedZone extends CheckedZone {
+  /** Checked records in file order: duplicates dropped, each RRset at its lowest TTL. */
+  records: ResourceRecord[];
   /** The zone tree of `records` (buildCatalog serves it rather than build another). */
   tree: Zone;
 }
@@ -65,8 +78,12 @@ export interface LoadOptions {
   includeBase?: string;
   /** Records allowed in one zone (default DEFAULT_MAX_RECORDS). */
   maxRecords?: number;
-  /** Octets the zone file may have, checked before reading (default MAX_FILE_BYTES, 256 MiB). */
+  /** Octets the zone file and its $INCLUDE files may have together, counted while reading (default MAX_FILE_BYTES, 256 MiB). */
   maxFileBytes?: number;
+  /** $INCLUDE files one zone may read (default MAX_INCLUDE_FILES). */
+  maxIncludes?: number;
+  /** Reads an $INCLUDE file (default: from disk, confined to `root`). */
+  readInclude?: (file: string) => string;
 }
 
 export interface ParseTextOptions extends LoadOptions {
@@ -116,10 +133,15 @@ function check(parsed: ParsedRecords, file: string): { origin: Name; checked: Ch
 
 /** Reads, parses and checks a zone; throws ZoneLoadError with all its errors rather than return part of it. */
 export async function loadZone(source: ZoneSource, options: LoadOptions = {}): Promise<LoadedZone> {
-  const { file } = source;
-  // The file's octets and text (as large as the zone file each) are dropped once parsed.
-  const text = await readZoneText(file, options.maxFileBytes ?? MAX_FILE_BYTES);
-  return loadZoneText(text, { file, origin: source.origin, root: options.root ?? path.dirname(file), includeBase: options.includeBase, maxRecords: options.maxRecords });
+  return loadZoneSync(source, options);
+}
+
+/** loadZone without a promise (a loading worker runs it; nothing in it waits on I/O for long). */
+export function loadZoneSync(source: ZoneSource, options: LoadOptions = {}): LoadedZone {
+  const { names, zone } = readAndCheck(source, options);
+  // Built here, from the checker's numbering of the names, so buildCatalog need not build it.
+  const tree = new Zone({ origin: zone.origin, records: zone.records }, names);
+  return { ...zone, serial: tree.serial, tree };
 }
 
 /**
@@ -127,28 +149,37 @@ export async function loadZone(source: ZoneSource, options: LoadOptions = {}): P
  * checked the same way; `file` is only the name errors are reported under.
  */
 export function loadZoneText(text: string, options: ParseTextOptions): LoadedZone {
-  const { file } = options;
-  const result = check(parseZoneRecords(text, options), file);
+  return loadZoneSync({ file: options.file, origin: options.origin, text }, options);
+}
+
+/** Reads, parses and checks a zone without building its tree (a loading worker sends the records on). */
+export function checkZoneSource(source: ZoneSource, options: LoadOptions = {}): CheckedZone {
+  return readAndCheck(source, options).zone;
+}
+
+function readAndCheck(source: ZoneSource, options: LoadOptions): { names: CheckedRecords['names']; zone: CheckedZone } {
+  const { file } = source;
+  const budget = new ReadBudget(options.maxFileBytes ?? MAX_FILE_BYTES, options.maxIncludes ?? MAX_INCLUDE_FILES);
+  // The file's octets and text (as large as the zone file each) are dropped once parsed.
+  const text = source.text ?? readZoneText(file, budget);
+  const parsed = parseZoneRecords(text, { file, origin: source.origin, root: options.root ?? path.dirname(file), includeBase: options.includeBase, maxRecords: options.maxRecords, budget, readInclude: options.readInclude });
+  const result = check(parsed, file);
   const errors = result.errors.filter((e) => e.severity === 'error');
   const warnings = result.errors.filter((e) => e.severity === 'warning');
   if (errors.length > 0) throw new ZoneLoadError(file, errors, warnings);
-  const { records, names } = result.checked;
-  // Built here, from the checker's numbering of the names, so buildCatalog need not build it.
-  const tree = new Zone({ origin: result.origin, records }, names);
-  return { origin: result.origin, file, records, serial: tree.serial, warnings, tree };
+  const { records } = result.checked;
+  const soa = records.find((r) => r.type === 'SOA');
+  const serial = soa && soa.type === 'SOA' ? soa.data.serial : 0;
+  return { names: result.checked.names, zone: { origin: result.origin, file, records, serial, warnings, files: budget.files } };
 }
 
-async function readZoneText(file: string, maxBytes: number): Promise<string> {
+function readZoneText(file: string, budget: ReadBudget): string {
   let bytes: Uint8Array;
   try {
-    const { size } = await stat(file);
-    if (size > maxBytes) {
-      throw new ZoneLoadError(file, [new ZoneError('FILE_TOO_LARGE', `${size} octets, over the limit of ${maxBytes}`, file, 0, 0)]);
-    }
-    bytes = await readFile(file);
+    bytes = readRegularFile(file, budget);
   } catch (e) {
-    if (e instanceof ZoneLoadError) throw e;
-    throw new ZoneLoadError(file, [new ZoneError('FILE_UNREADABLE', `cannot read: ${(e as Error).message}`, file, 0, 0)]);
+    if (!(e instanceof FileReadError)) throw e;
+    throw new ZoneLoadError(file, [new ZoneError(e.code === 'INCLUDE_LIMIT' ? 'FILE_UNREADABLE' : e.code, e.message, file, 0, 0)]);
   }
   const { text, badLine } = decodeZoneBytes(bytes);
   if (badLine !== undefined) {

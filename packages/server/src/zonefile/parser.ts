@@ -15,6 +15,7 @@ import { ZoneError, type ZoneErrorCode, type ZoneErrorSeverity } from './errors.
 import { lexZone, TokenArray, ZoneScanner, type EntryTokens, type ZoneToken } from './lexer.js';
 import { parseRange, rangeCount, substitute } from './generate.js';
 import { confinedReader, IncludeError, includeCandidates, isInside, isMissing } from './include.js';
+import type { ReadBudget } from './read.js';
 import { RecordPlaces, type Place } from './places.js';
 import { servedRdata } from './rdata-case.js';
 import { DEFAULT_MAX_RECORDS, MAX_ERRORS, MAX_GENERATE_RECORDS, MAX_INCLUDE_DEPTH } from './limits.js';
@@ -29,6 +30,8 @@ export interface ParseOptions {
   includeBase?: string;
   /** Reads an $INCLUDE file (default: from disk, confined to `root` after resolving symlinks). */
   readInclude?: (file: string) => string;
+  /** What the default $INCLUDE reader may still read (shared with the zone file's own read). */
+  budget?: ReadBudget;
   maxRecords?: number;
 }
 
@@ -116,7 +119,7 @@ class ZoneParser {
   constructor(private readonly options: ParseOptions) {
     this.root = options.root ?? path.dirname(options.file);
     this.includeBase = options.includeBase ?? this.root;
-    this.read = options.readInclude ?? confinedReader(this.root);
+    this.read = options.readInclude ?? confinedReader(this.root, options.budget);
     this.maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
     if (options.origin !== undefined) this.apex = this.origin = parseName(options.origin);
   }
