@@ -5,9 +5,8 @@
  * truncated (TC=1, no records) so that a real client behind that address retries over TCP,
  * which cannot be forged. TCP is never limited.
  */
-import { canonicalName, formatIPv6, parseIPv6, Rcode } from '@port53/wire';
+import { formatIPv6, parseIPv6, Rcode } from '@port53/wire';
 import type { Outcome } from './answer/respond.js';
-import type { Catalog } from './store/catalog.js';
 
 export interface RrlOptions {
   /** Replies per second per bucket; 0 turns limiting off. */
@@ -112,17 +111,16 @@ export function clientPrefix(address: string): string {
 }
 
 /**
- * The response category of a reply, as BIND groups them: an answer by its name and type; an
- * NXDOMAIN by its zone, and so is a name we answer without owning it (wildcard synthesis, below a
- * delegation), so that random names share one bucket; every error (FORMERR, REFUSED, NOTIMP,
+ * The response category of a reply, as BIND keys them: a positive answer by its name and type;
+ * NXDOMAIN and NODATA by the zone and the kind, whatever the name and type asked (random names
+ * or random qtypes share one bucket); data or NODATA synthesized from a wildcard by the wildcard's
+ * owner, never by qtype; a referral by the delegation; every error (FORMERR, REFUSED, NOTIMP,
  * BADVERS, SERVFAIL) in one bucket per client.
  */
-export function responseCategory(outcome: Outcome, catalog: Catalog): string {
-  if (outcome.kind !== 'answered' || outcome.qname === undefined || (outcome.rcode !== Rcode.NOERROR && outcome.rcode !== Rcode.NXDOMAIN)) return 'error';
-  const name = canonicalName(outcome.qname);
-  const zone = catalog.findZone(name);
-  if (!zone) return 'error';
-  if (outcome.rcode === Rcode.NXDOMAIN) return `nxdomain ${zone.key}`;
-  if (!zone.node(name)) return `synthesized ${zone.key} ${outcome.qtype ?? ''}`;
-  return `answer ${name} ${outcome.qtype ?? ''}`;
+export function responseCategory(outcome: Outcome): string {
+  const source = outcome.source;
+  if (outcome.kind !== 'answered' || !source) return 'error';
+  if (outcome.rcode !== Rcode.NOERROR && outcome.rcode !== Rcode.NXDOMAIN && outcome.rcode !== Rcode.YXDOMAIN) return 'error';
+  // Only a positive answer's qtype counts: the qtypes a name has data for are few.
+  return source.kind === 'answer' ? `answer ${source.name} ${outcome.qtype ?? ''}` : `${source.kind} ${source.name}`;
 }

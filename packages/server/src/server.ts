@@ -348,7 +348,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
       if (outcome.cookie) stats.cookies[cookieCounts[outcome.cookie]]++;
       if (queryLog) logQuery(logger, outcome, client);
       else if (outcome.kind === 'dropped') logger.debug({ event: 'dropped', client: hostPort(client.address, client.port), transport: client.transport, reason: outcome.reason }, 'query dropped');
-      const reply = rrl && client.transport === 'udp' && outcome.reply ? rateLimited(rrl, outcome, catalog, client, () => badCookieReply(query, extras)) : outcome.reply;
+      const reply = rrl && client.transport === 'udp' && outcome.reply ? rateLimited(rrl, outcome, client, () => badCookieReply(query, extras)) : outcome.reply;
       if (!reply || gate.kind !== 'signed') return reply;
       return signReply(reply, gate, now, replySizeLimit(decode(query).edns, client.transport));
     } catch (err) {
@@ -518,10 +518,10 @@ function rateLimiter(options: ServerOptions): RateLimiter | undefined {
  * client cookie slips as BADCOOKIE with a fresh server cookie instead of TC=1 (as BIND does): the
  * client retries over UDP with the cookie, and a valid cookie is never limited.
  */
-function rateLimited(rrl: RateLimiter, outcome: Outcome, catalog: Catalog, client: Client, badCookie: () => Uint8Array | undefined): Uint8Array | undefined {
+function rateLimited(rrl: RateLimiter, outcome: Outcome, client: Client, badCookie: () => Uint8Array | undefined): Uint8Array | undefined {
   // A server cookie we made proves the source address is the client's (RFC 7873 §5.2.5): not spoofed, so not limited, as BIND does.
   if (outcome.cookie === 'valid') return outcome.reply;
-  const verdict = rrl.check(client.address, responseCategory(outcome, catalog), performance.now());
+  const verdict = rrl.check(client.address, responseCategory(outcome), performance.now());
   if (verdict === 'send') return outcome.reply;
   if (verdict !== 'slip') return undefined;
   return (outcome.cookie && badCookie()) || truncatedReply(outcome.reply!);

@@ -236,9 +236,9 @@ describe('DNAME bounds', () => {
 });
 
 describe('outcome', () => {
-  it('names the kind, rcode, qname and qtype for the transport to log', () => {
+  it('names the kind, rcode, qname, qtype and source for the transport to log and RRL to count', () => {
     const answered = respond(query('Web.Example.Test', 'A'), catalog, 'udp');
-    expect({ ...answered, reply: undefined }).toEqual({ kind: 'answered', rcode: 0, qname: 'Web.Example.Test', qtype: 'A', reply: undefined });
+    expect({ ...answered, reply: undefined }).toEqual({ kind: 'answered', rcode: 0, qname: 'Web.Example.Test', qtype: 'A', source: { kind: 'answer', name: 'web.example.test' }, reply: undefined });
     const nx = respond(query('x.c.example.test', 'A'), catalog, 'udp');
     expect([nx.kind, nx.rcode]).toEqual(['answered', 3]);
     const refusedOutcome = respond(query('example.org', 'A'), catalog, 'udp');

@@ -75,17 +75,27 @@ describe('response categories', () => {
   beforeAll(async () => {
     catalog = buildCatalog([await loadZone({ file: `${zonesDir}example.test.zone` })]);
   });
-  const category = (name: string, type: string) => responseCategory(respond(query(name, type), catalog, 'udp'), catalog);
+  const category = (name: string, type: string) => responseCategory(respond(query(name, type), catalog, 'udp'));
 
   test.each([
     ['host1.example.test', 'A', 'answer host1.example.test A'],
     ['HOST1.example.test', 'A', 'answer host1.example.test A'],
-    ['host1.example.test', 'MX', 'answer host1.example.test MX'],
+    ['host1.example.test', 'MX', 'nodata example.test'],
+    // An answer through a CNAME chain: by the name and type asked.
+    ['www.example.test', 'A', 'answer www.example.test A'],
+    // NXDOMAIN and NODATA: by zone and kind, whatever the name and type (BIND's keys).
     ['random1.example.test', 'A', 'nxdomain example.test'],
     ['random2.example.test', 'TXT', 'nxdomain example.test'],
-    ['abc.wild.example.test', 'A', 'synthesized example.test A'],
-    ['xyz.wild.example.test', 'A', 'synthesized example.test A'],
-    ['www.sub.example.test', 'A', 'synthesized example.test A'],
+    ['host1.example.test', 'TXT', 'nodata example.test'],
+    ['host1.example.test', 'TYPE65280', 'nodata example.test'],
+    ['web.example.test', 'TYPE4000', 'nodata example.test'],
+    // Synthesized from a wildcard, data or NODATA: by the wildcard's owner, never by qtype.
+    ['abc.wild.example.test', 'A', 'wildcard *.wild.example.test'],
+    ['xyz.wild.example.test', 'TXT', 'wildcard *.wild.example.test'],
+    ['xyz.wild.example.test', 'TYPE65280', 'wildcard *.wild.example.test'],
+    // Below a delegation: by the cut.
+    ['www.sub.example.test', 'A', 'referral sub.example.test'],
+    ['www.sub.example.test', 'TYPE999', 'referral sub.example.test'],
     ['example.invalid', 'A', 'error'],
   ])('%s %s → %s', (name, type, expected) => {
     expect(category(name, type)).toBe(expected);
@@ -93,7 +103,7 @@ describe('response categories', () => {
 
   test('a FORMERR reply is an error too', () => {
     const bad = Uint8Array.from([0x12, 0x34, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0]);
-    expect(responseCategory(respond(bad, catalog, 'udp'), catalog)).toBe('error');
+    expect(responseCategory(respond(bad, catalog, 'udp'))).toBe('error');
   });
 });
 
@@ -124,7 +134,7 @@ describe('the slipped reply', () => {
 });
 
 /** A UDP client bound to one loopback address, sending `count` queries spread over `ms` and counting replies. */
-async function flood(port: number, from: string, count: number, ms: number): Promise<{ full: number; truncated: number }> {
+async function flood(port: number, from: string, count: number, ms: number, ask: (i: number) => [string, string] = () => ['host1.example.test', 'A']): Promise<{ full: number; truncated: number }> {
   const socket: Socket = createSocket('udp4');
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
@@ -137,7 +147,11 @@ async function flood(port: number, from: string, count: number, ms: number): Pro
   });
   const batches = 20;
   for (let b = 0; b < batches; b++) {
-    for (let i = 0; i < count / batches; i++) socket.send(query('host1.example.test', 'A', 'IN', { id: (b * 1000 + i) & 0xffff }), port, '127.0.0.1');
+    for (let i = 0; i < count / batches; i++) {
+      const n = b * (count / batches) + i;
+      const [name, type] = ask(n);
+      socket.send(query(name, type, 'IN', { id: n & 0xffff }), port, '127.0.0.1');
+    }
     await new Promise((r) => setTimeout(r, ms / batches));
   }
   await new Promise((r) => setTimeout(r, 200)); // the last replies
@@ -184,6 +198,30 @@ describe('RRL on a running server', () => {
     } finally {
       s.destroy();
     }
+  });
+});
+
+describe('random qtypes cannot escape the rate', () => {
+  let server: Server;
+  const rate = 100;
+  beforeAll(async () => {
+    server = await createServer({ zonesDir, addresses: ['127.0.0.1'], port: 0, rrlRate: rate, rrlSlip: 2 });
+  });
+  afterAll(() => server.close());
+
+  // The issue's bypass: NODATA keyed by name and type let 2,679 full replies/s through at rate 200.
+  test.each([
+    ['NODATA at an existing name', (i: number): [string, string] => ['host1.example.test', `TYPE${1000 + i}`]],
+    ['data and NODATA from a wildcard, random names too', (i: number): [string, string] => [`r${i}.wild.example.test`, i % 3 === 0 ? 'A' : `TYPE${1000 + i}`]],
+  ])('%s: 1000 queries in a second, full replies held to the rate', async (_, ask) => {
+    // Each case from its own /24 (all of 127/8 is loopback), so the buckets start full.
+    const from = ask === undefined ? '' : `127.3.${Math.floor(Math.random() * 200) + 1}.1`;
+    const started = performance.now();
+    const seen = await flood(server.port, from, 1000, 1000, ask);
+    const seconds = (performance.now() - started) / 1000;
+    expect(seen.full).toBeGreaterThanOrEqual(rate / 2);
+    expect(seen.full).toBeLessThanOrEqual(rate * (1 + seconds) + 5);
+    expect(seen.truncated).toBeGreaterThan(300);
   });
 });
 

@@ -9,6 +9,7 @@ import type { Catalog } from '../store/catalog.js';
 import { ANSWER_CACHE_BYTES, ANSWER_CACHE_ENTRIES } from './defaults.js';
 import { replySizeLimit, respond } from './respond.js';
 import type { Outcome, RespondExtras, Transport } from './respond.js';
+import type { AnswerSource } from './lookup.js';
 
 export interface AnswerCacheLimits {
   /** Replies kept at most (default ANSWER_CACHE_ENTRIES). */
@@ -27,6 +28,7 @@ interface CachedReply {
   rcode: number;
   qname: string;
   qtype: string;
+  source?: AnswerSource;
 }
 
 /** Octets of a key: the name (at most 255), type, class, transport, EDNS shape, size limit. */
@@ -120,6 +122,7 @@ export class AnswerCache {
       rcode: outcome.rcode!,
       qname: outcome.qname!,
       qtype: outcome.qtype!,
+      source: outcome.source,
     });
   }
 
@@ -142,5 +145,5 @@ function patched(entry: CachedReply, query: Uint8Array, nameEnd: number): Outcom
   if (!sameCase && !entry.caseNeutral) return undefined;
   // The 0x20 case of the question is echoed (RFC 4343 §4.1).
   const reply = replyFromTemplate(entry.bytes, query, nameEnd, !sameCase);
-  return { kind: 'answered', rcode: entry.rcode, reply, qname: sameCase ? entry.qname : questionName(query), qtype: entry.qtype };
+  return { kind: 'answered', rcode: entry.rcode, reply, qname: sameCase ? entry.qname : questionName(query), qtype: entry.qtype, source: entry.source };
 }

@@ -15,6 +15,18 @@ export interface Answer {
   answers: ResourceRecord[];
   authorities: ResourceRecord[];
   additionals: ResourceRecord[];
+  /** What kind of answer this is and from where, as response rate limiting groups them (see rrl.ts). */
+  source: AnswerSource;
+}
+
+/**
+ * The answer's kind and the name it comes from: the canonical qname for data found at it, the
+ * wildcard's owner for data or NODATA synthesized from one (RFC 4592), the zone's apex for
+ * NODATA and NXDOMAIN, the cut for a referral.
+ */
+export interface AnswerSource {
+  kind: 'answer' | 'wildcard' | 'nodata' | 'nxdomain' | 'referral';
+  name: Name;
 }
 
 export interface LookupOptions {
@@ -50,11 +62,13 @@ export function lookup(catalog: Catalog, qname: Name, qtype: number, options: Lo
   let suffixes = suffixKeys(canonicalName(qname));
   let zone = catalog.zoneFor(suffixes, qtype === RRType.DS);
   if (!zone) return undefined;
-  const result: Answer = { rcode: Rcode.NOERROR, aa: true, answers: [], authorities: [], additionals: [] };
+  const result: Answer = { rcode: Rcode.NOERROR, aa: true, answers: [], authorities: [], additionals: [], source: { kind: 'answer', name: suffixes[0] } };
   const seen = new Set<Name>([suffixes[0]]);
   let name = qname;
+  let first: ZoneStep | undefined;
   for (;;) {
     const step = answerFromZone(zone, name, suffixes, qtype, options);
+    first ??= step;
     const signed = options.dnssec === true ? zone.signed : undefined;
     if (step.kind === 'answer' || step.kind === 'cname') {
       result.answers.push(...(signed ? withSignatures(signed, step.node, step.records, name) : step.records));
@@ -87,19 +101,25 @@ export function lookup(catalog: Catalog, qname: Name, qtype: number, options: Lo
       }
     } else if (step.kind === 'referral') {
       referral(result, zone, step.cut);
+      result.source = { kind: 'referral', name: step.cut.key };
       if (signed) result.authorities.push(...delegationSecurity(signed, placeIn(zone, suffixes), step.cut));
     } else if (step.kind === 'nodata') {
+      // After a CNAME too: random qtypes at an alias get the same CNAME and SOA.
       nodata(result, zone, signed);
+      result.source = { kind: 'nodata', name: zone.key };
       if (signed) {
         const place = placeIn(zone, suffixes);
         result.authorities.push(...(step.wildcard ? denyExpansion(signed, place, step.node, true) : denyType(signed, place, step.node)));
       }
     } else {
       nxdomain(result, zone, signed);
+      result.source = { kind: 'nxdomain', name: zone.key };
       if (signed) result.authorities.push(...denyName(signed, placeIn(zone, suffixes), step.node));
     }
     break;
   }
+  // Synthesized for qname from a wildcard: every such name shares the wildcard's source.
+  if (first !== undefined && 'wildcard' in first && first.wildcard && result.source.kind !== 'nxdomain') result.source = { kind: 'wildcard', name: first.node.key };
   const have = rrsetKeys(result.answers);
   for (const r of result.additionals) have.add(`${canonicalName(r.name)}/${r.type}`);
   result.additionals.push(...additionalAddresses(catalog, result.answers, have));

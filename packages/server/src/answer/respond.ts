@@ -5,7 +5,7 @@ import { checkCookie, type CookieContext, type CookieState } from './cookie.js';
 import { chaosAnswer, type ServerIdentity } from './identity.js';
 import { OUR_UDP_PAYLOAD, TCP_MAX_SIZE, UDP_SIZE_WITHOUT_EDNS } from './defaults.js';
 import { lookup } from './lookup.js';
-import type { Answer } from './lookup.js';
+import type { Answer, AnswerSource } from './lookup.js';
 
 export type Transport = 'udp' | 'tcp';
 
@@ -21,6 +21,8 @@ export interface Outcome {
   qtype?: string;
   /** What the query's COOKIE option was, when it had one and cookies are on (RFC 7873). */
   cookie?: CookieState;
+  /** For an answer from the zones: its kind and source name, which RRL counts by. */
+  source?: AnswerSource;
 }
 
 /** What a reply may add beyond the zones' data; without them respond() answers as a plain server. */
@@ -102,7 +104,7 @@ export function respond(query: Uint8Array, catalog: Catalog, transport: Transpor
     const txt = chaosAnswer(question.name, question.type, extras.identity);
     if (txt === 'hidden') return refused(header, echoed, edns, transport, `CH ${question.name} is hidden`, described, withEde(extra, ExtendedError.PROHIBITED), cookie);
     if (!txt) return refused(header, echoed, edns, transport, `CH ${question.type} ${question.name} is not offered`, described, withEde(extra, ExtendedError.NOT_SUPPORTED), cookie);
-    const answer: Answer = { rcode: Rcode.NOERROR, aa: false, answers: [txt], authorities: [], additionals: [] };
+    const answer: Answer = { rcode: Rcode.NOERROR, aa: false, answers: [txt], authorities: [], additionals: [], source: { kind: 'answer', name: question.name.toLowerCase() } };
     return { kind: 'answered', rcode: Rcode.NOERROR, reply: reply(header, Rcode.NOERROR, echoed, edns, transport, answer, extra.options), cookie, ...described };
   }
   // Class ANY is answered from IN data (NSD, Knot; with AA as Knot sets it). Every other class is REFUSED.
@@ -136,6 +138,7 @@ export function respond(query: Uint8Array, catalog: Catalog, transport: Transpor
     rcode: answer.rcode,
     reply: reply(header, answer.rcode, echoed, edns, transport, answer, extra.options),
     cookie,
+    source: answer.source,
     ...described,
   };
 }
