@@ -185,8 +185,11 @@ describe('RRL on a running server', () => {
 
   test("a neighbour in the same /24 shares the flooder's bucket; over TCP nobody is limited", async () => {
     await new Promise((r) => setTimeout(r, 1100)); // the buckets refill
+    const started = performance.now();
     const [flooder, neighbour] = await Promise.all([flood(server.port, '127.0.0.1', 1000, 500), flood(server.port, '127.0.0.2', 200, 500)]);
-    expect(flooder.full + neighbour.full).toBeLessThanOrEqual(rate * 1.6 + 5);
+    // One bucket for both: its burst plus the rate over the flood as it really lasted (a busy machine stretches it past 0.5 s).
+    const seconds = (performance.now() - started) / 1000;
+    expect(flooder.full + neighbour.full).toBeLessThanOrEqual(rate * (1 + seconds) + 5);
     expect(neighbour.truncated).toBeGreaterThan(0);
 
     const s = await TcpStream.open(server.port);

@@ -107,7 +107,8 @@ describe('GET /metrics', () => {
   test('a reload shows in serials, loads and a fresh cache; other paths are 404', async () => {
     await server.reload();
     const { body } = await get(server.metrics!.port, '/metrics');
-    expect(sample(body, 'port53_zone_loads_total', { result: 'ok' })).toBe(2 * server.zones().length);
+    // The zone files did not change since they were read: a reload does not load them again.
+    expect(sample(body, 'port53_zone_loads_total', { result: 'ok' })).toBe(server.zones().length);
     expect(sample(body, 'port53_answer_cache_entries')).toBe(0);
     expect((await get(server.metrics!.port, '/')).status).toBe(404);
   });
