@@ -2,7 +2,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { RunningPort53d } from '../../../test/support/port53d.js';
+import { RunningPort53d, runPort53d } from '../../../test/support/port53d.js';
 import { udpExchange } from '../../../test/support/loopback.mjs';
 import { PrivilegeError, resolveCredentials } from '../src/privileges.js';
 import { query, summarize } from './fixtures/query.js';
@@ -31,6 +31,12 @@ describe('--user USER[:GROUP] is resolved from passwd and group files', () => {
   test.each([['nosuchuser'], ['dns:nosuchgroup'], ['4000'], ['a:b:c'], ['dns:']])('%s is refused with a PrivilegeError', (spec) => {
     expect(() => resolveCredentials(spec, { passwd: '/etc/passwd', group: '/etc/group' })).toThrow(PrivilegeError);
   });
+});
+
+test('port53d --user with an unknown user: one line before anything is bound, exit 1', async () => {
+  const r = await runPort53d(['--user', 'no-such-user-port53', '--port', '0']);
+  expect(r.code).toBe(1);
+  expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining('--user: no user "no-such-user-port53" in /etc/passwd')]);
 });
 
 const isRoot = process.getuid?.() === 0;
