@@ -71,6 +71,7 @@ export class Call<T> implements FlightWaiter, Cancellable {
       if (hit !== undefined) return this.looked(undefined, hit);
       if (cache.join(key, this)) {
         this.joined = key;
+        if (req.call.aborted) return this.cancel(); // nothing would end its wait
         req.call.hold(this);
         return;
       }
