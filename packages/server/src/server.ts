@@ -240,16 +240,21 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     const previous = catalogVersion;
     catalogVersion = candidate;
     logger.info({ event: 'catalog-updated', zone: candidate.origin, serial: candidate.serial, members: candidate.records.length - 3 }, `catalog zone ${candidate.origin}: serial ${candidate.serial}, ${candidate.records.length - 3} member(s)`);
-    if (!previous) return;
-    journal.record(previous, candidate);
-    notifier.notify(candidate.origin, apexSoa(candidate));
+    if (previous) announce(candidate, previous);
   };
+  /**
+   * A zone has a new serial: the difference from the previous version goes into the journal (in
+   * slices, RFC 1995 §4), and once IXFR can send it the secondaries are told (RFC 1996 §3.5).
+   */
+  function announce(zone: LoadedZone, previous: LoadedZone | undefined): void {
+    const recorded = previous ? journal.record(previous, zone) : Promise.resolve();
+    void recorded.then(() => notifier.notify(zone.origin, apexSoa(zone)));
+  }
   const extraZones = () => [...secondaryCopies(), ...(catalogVersion ? [catalogVersion] : [])];
   const onSecondaryUpdate = (zone: LoadedZone, previous: LoadedZone | undefined) => {
     if (closing) return;
     zoneSet.refresh();
-    if (previous) journal.record(previous, zone);
-    notifier.notify(zone.origin, apexSoa(zone));
+    announce(zone, previous);
   };
   for (const text of options.secondaries ?? []) {
     const zone = new SecondaryZone(parseSecondarySpec(text), {
@@ -269,14 +274,13 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
   let answers!: AnswerCache;
   let versions!: ReturnType<typeof versionsOf>;
   zoneSet.refresh(); // the first catalog: the files' zones, the secondaries' copies, the catalog zone
-  for (const zone of versions.all()) journal.open(zone);
+  await Promise.all(versions.all().map((zone) => journal.open(zone)));
   zoneSet.onChange((change) => {
     if (change.kind === 'removed') {
       if (!versions.current(change.origin)) journal.forget(change.origin);
       return;
     }
-    if (change.previous) journal.record(change.previous, change.zone); // the difference IXFR will send (RFC 1995 §4)
-    notifier.notify(change.origin, apexSoa(change.zone)); // RFC 1996 §3.5: a new serial is announced
+    announce(change.zone, change.previous); // the difference IXFR will send (RFC 1995 §4), then NOTIFY (RFC 1996 §3.5)
   });
 
   const stats: ServerStats = {

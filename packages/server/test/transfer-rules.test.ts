@@ -64,29 +64,29 @@ describe('the IXFR journal', () => {
   const v2 = version(2, a('a.j.test', '192.0.2.1'), a('b.j.test', '192.0.2.22'), a('c.j.test', '192.0.2.3'));
   const v3 = version(3, a('a.j.test', '192.0.2.1'), a('b.j.test', '192.0.2.2'), a('c.j.test', '192.0.2.3'));
 
-  test('one difference: what left and what came, the SOAs apart', () => {
+  test('one difference: what left and what came, the SOAs apart', async () => {
     const j = new ZoneJournal();
-    j.record(v1, v2);
+    await j.record(v1, v2);
     const d = j.since('j.test', 1, 2)!;
     expect(d.removed).toEqual([a('b.j.test', '192.0.2.2')]);
     expect(d.added).toEqual([a('b.j.test', '192.0.2.22'), a('c.j.test', '192.0.2.3')]);
     expect([d.fromSoa.data.serial, d.toSoa.data.serial]).toEqual([1, 2]);
   });
 
-  test('a chain is condensed: a record removed and added back is in neither list (RFC 1995 §4)', () => {
+  test('a chain is condensed: a record removed and added back is in neither list (RFC 1995 §4)', async () => {
     const j = new ZoneJournal();
-    j.record(v1, v2);
-    j.record(v2, v3);
+    await j.record(v1, v2);
+    await j.record(v2, v3);
     const d = j.since('J.TEST', 1, 3)!;
     expect(d.removed).toEqual([]);
     expect(d.added).toEqual([a('c.j.test', '192.0.2.3')]);
     expect(j.since('j.test', 2, 3)!.removed).toEqual([a('b.j.test', '192.0.2.22')]);
   });
 
-  test('history that does not reach back, or does not end at the current serial: none', () => {
+  test('history that does not reach back, or does not end at the current serial: none', async () => {
     const j = new ZoneJournal({ maxDiffs: 1 });
-    j.record(v1, v2);
-    j.record(v2, v3);
+    await j.record(v1, v2);
+    await j.record(v2, v3);
     expect(j.since('j.test', 1, 3)).toBeUndefined(); // the 1 -> 2 difference was dropped
     expect(j.since('j.test', 2, 4)).toBeUndefined();
     expect(j.since('other.test', 2, 3)).toBeUndefined();

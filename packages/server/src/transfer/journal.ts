@@ -21,7 +21,7 @@ export interface JournalOptions {
   dir?: string;
   /** Differences kept per zone (default 20). */
   maxDiffs?: number;
-  /** Zones with more records than this keep no history (a difference costs a pass over both versions; default 200 000). */
+  /** Zones with more records than this keep no history (a difference costs a pass over both versions, done in ~10 ms slices; default 100 000). */
   maxRecords?: number;
   logger?: Logger;
 }
@@ -31,19 +31,32 @@ interface Stored extends ZoneDiff {
   toDigest: string;
 }
 
+/** A version's records by key (the apex SOA left out) and a digest of the whole version. */
+interface Indexed {
+  records: Map<string, ResourceRecord>;
+  digest: string;
+}
+
+/** Records keyed between two yields to the event loop: ~10 ms of work, so answering never waits long. */
+const CHUNK = 1024;
+
 export class ZoneJournal implements Journal {
   private readonly diffs = new Map<Name, Stored[]>();
   private readonly maxDiffs: number;
   private readonly maxRecords: number;
+  /** Each version is indexed once: as the newer side of one difference and the older side of the next. */
+  private readonly indexed = new WeakMap<ZoneVersion, Promise<Indexed>>();
+  /** Differences are recorded one after another, in the order the versions were loaded. */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: JournalOptions = {}) {
     this.maxDiffs = options.maxDiffs ?? 20;
-    this.maxRecords = options.maxRecords ?? 200_000;
+    this.maxRecords = options.maxRecords ?? 100_000;
     if (options.dir) mkdirSync(options.dir, { recursive: true });
   }
 
   /** Reads the zone's history file, keeping it only when it ends at `current` (the version loaded now). */
-  open(current: ZoneVersion): void {
+  async open(current: ZoneVersion): Promise<void> {
     const dir = this.options.dir;
     if (!dir || current.records.length > this.maxRecords) return;
     const file = this.fileOf(current.origin);
@@ -56,7 +69,7 @@ export class ZoneJournal implements Journal {
     try {
       const stored = text.split('\n').filter(Boolean).map((line) => fromJson(JSON.parse(line) as StoredJson));
       const last = stored.at(-1);
-      if (!last || last.toSoa.data.serial !== current.serial || last.toDigest !== digest(current)) {
+      if (!last || last.toSoa.data.serial !== current.serial || last.toDigest !== (await this.index(current)).digest) {
         this.options.logger?.warn({ event: 'journal-dropped', zone: current.origin, file }, `journal ${file} does not end at the loaded serial ${current.serial}: dropped`);
         rmSync(file, { force: true });
         return;
@@ -68,24 +81,46 @@ export class ZoneJournal implements Journal {
     }
   }
 
-  /** Records what changed from `older` to `newer` (one zone, a new serial). */
-  record(older: ZoneVersion, newer: ZoneVersion): void {
+  /**
+   * Records what changed from `older` to `newer` (one zone, a new serial). The work is done in
+   * slices between which queries are answered; the promise resolves once IXFR can send it.
+   */
+  record(older: ZoneVersion, newer: ZoneVersion): Promise<void> {
+    const run = this.queue.then(() => this.recordNow(older, newer));
+    this.queue = run.catch((err: unknown) => {
+      this.options.logger?.error({ event: 'journal-failed', zone: newer.origin, err }, `journal of ${newer.origin}: ${(err as Error).message}`);
+    });
+    return this.queue;
+  }
+
+  private async recordNow(older: ZoneVersion, newer: ZoneVersion): Promise<void> {
     const key = canonicalName(newer.origin);
     if (older.records.length > this.maxRecords || newer.records.length > this.maxRecords) {
       this.diffs.delete(key);
       return;
     }
-    const before = keyed(older);
-    const after = keyed(newer);
-    const removed = [...before].filter(([k]) => !after.has(k)).map(([, r]) => r);
-    const added = [...after].filter(([k]) => !before.has(k)).map(([, r]) => r);
+    const before = (await this.index(older)).records;
+    const after = await this.index(newer);
+    const removed = await missingFrom(before, after.records);
+    const added = await missingFrom(after.records, before);
+    this.indexed.delete(older); // only the newest version is the older side of a later difference
     const list = this.diffs.get(key) ?? [];
     // A history that does not end where this difference starts (a reload we did not see) is of no use.
     if (list.length > 0 && list.at(-1)!.toSoa.data.serial !== older.serial) list.length = 0;
-    list.push({ fromSoa: apexSoa(older), toSoa: apexSoa(newer), removed, added, toDigest: digest(newer) });
+    list.push({ fromSoa: apexSoa(older), toSoa: apexSoa(newer), removed, added, toDigest: after.digest });
     if (list.length > this.maxDiffs) list.splice(0, list.length - this.maxDiffs);
     this.diffs.set(key, list);
     this.persist(newer.origin, list);
+  }
+
+  /** The version's records by key and its digest, computed once, in slices. */
+  private index(version: ZoneVersion): Promise<Indexed> {
+    let done = this.indexed.get(version);
+    if (!done) {
+      done = indexVersion(version);
+      this.indexed.set(version, done);
+    }
+    return done;
   }
 
   /** The zone is no longer served: its history goes. */
@@ -132,22 +167,36 @@ export class ZoneJournal implements Journal {
   }
 }
 
-/** The version's records but the apex SOA, by a key that is equal exactly when the records are (owner case aside). */
-function keyed(version: ZoneVersion): Map<string, ResourceRecord> {
+/**
+ * The version's records but the apex SOA, by a key that is equal exactly when the records are
+ * (owner case aside), and a digest of every record's key in the version's order (a file loaded
+ * again gives the same order, so the same digest).
+ */
+async function indexVersion(version: ZoneVersion): Promise<Indexed> {
   const apex = canonicalName(version.origin);
-  const out = new Map<string, ResourceRecord>();
-  for (const r of version.records) {
+  const records = new Map<string, ResourceRecord>();
+  const h = createHash('sha256');
+  const all = version.records;
+  for (let i = 0; i < all.length; i++) {
+    if (i > 0 && i % CHUNK === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const r = all[i];
+    const k = recordKey(r);
+    h.update(k).update('\n');
     if (typeFromString(r.type) === RRType.SOA && canonicalName(r.name) === apex) continue;
-    out.set(recordKey(r), r);
+    records.set(k, r);
   }
-  return out;
+  return { records, digest: h.digest('hex') };
 }
 
-function digest(version: ZoneVersion): string {
-  const keys = version.records.map(recordKey).sort();
-  const h = createHash('sha256');
-  for (const k of keys) h.update(k).update('\n');
-  return h.digest('hex');
+/** The records of `a` whose keys `b` lacks, in slices. */
+async function missingFrom(a: Map<string, ResourceRecord>, b: Map<string, ResourceRecord>): Promise<ResourceRecord[]> {
+  const out: ResourceRecord[] = [];
+  let n = 0;
+  for (const [k, r] of a) {
+    if (++n % CHUNK === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (!b.has(k)) out.push(r);
+  }
+  return out;
 }
 
 /** A run of differences as one (RFC 1995 §4 lets a server condense them): what was added and then removed cancels out. */
