@@ -23,7 +23,7 @@ export interface Nsec3Link {
 export class Nsec3Chain {
   constructor(
     readonly params: Nsec3Params,
-    private readonly links: readonly Nsec3Link[],
+    readonly links: readonly Nsec3Link[],
   ) {}
 
   get size(): number {
@@ -131,15 +131,7 @@ export function indexSigned(apex: ZoneNode, nodes: readonly ZoneNode[]): SignedD
       signatures.set(node, byType);
     }
     if (node.rrsets.has(RRType.NSEC)) nsecNodes.push(node);
-    if (node.rrsets.has(RRType.NSEC3)) {
-      nsec3Nodes.push(node);
-      let onlyNsec3 = true;
-      for (const code of node.rrsets.keys()) {
-        if (code !== RRType.NSEC3 && code !== RRType.RRSIG) onlyNsec3 = false;
-      }
-      const coversOnlyNsec3 = [...(signatures.get(node)?.keys() ?? [])].every((c) => c === RRType.NSEC3);
-      if (onlyNsec3 && coversOnlyNsec3 && node !== apex) hidden.add(node);
-    }
+    if (node.rrsets.has(RRType.NSEC3)) nsec3Nodes.push(node);
   }
   if (signatures.size === 0 && nsecNodes.length === 0 && nsec3Nodes.length === 0) return undefined;
   const data: SignedData = { signatures, hidden };
@@ -149,8 +141,19 @@ export function indexSigned(apex: ZoneNode, nodes: readonly ZoneNode[]): SignedD
     data.nsec = new NsecChain(keyed.map((k) => k.node));
   }
   const param = apex.rrsets.get(RRType.NSEC3PARAM)?.records.map((r) => (r.data instanceof Uint8Array ? readNsec3Params(r.data) : undefined)).find((p) => p !== undefined && p.hashAlgorithm === 1);
-  if (param) data.nsec3 = nsec3Chain(param, nsec3Nodes);
+  if (param) {
+    data.nsec3 = nsec3Chain(param, nsec3Nodes);
+    // The chain's owners holding nothing but NSEC3 and its RRSIGs are hashes, not names. Without
+    // NSEC3PARAM there is no chain, and NSEC3 records are served as any data (as NSD does).
+    for (const link of data.nsec3.links) if (isHashOnly(link.node, signatures) && link.node !== apex) hidden.add(link.node);
+  }
   return data;
+}
+
+function isHashOnly(node: ZoneNode, signatures: ReadonlyMap<ZoneNode, Map<number, ResourceRecord[]>>): boolean {
+  for (const code of node.rrsets.keys()) if (code !== RRType.NSEC3 && code !== RRType.RRSIG) return false;
+  for (const covered of signatures.get(node)?.keys() ?? []) if (covered !== RRType.NSEC3) return false;
+  return true;
 }
 
 function nsec3Chain(params: Nsec3Params, nodes: readonly ZoneNode[]): Nsec3Chain {
