@@ -194,15 +194,25 @@ export function zoneAnswer(records: ResourceRecord[]): (query: Message) => Messa
 }
 
 /** A UDP socket that reads and never answers. */
-export async function startBlackhole(): Promise<{ server: string; received: () => number; close(): Promise<void> }> {
+export async function startBlackhole(): Promise<{ server: string; received: (name?: string) => number; close(): Promise<void> }> {
   const s: Socket = createSocket('udp4');
   let received = 0;
-  s.on('message', () => (received += 1));
+  const byName = new Map<string, number>();
+  s.on('message', (msg) => {
+    received += 1;
+    try {
+      const name = decode(msg).questions[0]?.name.toLowerCase();
+      if (name !== undefined) byName.set(name, (byName.get(name) ?? 0) + 1);
+    } catch {
+      // not a query: counted above only
+    }
+  });
   await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
   const port = (s.address() as { port: number }).port;
   return {
     server: `127.0.0.1:${port}`,
-    received: () => received,
+    /** Datagrams received; with `name`, only queries for that name (a port reused by another process's client is no matter). */
+    received: (name?: string) => (name === undefined ? received : (byName.get(name.toLowerCase()) ?? 0)),
     close: () => new Promise<void>((resolve) => s.close(() => resolve())),
   };
 }
