@@ -99,10 +99,14 @@ static udp_batch *unwrap(napi_env env, napi_value value) {
   return data;
 }
 
-/** open(address, port, family: 4 | 6) => { handle, address, port } (the address as bound, canonical) */
+/**
+ * open(address, port, family: 4 | 6, reusePort?) => { handle, address, port } (the address as
+ * bound, canonical). reusePort sets SO_REUSEPORT before bind: port53d --workers gives each
+ * answering thread its own socket on one port, and the kernel spreads datagrams over them.
+ */
 static napi_value js_open(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 4;
+  napi_value argv[4];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   char address[INET6_ADDRSTRLEN + 1];
   size_t len = 0;
@@ -110,6 +114,12 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_string_utf8(env, argv[0], address, sizeof address, &len));
   CHECK(napi_get_value_int32(env, argv[1], &port));
   CHECK(napi_get_value_int32(env, argv[2], &family));
+  bool reuse_port = false;
+  if (argc > 3) {
+    napi_valuetype t;
+    CHECK(napi_typeof(env, argv[3], &t));
+    if (t == napi_boolean) CHECK(napi_get_value_bool(env, argv[3], &reuse_port));
+  }
 
   struct sockaddr_storage ss;
   socklen_t sslen;
@@ -132,6 +142,11 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   int one = 1;
   // '::' must not also take the IPv4 port, which 0.0.0.0 may want to bind (as listenUdp).
   if (family == 6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0) {
+    int err = errno;
+    close(fd);
+    return throw_errno(env, "setsockopt", err);
+  }
+  if (reuse_port && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
     int err = errno;
     close(fd);
     return throw_errno(env, "setsockopt", err);

@@ -55,6 +55,7 @@ interface Args {
   secondaries: string[];
   secondaryDir?: string;
   catalog?: string;
+  workers: number | 'auto';
 }
 
 /** The TCP limits the command line sets (see ServerOptions). */
@@ -128,6 +129,7 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     .option('tcp-client-prefix-v4', { type: 'string', requiresArg: true, describe: `IPv4 prefix length that counts as one TCP client (default ${DEFAULTS.tcpClientPrefixV4})` })
     .option('tcp-client-prefix-v6', { type: 'string', requiresArg: true, describe: `IPv6 prefix length that counts as one TCP client (default ${DEFAULTS.tcpClientPrefixV6})` })
     .option('tcp-max-pipelined', { type: 'string', requiresArg: true, describe: `Unsent replies per TCP connection before it stops being read (default ${DEFAULTS.maxPipelined})` })
+    .option('workers', { type: 'string', requiresArg: true, describe: 'Answering threads, each with its own SO_REUSEPORT UDP socket (default 1; auto: one per core); TCP stays on the main thread' })
     .option('check', { type: 'boolean', default: false, describe: 'Check the zone files, print errors as file:line:column, exit 0 or 1' })
     .option('help', { type: 'boolean', alias: 'h', describe: 'Show this help' })
     .option('version', { type: 'boolean', alias: 'v', describe: 'Show the version' })
@@ -196,6 +198,7 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     journal: parsed.journal,
     secondaries: (parsed.secondary ?? []).map((text) => usage(() => (parseSecondarySpec(text), text), SecondarySpecError, '--secondary')),
     secondaryDir: parsed['secondary-dir'],
+    workers: parseWorkers(parsed.workers),
     catalog: parsed.catalog === undefined ? undefined : usage(() => (parseName(parsed.catalog!.endsWith('.') ? parsed.catalog! : `${parsed.catalog!}.`), parsed.catalog!), TextError, '--catalog'),
   };
 }
@@ -225,6 +228,14 @@ function parsePort(text: string | undefined): number {
   const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
   if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be a number from 0 to 65535, not ${JSON.stringify(text)}`);
   return port;
+}
+
+function parseWorkers(text: string | undefined): number | 'auto' {
+  if (text === undefined) return DEFAULTS.workers;
+  if (text === 'auto') return 'auto';
+  const n = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= 256)) throw new UsageError(`--workers must be a whole number from 1 to 256 or auto, not ${JSON.stringify(text)}`);
+  return n;
 }
 
 function parseCount(flag: string, text: string | undefined, fallback: number, max: number): number {
@@ -314,6 +325,7 @@ async function serve(args: Args): Promise<void> {
     serialCheck: args.serialCheck,
     reloadTimeoutMs: args.reloadTimeoutMs,
     ...args.tcpLimits,
+    workers: args.workers,
   };
   // Signals are handled from the start: the 'listening' lines are logged before createServer returns.
   const signals = handleSignals(logger);

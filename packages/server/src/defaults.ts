@@ -12,6 +12,8 @@ export const DEFAULTS = {
   tcp: true,
   /** Batch UDP with recvmmsg/sendmmsg when the native addon built (env PORT53_UDP_BATCH=0 turns it off); else node:dgram. */
   udpBatch: true,
+  /** Answering threads (--workers): 1, the main thread alone. */
+  workers: 1 as number | 'auto',
   logLevel: 'info',
   queryLog: false,
   /** RFC 7766 §6.2.3: servers should close idle connections after a timeout of the order of seconds. */

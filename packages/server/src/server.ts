@@ -1,4 +1,6 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { canonicalName, decode, encodeMessage, isSubdomain, parseName, Rcode, nowSeconds, parseTsigKey, rcodeToString, servfailReply, truncatedReply, TsigKeyring } from '@port53/wire';
 import type { TsigKey } from '@port53/wire';
@@ -7,7 +9,9 @@ import { badCookieReply, replySizeLimit, type Outcome, type RespondExtras } from
 import { checkSignedQuery, signReply } from './answer/tsig.js';
 import { CookieSecrets } from './cookie-secrets.js';
 import { parseMetricsAddress, startMetrics, type MetricsEndpoint } from './metrics/endpoint.js';
-import { QueryCounts } from './metrics/query-counts.js';
+import { QueryCounts, type QueryCountRow } from './metrics/query-counts.js';
+import { WorkerPool } from './workers/pool.js';
+import { mergedStats, sumRows } from './workers/stats.js';
 import type { UdpBatchCounters } from './transport/udp-batch.js';
 import { serverIdentity } from './identity-config.js';
 import { DEFAULTS } from './defaults.js';
@@ -106,6 +110,21 @@ export interface ServerOptions {
    * (`@port53/server/testing` injects faults with it). UDP then goes through node:dgram.
    */
   hook?: QueryHook;
+  /**
+   * Answering threads (default 1; 'auto': one per core). Each has its own SO_REUSEPORT UDP socket
+   * on every address and its own copy of the zones; TCP, transfers out, NOTIFY and /metrics stay
+   * on the main thread, which answers UDP too. Needs the native UDP addon; not with `hook`,
+   * `secondaries`, `catalog` or zones given as functions.
+   */
+  workers?: number | 'auto';
+}
+
+/** What a --workers thread passes to its own server (not public). */
+export interface InternalOptions {
+  reusePort?: boolean;
+  /** Every thread derives the same cookie secrets from this seed, so a cookie made by one verifies at all. */
+  cookieSeed?: Uint8Array;
+  cookieStart?: number;
 }
 
 export type OutcomeKind = Outcome['kind'];
@@ -133,6 +152,8 @@ export interface ServerStats {
   zoneLoads: { loaded: number; failed: number };
   /** The answer cache of the catalog served now (it starts empty at each reload). */
   readonly answerCache: { hits: number; misses: number; entries: number };
+  /** With `workers` > 1: queries (UDP and TCP) answered by each thread, the main thread first; a worker's counts arrive within 0.1 s. */
+  readonly threads?: number[];
   /** The batched UDP addon's counters summed over its sockets; undefined when UDP is node:dgram. */
   readonly udpBatch: UdpBatchCounters | undefined;
 }
@@ -157,12 +178,18 @@ export interface Server {
  * Loads the zones (every one must load: a broken zone rejects with its ZoneLoadError, like
  * named-checkzone at boot), binds UDP and TCP on every address, and serves until close().
  */
-export async function createServer(options: ServerOptions = {}): Promise<Server> {
+export function createServer(options: ServerOptions = {}): Promise<Server> {
+  return startServer(options);
+}
+
+/** createServer, also as a --workers thread runs it; queryCounts is read by that thread. */
+export async function startServer(options: ServerOptions, internal: InternalOptions = {}): Promise<Server & { queryCounts: { rows(): QueryCountRow[] } }> {
   const logger = options.logger || silentLogger();
   const port = options.port ?? DEFAULTS.port;
   const explicitAddresses = options.addresses !== undefined;
   const addresses = [...(options.addresses ?? DEFAULTS.addresses)];
   checkOptions(addresses, port);
+  const workers = workerCount(options);
   const spec: ZoneSpec =
     options.zonesDir === undefined && options.zones === undefined
       ? (options.secondaries?.length ? { zones: [] } : { zonesDir: DEFAULTS.zonesDir }) // a pure secondary needs no zones directory
@@ -187,7 +214,9 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     if (rule.key !== undefined && !keyring.get(rule.key)) throw new RangeError(`--allow-transfer ${rule.text}: no TSIG key named ${rule.key}`);
   }
   const identity = serverIdentity(options);
-  const cookieSecrets = options.cookies ?? DEFAULTS.cookies ? new CookieSecrets(DEFAULTS.cookieSecretSeconds, nowSeconds()) : undefined;
+  const cookieSeed = internal.cookieSeed ?? (workers > 1 ? randomBytes(32) : undefined);
+  const cookieStart = internal.cookieStart ?? nowSeconds();
+  const cookieSecrets = options.cookies ?? DEFAULTS.cookies ? new CookieSecrets(DEFAULTS.cookieSecretSeconds, cookieStart, cookieSeed && seededSecrets(cookieSeed)) : undefined;
   // One context reused for every query: respond() is synchronous and keeps nothing of it.
   const cookieContext = cookieSecrets && { secrets: cookieSecrets.at(nowSeconds()), now: 0, address: '' };
   const extras: RespondExtras = { identity, cookies: cookieContext };
@@ -372,11 +401,13 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
   const tcpHandler: TcpQueryHandler = hook ? hookedTcp(hook, handle) : handle;
   const onSocketError = (err: Error) => logger.error({ event: 'socket-error', err }, 'socket error');
   const udpPath = chooseUdpPath((options.udpBatch ?? DEFAULTS.udpBatch) && !hook);
+  if (workers > 1 && udpPath.path !== 'recvmmsg') throw new RangeError(`workers: ${workers} needs the native UDP addon for SO_REUSEPORT, and UDP is via node:dgram here (${udpPath.reason})`);
+  const reusePort = internal.reusePort === true || workers > 1;
   logger.info({ event: 'udp-path', path: udpPath.path, reason: udpPath.reason }, `UDP via ${udpPath.path} (${udpPath.reason})`);
   // node:dgram for a scoped (link-local %zone) address: the addon takes plain literals only.
   const listenUdpOn = (address: string, p: number) =>
     udpPath.path === 'recvmmsg' && !address.includes('%')
-      ? listenUdpBatch({ address, port: p, handler: handleUdp, onError: onSocketError })
+      ? listenUdpBatch({ address, port: p, handler: handleUdp, onError: onSocketError, reusePort })
       : listenUdp({ address, port: p, handler: udpHandler, onError: onSocketError });
   const table = new ConnectionTable(limits, stats.tcp);
 
@@ -395,52 +426,107 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
   }
   for (const l of listeners) logger.info({ event: 'listening', address: l.address, port: l.port, transport: l.transport }, `listening on ${hostPort(l.address, l.port)} ${l.transport}`);
 
+  let closing: Promise<void> | undefined;
+  let pool: WorkerPool | undefined;
+  if (workers > 1) {
+    const udp = listeners.filter((l) => l.transport === 'udp');
+    // What each worker serves: the same zones and answers, UDP only, on the ports bound here.
+    const { logger: _l, hook: _h, metrics: _m, notify: _n, journalDir: _j, ...shared } = options;
+    const workerOptions: ServerOptions = { ...shared, addresses: udp.map((l) => l.address), port: udp[0].port, tcp: false, workers: 1 };
+    try {
+      pool = await WorkerPool.start(
+        workers - 1,
+        (index) => ({ index, options: workerOptions, internal: { reusePort: true, cookieSeed, cookieStart }, logLevel: logger.level }),
+        logger,
+        (err) => {
+          // Never a half-dead server: a worker that cannot be kept running stops them all, exit status 1.
+          logger.fatal({ event: 'workers-failed', err }, `${err.message}; stopping`);
+          process.exitCode = 1;
+          void close();
+        },
+      );
+    } catch (err) {
+      await Promise.all([...listeners.map((l) => l.close()), zoneSet.close()]);
+      throw err;
+    }
+    logger.info({ event: 'workers', workers }, `${workers} answering threads (main + ${workers - 1} workers), UDP on SO_REUSEPORT sockets`);
+  }
+  const publicStats = pool ? mergedStats(stats, () => pool!.counts(), () => pool!.live()) : stats;
+  const allQueryCounts = pool ? { rows: () => sumRows([queryCounts.rows(), ...pool!.counts().map((c) => c.queryCounts)]) } : queryCounts;
+
   let metrics: MetricsEndpoint | undefined;
   if (metricsAt) {
     try {
       metrics = await startMetrics(metricsAt, {
-        queryCounts,
-        outcomes: () => stats.outcomes,
-        errors: () => stats.errors,
-        rrl: () => stats.rrl,
-        tcp: () => stats.tcp,
-        cookies: () => stats.cookies,
+        queryCounts: allQueryCounts,
+        outcomes: () => publicStats.outcomes,
+        errors: () => publicStats.errors,
+        rrl: () => publicStats.rrl,
+        tcp: () => publicStats.tcp,
+        cookies: () => publicStats.cookies,
         zones: () => [...served.values()].map((z) => ({ ...summarize(z), loadMs: loadMs.get(z.origin) })),
         zoneLoads: () => zoneLoads,
-        answerCache: () => stats.answerCache,
-        udpBatch: () => stats.udpBatch,
+        answerCache: () => publicStats.answerCache,
+        udpBatch: () => publicStats.udpBatch,
       });
     } catch (err) {
-      await Promise.all(listeners.map((l) => l.close()));
+      await Promise.all([...listeners.map((l) => l.close()), pool?.close()]);
       throw err;
     }
     logger.info({ event: 'metrics', address: metrics.address, port: metrics.port }, `metrics on http://${hostPort(metrics.address, metrics.port)}/metrics`);
   }
 
-  let closing: Promise<void> | undefined;
   for (const zone of secondaries.values()) zone.begin();
+  function close(): Promise<void> {
+    closing ??= (async () => {
+      notifier.close();
+      for (const z of secondaries.values()) z.close();
+      table.destroyAll();
+      await Promise.all([...listeners.map((l) => l.close()), metrics?.close(), zoneSet.close(), pool?.close()]);
+      logger.info({ event: 'stopped' }, 'stopped');
+    })();
+    return closing;
+  }
+
   return {
     addresses: listeners.map((l) => ({ address: l.address, port: l.port, family: l.family, transport: l.transport })),
     port: listeners[0].port,
     metrics: metrics && { address: metrics.address, port: metrics.port },
-    stats,
+    stats: publicStats,
+    queryCounts,
     zoneSet,
     zones: () => zoneSet.zones(),
     reload() {
       if (closing) return Promise.reject(new Error('server is closed'));
-      return zoneSet.reload();
+      if (!pool) return zoneSet.reload();
+      const workerPool = pool;
+      return zoneSet.reload().then(async (result) => {
+        await workerPool.reload(); // every worker re-reads the zones too; the reload is done when all have
+        logger.info({ event: 'workers-reloaded', workers }, `reload done in all ${workers} answering threads`);
+        return result;
+      });
     },
-    close() {
-      closing ??= (async () => {
-        notifier.close();
-        for (const z of secondaries.values()) z.close();
-        table.destroyAll();
-        await Promise.all([...listeners.map((l) => l.close()), metrics?.close(), zoneSet.close()]);
-        logger.info({ event: 'stopped' }, 'stopped');
-      })();
-      return closing;
-    },
+    close,
   };
+}
+
+/** How many answering threads: 1 unless `workers` says more; checked against what threads cannot share. */
+function workerCount(options: ServerOptions): number {
+  const asked = options.workers ?? DEFAULTS.workers;
+  const n = asked === 'auto' ? availableParallelism() : asked;
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new RangeError(`workers must be an integer from 1 to 256 or 'auto', not ${String(asked)}`);
+  if (n === 1) return 1;
+  if (options.hook) throw new RangeError(`workers: ${n} cannot run a query hook (a function stays in one thread)`);
+  if (options.secondaries?.length) throw new RangeError(`workers: ${n} does not serve secondary zones yet (their transfers run in one thread)`);
+  if (options.catalog !== undefined) throw new RangeError(`workers: ${n} does not serve a catalog zone yet`);
+  if (options.zones?.some((z) => 'text' in z && typeof z.text === 'function')) throw new RangeError(`workers: ${n} cannot take zone text given as a function (it stays in one thread)`);
+  return n;
+}
+
+/** Cookie secrets every thread derives alike from one seed (HMAC-SHA256 of a counter). */
+function seededSecrets(seed: Uint8Array): (n: number) => Uint8Array {
+  let counter = 0;
+  return (n) => createHmac('sha256', seed).update(String(counter++)).digest().subarray(0, n);
 }
 
 /** The addon's counters summed over the UDP sockets that have them. */

@@ -8,7 +8,7 @@ import type { QueryCounts } from './query-counts.js';
 
 /** What the registry reads at scrape time. */
 export interface MetricsSource {
-  queryCounts: QueryCounts;
+  queryCounts: Pick<QueryCounts, 'rows'>;
   outcomes(): Record<string, number>;
   errors(): number;
   rrl(): { limited: number; slipped: number; dropped: number };

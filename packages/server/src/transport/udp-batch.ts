@@ -7,7 +7,7 @@ import type { Listener, SyncQueryHandler, UdpOptions } from './udp.js';
 
 /** The addon built by scripts/build-native.mjs from native/udp_batch.c. */
 interface UdpBatchAddon {
-  open(address: string, port: number, family: 4 | 6): { handle: object; address: string; port: number };
+  open(address: string, port: number, family: 4 | 6, reusePort?: boolean): { handle: object; address: string; port: number };
   start(handle: object, callback: (query: Buffer, address: string, port: number) => Uint8Array | undefined, onError?: (message: string) => void): void;
   close(handle: object, done: () => void): void;
   counters(handle: object): { received: number; sent: number; sendDropped: number; callbackErrors: number; recvErrors: number };
@@ -69,14 +69,15 @@ export interface BatchListener extends Listener {
   injectReceiveError(errno: number): void;
 }
 
-export function listenUdpBatch(options: Omit<UdpOptions, 'handler'> & { handler: SyncQueryHandler }): Promise<BatchListener> {
+/** reusePort: SO_REUSEPORT, so that each of port53d's --workers binds its own socket on the port. */
+export function listenUdpBatch(options: Omit<UdpOptions, 'handler'> & { handler: SyncQueryHandler; reusePort?: boolean }): Promise<BatchListener> {
   const native = udpBatchAddon();
   if (!native) return Promise.reject(new Error('native UDP batching is not available'));
   const { address, port, handler, onError } = options;
   const v6 = isIPv6(address);
   let opened: ReturnType<UdpBatchAddon['open']>;
   try {
-    opened = native.open(address, port, v6 ? 6 : 4);
+    opened = native.open(address, port, v6 ? 6 : 4, options.reusePort === true);
   } catch (err) {
     return Promise.reject(toBindError(err, address, port, 'udp'));
   }
