@@ -35,6 +35,8 @@ typedef struct {
   int stopped;        // the poll was stopped after a persistent error
   int failures;       // consecutive failed receives
   int injected;       // tests only (injectReceiveError): recvmmsg's errno while non-zero
+  int teardown;       // the thread is ending: no JS may run any more
+  napi_async_cleanup_hook_handle cleanup; // closes the handles if the thread ends first
   unsigned char *in;  // BATCH slots of SLOT octets
   unsigned char *out;
   struct mmsghdr rmsg[BATCH], smsg[BATCH];
@@ -50,6 +52,7 @@ typedef struct {
 #define PAUSE_MS 100
 
 static void stop_polling(udp_batch *b, const char *syscall, int err, int transient);
+static void on_teardown(napi_async_cleanup_hook_handle hook, void *arg);
 
 #define CHECK(call)                                   \
   do {                                                \
@@ -375,6 +378,7 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   uv_timer_init(loop, &b->retry);
   b->retry.data = b;
   b->started = 1;
+  CHECK(napi_add_async_cleanup_hook(env, on_teardown, b, &b->cleanup));
   int rc = uv_poll_start(&b->poll, UV_READABLE, on_readable);
   if (rc != 0) return throw_errno(env, "uv_poll_start", -rc);
   return NULL;
@@ -386,6 +390,11 @@ static void on_closed(uv_handle_t *handle) {
   close(b->fd);
   b->fd = -1;
   b->closed = 1;
+  if (b->cleanup) {
+    napi_remove_async_cleanup_hook(b->cleanup);
+    b->cleanup = NULL;
+  }
+  if (b->teardown) return; // the environment is going: its references go with it
   napi_handle_scope scope;
   napi_open_handle_scope(env, &scope);
   napi_value done = NULL, resource, global, ignored;
@@ -400,6 +409,22 @@ static void on_closed(uv_handle_t *handle) {
   if (b->on_error) napi_delete_reference(env, b->on_error);
   napi_delete_reference(env, b->self); // the External may now be collected; its finalizer frees b
   napi_close_handle_scope(env, scope);
+}
+
+/**
+ * A worker thread (port53d --workers) that ends without close() — it crashed or called
+ * process.exit() — must not leave a poll open on its loop: Node aborts the whole process
+ * ("uv_loop_close() while having open handles"). Node runs this before closing the loop.
+ */
+static void on_teardown(napi_async_cleanup_hook_handle hook, void *arg) {
+  udp_batch *b = arg;
+  b->teardown = 1;
+  if (b->closing) return; // close() is under way: on_closed removes this hook
+  b->closing = 1;
+  uv_poll_stop(&b->poll);
+  uv_timer_stop(&b->retry);
+  uv_close((uv_handle_t *)&b->retry, NULL);
+  uv_close((uv_handle_t *)&b->poll, on_closed);
 }
 
 /** close(handle, done): stops reading, closes the socket, then calls done(). */

@@ -436,7 +436,7 @@ export async function startServer(options: ServerOptions, internal: InternalOpti
     try {
       pool = await WorkerPool.start(
         workers - 1,
-        (index) => ({ index, options: workerOptions, internal: { reusePort: true, cookieSeed, cookieStart }, logLevel: logger.level }),
+        (index, generation) => ({ index, generation, options: workerOptions, internal: { reusePort: true, cookieSeed, cookieStart }, logLevel: logger.level }),
         logger,
         (err) => {
           // Never a half-dead server: a worker that cannot be kept running stops them all, exit status 1.

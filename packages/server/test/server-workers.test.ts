@@ -7,7 +7,8 @@ import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { createServer, type Server } from '../src/index.js';
 import { dig } from '../../../test/support/dig.js';
-import { runPort53d, RunningPort53d } from '../../../test/support/port53d.js';
+import { spawn } from 'node:child_process';
+import { PORT53D, runPort53d, RunningPort53d } from '../../../test/support/port53d.js';
 import { udpExchange } from '../../../test/support/loopback.mjs';
 import { describeWithTools } from '../../../test/support/tools.js';
 import { query, summarize } from './fixtures/query.js';
@@ -101,3 +102,30 @@ test('createServer: workers that threads cannot honour are refused with a RangeE
   await expect(createServer({ zonesDir, port: 0, addresses: ['127.0.0.1'], workers: 2, hook: (_q, _c, answer) => answer() })).rejects.toThrow(/cannot run a query hook/);
   await expect(createServer({ zonesDir, port: 0, addresses: ['127.0.0.1'], workers: 2, udpBatch: false })).rejects.toThrow(/needs the native UDP addon/);
 });
+
+test('a worker that dies is logged and replaced; its counts are kept and the new thread answers', async () => {
+  const lines: Record<string, unknown>[] = [];
+  const { pino } = await import('pino');
+  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  process.env.PORT53_TEST_WORKER_EXIT = 'first';
+  try {
+    server = await createServer({ zonesDir: await zoneDir(), addresses: ['127.0.0.1'], port: 0, workers: 2, logger });
+  } finally {
+    delete process.env.PORT53_TEST_WORKER_EXIT; // read by each thread as it starts
+  }
+  await eventually(() => lines.some((l) => l.event === 'worker-restarted'));
+  expect(lines.find((l) => l.event === 'worker-exited')).toMatchObject({ level: 50, worker: 1, code: 3 });
+  const replies = await Promise.all(Array.from({ length: 32 }, () => udpExchange(server!.port, query('www.workers.test', 'A'))));
+  expect(replies.every((r) => r && summarize(r).answer.join() === 'www.workers.test 300 A 192.0.2.1')).toBe(true);
+  await eventually(() => server!.stats.queries.udp === 32);
+  expect(Math.min(...server.stats.threads!)).toBeGreaterThan(0);
+});
+
+test('workers that keep dying: port53d logs workers-failed and exits with status 1', async () => {
+  const zones = await zoneDir();
+  const env = { ...process.env, PORT53_TEST_WORKER_EXIT: 'always' };
+  running = new RunningPort53d(spawn(process.execPath, [PORT53D, '--zones', zones, '--address', '127.0.0.1', '--port', '0', '--workers', '2'], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  expect(await running.exited).toEqual({ code: 1, signal: null });
+  expect(running.logs.filter((l) => l.event === 'worker-exited')).toHaveLength(3);
+  expect(running.logs.find((l) => l.event === 'workers-failed')).toMatchObject({ level: 60 });
+}, 15_000);

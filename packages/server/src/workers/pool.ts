@@ -13,6 +13,8 @@ import { sumCounts, type WorkerCounts } from './stats.js';
 /** What a worker thread is started with (structured-clone safe: no logger, hook or functions). */
 export interface WorkerInit {
   index: number;
+  /** How many threads this slot had before (0: the first). */
+  generation: number;
   options: ServerOptions;
   internal: { reusePort: true; cookieSeed?: Uint8Array; cookieStart?: number };
   logLevel: string;
@@ -69,13 +71,13 @@ export class WorkerPool {
   private closing = false;
 
   private constructor(
-    private readonly init: (index: number) => WorkerInit,
+    private readonly init: (index: number, generation: number) => WorkerInit,
     private readonly logger: Logger,
     private readonly onFatal: (err: Error) => void,
   ) {}
 
   /** Starts `count` threads, each listening before this resolves; rejects (stopping any started) if one fails. */
-  static async start(count: number, init: (index: number) => WorkerInit, logger: Logger, onFatal: (err: Error) => void): Promise<WorkerPool> {
+  static async start(count: number, init: (index: number, generation: number) => WorkerInit, logger: Logger, onFatal: (err: Error) => void): Promise<WorkerPool> {
     const pool = new WorkerPool(init, logger, onFatal);
     const started = await Promise.allSettled(Array.from({ length: count }, (_, i) => pool.spawn(i + 1)));
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -124,8 +126,12 @@ export class WorkerPool {
     );
   }
 
+  private readonly generations = new Map<number, number>();
+
   private spawn(index: number): Promise<void> {
-    const worker = new Worker(workerEntry(), { workerData: this.init(index) });
+    const generation = this.generations.get(index) ?? 0;
+    this.generations.set(index, generation + 1);
+    const worker = new Worker(workerEntry(), { workerData: this.init(index, generation) });
     const slot: Slot = { index, worker, pending: new Map() };
     return new Promise<void>((resolve, reject) => {
       let ready = false;

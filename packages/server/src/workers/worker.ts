@@ -50,6 +50,10 @@ async function run(): Promise<void> {
     });
   });
   post({ type: 'ready' });
+  // Tests only: PORT53_TEST_WORKER_EXIT=first makes the first thread started in each slot die
+  // 0.2 s after it is ready (=always: every one), to prove the main thread replaces it or gives up.
+  const exit = process.env.PORT53_TEST_WORKER_EXIT;
+  if (exit === 'always' || (exit === 'first' && init.generation === 0)) setTimeout(() => process.exit(3), 200);
 }
 
 await run();
