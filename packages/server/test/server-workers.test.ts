@@ -85,15 +85,17 @@ test.each(['0', 'x'])('--workers %s: one line, exit status 1', async (value) => 
 
 test('createServer({ workers: 2 }): every UDP query counted once, by the thread whose socket took it; both threads answer', async () => {
   server = await createServer({ zonesDir: await zoneDir(), addresses: ['127.0.0.1'], port: 0, workers: 2 });
-  const replies = await Promise.all(Array.from({ length: 32 }, () => udpExchange(server!.port, query('www.workers.test', 'A'))));
-  expect(new Set(replies.map((r) => summarize(r!).answer.join()))).toEqual(new Set(['www.workers.test 300 A 192.0.2.1']));
-  await eventually(() => server!.stats.queries.udp === 32);
+  const replies = await Promise.all(Array.from({ length: 32 }, () => udpExchange(server!.port, query('www.workers.test', 'A'), { timeoutMs: 5000 })));
+  expect(new Set(replies.map((r) => r && summarize(r).answer.join()))).toEqual(new Set(['www.workers.test 300 A 192.0.2.1']));
+  // At least ours: a stray datagram from a parallel test file may reach a reused port too.
+  await eventually(() => server!.stats.queries.udp >= 32);
+  const { queries, outcomes } = server.stats;
   const threads = server.stats.threads!;
   expect(threads).toHaveLength(2);
-  expect(threads[0] + threads[1]).toBe(32);
+  expect(threads[0] + threads[1]).toBe(queries.udp + queries.tcp);
+  expect(outcomes.answered).toBeGreaterThanOrEqual(32);
   // 32 fresh source ports all hashed to one socket: 1 chance in 2^31.
   expect(Math.min(...threads)).toBeGreaterThan(0);
-  expect(server.stats.outcomes.answered).toBe(32);
 });
 
 test('createServer: workers that threads cannot honour are refused with a RangeError', async () => {
@@ -115,9 +117,9 @@ test('a worker that dies is logged and replaced; its counts are kept and the new
   }
   await eventually(() => lines.some((l) => l.event === 'worker-restarted'));
   expect(lines.find((l) => l.event === 'worker-exited')).toMatchObject({ level: 50, worker: 1, code: 3 });
-  const replies = await Promise.all(Array.from({ length: 32 }, () => udpExchange(server!.port, query('www.workers.test', 'A'))));
+  const replies = await Promise.all(Array.from({ length: 32 }, () => udpExchange(server!.port, query('www.workers.test', 'A'), { timeoutMs: 5000 })));
   expect(replies.every((r) => r && summarize(r).answer.join() === 'www.workers.test 300 A 192.0.2.1')).toBe(true);
-  await eventually(() => server!.stats.queries.udp === 32);
+  await eventually(() => server!.stats.queries.udp >= 32);
   expect(Math.min(...server.stats.threads!)).toBeGreaterThan(0);
 });
 
