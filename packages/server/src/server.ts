@@ -225,6 +225,8 @@ export async function startServer(options: ServerOptions, internal: InternalOpti
     if (target.key !== undefined && !keyring.get(target.key)) throw new RangeError(`--notify ${target.text}: no TSIG key named ${target.key}`);
   }
   const notifier = new Notifier(notifyTargets, keyring, logger);
+  // Spoofed signed queries must not flood the log: at most 10 tsig-rejected lines a second, the next one counting those left out.
+  const tsigLogBudget = logBudget(10);
 
   const metricsAt = options.metrics === undefined ? undefined : parseMetricsAddress(options.metrics);
   const zoneLoads = { loaded: 0, failed: 0 };
@@ -338,7 +340,10 @@ export async function startServer(options: ServerOptions, internal: InternalOpti
       if (gate.kind === 'rejected') {
         stats.outcomes[gate.outcome.kind]++;
         queryCounts.add(client.transport, gate.outcome.qtype, gate.outcome.rcode);
-        logger.info({ event: 'tsig-rejected', client: hostPort(client.address, client.port), transport: client.transport, reason: gate.outcome.reason }, `query from ${hostPort(client.address, client.port)} rejected: ${gate.outcome.reason}`);
+        if (tsigLogBudget.take(performance.now())) {
+          logger.info({ event: 'tsig-rejected', client: hostPort(client.address, client.port), transport: client.transport, reason: gate.outcome.reason, unlogged: tsigLogBudget.skipped }, `query from ${hostPort(client.address, client.port)} rejected: ${gate.outcome.reason}`);
+          tsigLogBudget.skipped = 0;
+        }
         return gate.outcome.reply;
       }
       const query = gate.kind === 'signed' ? gate.query : received;
@@ -546,6 +551,28 @@ function versionsOf(zones: Iterable<LoadedZone>): ZoneVersions & { all(): Loaded
   const byOrigin = new Map<string, LoadedZone>();
   for (const z of zones) byOrigin.set(canonicalName(z.origin), z);
   return { current: (origin): ZoneVersion | undefined => byOrigin.get(canonicalName(origin)), all: () => [...byOrigin.values()] };
+}
+
+/** At most `perSecond` log lines a second; `skipped` counts the lines left out since the last one logged. */
+function logBudget(perSecond: number): { take(now: number): boolean; skipped: number } {
+  let windowStart = 0;
+  let used = 0;
+  const budget = {
+    skipped: 0,
+    take(now: number): boolean {
+      if (now - windowStart >= 1000) {
+        windowStart = now;
+        used = 0;
+      }
+      if (used < perSecond) {
+        used++;
+        return true;
+      }
+      budget.skipped++;
+      return false;
+    },
+  };
+  return budget;
 }
 
 /** Where secondary zones' copies go when `secondaryDir` is not given (relative to the working directory). */

@@ -22,6 +22,12 @@ describe('port53d arguments', () => {
     [['--bogus'], /^port53d: Unknown argument: bogus/],
     [['stray'], /^port53d: Unknown argument: stray/],
     [['--zones'], /^port53d: Not enough arguments following: zones/],
+    [['--tsig-key', 'xfr:c2VjcmV0'], /^port53d: --tsig-key: TSIG key "xfr:…" is not ALG:NAME:SECRET/],
+    [['--tsig-key', 'hmac-sha256:xfr:not base64!'], /^port53d: --tsig-key: TSIG key xfr: secret is not base64/],
+    [['--allow-transfer', '10.0.0.0/33'], /^port53d: --allow-transfer "10.0.0.0\/33": prefix must be 0 to 32/],
+    [['--notify', 'ns1.example.test:53'], /^port53d: --notify "ns1.example.test:53": "ns1.example.test" is not an IPv4 or IPv6 address/],
+    [['--secondary', 'example.test'], /^port53d: --secondary "example.test": not ORIGIN=ADDR\[:PORT\]\[@KEYNAME\]/],
+    [['--zones', fixtures, '--allow-transfer', '127.0.0.1@nokey'], /--allow-transfer 127\.0\.0\.1@nokey: no TSIG key named nokey/],
   ])('%j → exit 1 with one line', async (args, message) => {
     const r = await runPort53d(args);
     expect(r.code).toBe(1);
