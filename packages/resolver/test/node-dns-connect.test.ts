@@ -85,6 +85,11 @@ describe('lookup() as the lookup option of node and undici clients', () => {
     }
   });
 
+  it('originLookup gives every address with its DNS TTL in ms, as undici keeps records', async () => {
+    const records = await new Promise((resolve, reject) => ours.originLookup(new URL('http://app.test:8080/'), {}, (err, list) => (err ? reject(err) : resolve(list))));
+    expect(records).toEqual([{ address: '127.0.0.1', family: 4, ttl: 30_000 }]);
+  });
+
   it("undici's interceptors.dns with originLookup", async () => {
     const dispatcher = new UndiciAgent().compose(interceptors.dns({ lookup: ours.originLookup as never }));
     try {

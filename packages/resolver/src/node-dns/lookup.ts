@@ -134,14 +134,14 @@ export class AddressLookup {
    * through the Resolver's cache alone against cacheable-lookup's 112,003/s). Kept only over a
    * Resolver made here, and emptied by its setServers().
    */
-  private readonly recent: Map<string, { list: TimedAddress[]; until: number }> | undefined;
+  private readonly recent: Map<string, Recent> | undefined;
 
   constructor(options: AddressLookupOptions = {}) {
     if (options.resolver instanceof Resolver) this.resolver = options.resolver;
     else {
       // A Resolver of our own caches answers (RFC 2308 negative ones too), as a host's stub cache would.
       const resolver = new Resolver({ search: true, cache: true, ...options.resolver });
-      const recent = new Map<string, { list: TimedAddress[]; until: number }>();
+      const recent = new Map<string, Recent>();
       const setServers = resolver.setServers.bind(resolver);
       resolver.setServers = (servers) => {
         setServers(servers);
@@ -169,7 +169,8 @@ export class AddressLookup {
     else {
       const key = `${family}/${hints}/${name}`;
       const kept = this.recent?.get(key);
-      if (kept !== undefined && kept.until > performance.now()) found = kept.list;
+      const now = performance.now();
+      if (kept !== undefined && kept.until > now) found = aged(kept, now);
       else {
         found = await this.fromDns(hostname, name, families, mapped, hints);
         this.keep(key, found);
@@ -198,7 +199,8 @@ export class AddressLookup {
     for (const a of list) ttl = Math.min(ttl, a.ttl ?? 0);
     if (!(ttl > 0 && ttl !== Infinity)) return;
     if (recent.size >= MAX_RECENT) recent.delete(recent.keys().next().value!);
-    recent.set(key, { list, until: performance.now() + Math.min(ttl, MAX_RECENT_TTL) * 1000 });
+    const now = performance.now();
+    recent.set(key, { list, until: now + Math.min(ttl, MAX_RECENT_TTL) * 1000, at: now });
   }
 
   /** A and AAAA asked at once; what either found, or the error that says why neither did. */
@@ -237,6 +239,22 @@ export class AddressLookup {
 }
 
 const WITH_TTL = { ttl: true } as const;
+
+/** A kept answer: its addresses as of `at` (performance.now() ms), good until `until`. */
+interface Recent {
+  list: TimedAddress[];
+  until: number;
+  at: number;
+}
+
+/** The kept addresses with their TTLs lowered by the time kept, copied at most once a second. */
+function aged(kept: Recent, now: number): TimedAddress[] {
+  const seconds = Math.floor((now - kept.at) / 1000);
+  if (seconds < 1) return kept.list;
+  kept.list = kept.list.map((a) => ({ ...a, ttl: Math.max(0, (a.ttl ?? 0) - seconds) }));
+  kept.at += seconds * 1000;
+  return kept.list;
+}
 /** Bounds of AddressLookup's recent answers: entries, and seconds (the Resolver cache's default maxTtl). */
 const MAX_RECENT = 10_000;
 const MAX_RECENT_TTL = 3600;
