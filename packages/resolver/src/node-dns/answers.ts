@@ -22,6 +22,26 @@ export const BINDINGS = {
 
 export type MethodName = keyof typeof BINDINGS;
 
+/** The query methods of node:dns's Resolvers (callback and promise), `resolve` included. */
+export const RESOLVER_METHODS = [
+  'resolve',
+  'resolve4',
+  'resolve6',
+  'resolveAny',
+  'resolveCaa',
+  'resolveCname',
+  'resolveMx',
+  'resolveNaptr',
+  'resolveNs',
+  'resolvePtr',
+  'resolveSoa',
+  'resolveSrv',
+  'resolveTxt',
+  'reverse',
+] as const;
+
+export type ResolverMethodName = (typeof RESOLVER_METHODS)[number];
+
 /** The rrtype argument of resolve(): node:dns's map, case-sensitive as node's. */
 export const RESOLVE_MAP: Record<string, MethodName> = {
   A: 'resolve4',

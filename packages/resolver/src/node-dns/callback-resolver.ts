@@ -1,5 +1,5 @@
 import type * as NodeDns from 'node:dns';
-import { BINDINGS, RESOLVE_MAP, type MethodName } from './answers.js';
+import { BINDINGS, RESOLVE_MAP, type MethodName, type ResolverMethodName } from './answers.js';
 import { dnsException, invalidArgType, invalidArgValue } from './errors.js';
 import { reverseName } from '../query/reverse-name.js';
 import { answerAsLookup, isLookupCall } from './lookup-shape.js';
@@ -9,23 +9,7 @@ import { validateFunction, validateString } from './validate.js';
 type Callback = (err: NodeJS.ErrnoException | null, value?: unknown) => void;
 
 /** The methods node:dns's callback Resolver has, typed as node's types say. */
-export type CallbackMethods = Pick<
-  NodeDns.Resolver,
-  | 'resolve'
-  | 'resolve4'
-  | 'resolve6'
-  | 'resolveAny'
-  | 'resolveCaa'
-  | 'resolveCname'
-  | 'resolveMx'
-  | 'resolveNaptr'
-  | 'resolveNs'
-  | 'resolvePtr'
-  | 'resolveSoa'
-  | 'resolveSrv'
-  | 'resolveTxt'
-  | 'reverse'
->;
+export type CallbackMethods = Pick<NodeDns.Resolver, ResolverMethodName>;
 
 // eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-unsafe-declaration-merging
 export interface Resolver extends CallbackMethods {}

@@ -23,20 +23,3 @@ export function answerAsLookup(promise: Promise<unknown>, family: 4 | 6, options
   );
 }
 
-/** The methods bound to each instance, so that `lookup: resolver.resolve4` keeps its resolver. */
-export const BOUND_METHODS = [
-  'resolve',
-  'resolve4',
-  'resolve6',
-  'resolveAny',
-  'resolveCaa',
-  'resolveCname',
-  'resolveMx',
-  'resolveNaptr',
-  'resolveNs',
-  'resolvePtr',
-  'resolveSoa',
-  'resolveSrv',
-  'resolveTxt',
-  'reverse',
-] as const;

@@ -1,29 +1,13 @@
 import type * as NodeDns from 'node:dns';
 import { reverseName } from '../query/reverse-name.js';
-import { BINDINGS, RESOLVE_MAP, type MethodName } from './answers.js';
+import { BINDINGS, RESOLVE_MAP, type MethodName, type ResolverMethodName } from './answers.js';
 import { dnsException, invalidArgValue } from './errors.js';
 import { answerAsLookup, isLookupCall } from './lookup-shape.js';
 import { ResolverBase, type NodeCallOptions } from './resolver-base.js';
 import { validateString } from './validate.js';
 
 /** The methods node:dns/promises' Resolver has, typed as node's types say. */
-export type PromiseMethods = Pick<
-  NodeDns.promises.Resolver,
-  | 'resolve'
-  | 'resolve4'
-  | 'resolve6'
-  | 'resolveAny'
-  | 'resolveCaa'
-  | 'resolveCname'
-  | 'resolveMx'
-  | 'resolveNaptr'
-  | 'resolveNs'
-  | 'resolvePtr'
-  | 'resolveSoa'
-  | 'resolveSrv'
-  | 'resolveTxt'
-  | 'reverse'
->;
+export type PromiseMethods = Pick<NodeDns.promises.Resolver, ResolverMethodName>;
 
 // eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-unsafe-declaration-merging
 export interface PromiseResolver extends PromiseMethods {}

@@ -1,9 +1,8 @@
 import { isIP } from 'node:net';
 import { DnsError, Resolver, type ResolverOptions } from '../index.js';
-import { answerValue, BINDINGS, NoValue, type MethodName } from './answers.js';
+import { answerValue, BINDINGS, NoValue, RESOLVER_METHODS, type MethodName } from './answers.js';
 import { dnsException, NodeArgumentError, type NodeDnsError } from './errors.js';
 import { hostnameToAsk } from '../query/hostname.js';
-import { BOUND_METHODS } from './lookup-shape.js';
 import { invalidIp, nodeServerList } from './servers.js';
 import { validateInt32, validateString } from './validate.js';
 
@@ -42,7 +41,7 @@ export class ResolverBase {
   constructor(options?: NodeResolverOptions) {
     // Own bound copies of the methods: `lookup: resolver.resolve4` keeps `this` (node's would lose it).
     const proto = Object.getPrototypeOf(this) as Record<string, (...args: unknown[]) => unknown>;
-    for (const name of BOUND_METHODS) {
+    for (const name of RESOLVER_METHODS) {
       if (typeof proto[name] === 'function') Object.defineProperty(this, name, { value: proto[name].bind(this), writable: true, configurable: true, enumerable: false });
     }
     const shared = (options as { [SHARED]?: Resolver } | undefined)?.[SHARED];
