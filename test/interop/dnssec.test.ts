@@ -85,7 +85,7 @@ async function ldnsVerifies(tool: string, file: string): Promise<boolean> {
   return run(tool, ['-V', '1', file], { timeout: 20_000 }).then(() => true, () => false);
 }
 
-describeWithTools('DNSSEC: signed zones vs NSD, Knot and delv', ['nsd', 'knotd', 'delv', 'ldns-verify-zone', ...SIGNING_TOOLS], (tools) => {
+describeWithTools('DNSSEC: signed zones vs NSD, Knot and delv', ['nsd', 'knotd', 'delv', 'dig', 'ldns-verify-zone', ...SIGNING_TOOLS], (tools) => {
   let dir = '';
   let zones: SignedZone[] = [];
   let servers: ThreeServers | undefined;
@@ -219,5 +219,28 @@ describeWithTools('DNSSEC: signed zones vs NSD, Knot and delv', ['nsd', 'knotd',
       if (!row.label.includes('optout')) expect(ldns, row.label).toBe(row.ldns ?? row.expect.length === 0);
     }
     process.stdout.write(`dnssec checks:\n  ${outcomes.join('\n  ')}\n`);
+  }, 60_000);
+
+  /** The flags line and the answer and authority records of dig-style output, whitespace folded. */
+  function digView(text: string): string[] {
+    const lines = text.split('\n');
+    const flags = lines.find((l) => l.startsWith(';; flags:'))?.replace(/;.*?flags: ([a-z ]*);.*/, '$1') ?? 'no flags';
+    const records = lines.filter((l) => l !== '' && !l.startsWith(';')).map((l) => l.split(/\s+/).join(' ')).sort();
+    return [`flags: ${flags}`, ...records];
+  }
+
+  test('resolve +dnssec +cd prints what dig +dnssec +cd +nosplit prints for the same reply', async () => {
+    const z = zones.find((zone) => zone.denial === 'nsec3')!;
+    const resolveBin = join(import.meta.dirname, '..', '..', 'packages', 'resolver', 'bin', 'resolve.js');
+    const port = String(servers!.ours.port);
+    for (const [name, type] of [[`www.${z.origin}`, 'A'], [`nothing.${z.origin}`, 'A'], [z.origin, 'DNSKEY'], [`secure.${z.origin}`, 'DS'], [`any.wild.${z.origin}`, 'AAAA']]) {
+      const [ours, dig] = await Promise.all([
+        run(process.execPath, [resolveBin, '@127.0.0.1', '-p', port, name, type, '+dnssec', '+cd', '+norec']),
+        run(tools.dig, ['@127.0.0.1', '-p', port, name, type, '+dnssec', '+cd', '+norec', '+nosplit', '+nocookie']),
+      ]);
+      const view = digView(ours.stdout);
+      expect(view[0], `${name} ${type}`).toMatch(/\bcd\b/);
+      expect(view, `${name} ${type}`).toEqual(digView(dig.stdout));
+    }
   }, 60_000);
 });

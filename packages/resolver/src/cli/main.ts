@@ -55,6 +55,8 @@ interface Args {
   search: boolean;
   recurse: boolean;
   dnssec: boolean;
+  /** CD, checking disabled (RFC 4035 §3.2.2), as dig's +cd. */
+  cd: boolean;
   /** Each try's wait: fixed, as dig's +timeout (no doubling). */
   timeoutMs: number;
   tries: number;
@@ -64,7 +66,7 @@ interface Args {
 const DIG = { timeoutSeconds: 5, tries: 3 } as const;
 
 const EPILOG = `Arguments may come in any order, as with dig: @SERVER, a record type, a class, the name.
-The dig spellings +short, +json, +tcp, +noedns, +search, +norec, +dnssec, +timeout=T, +tries=N
+The dig spellings +short, +json, +tcp, +noedns, +search, +norec, +dnssec, +cd, +timeout=T, +tries=N
 and +retry=N are accepted too.
 
 Defaults, as dig reads ~/.digrc: options and @SERVER from ~/.resolverc (or the file that
@@ -118,7 +120,7 @@ async function run(args: Args): Promise<number> {
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   try {
-    const result = await resolver.query(args.name, args.type, { class: args.class, dnssecOk: args.dnssec, signal: abort.signal });
+    const result = await resolver.query(args.name, args.type, { class: args.class, dnssecOk: args.dnssec, checkingDisabled: args.cd, signal: abort.signal });
     if (args.output === 'json') {
       const { formatJson } = await import('./rfc8427-json.js');
       io.out(`${JSON.stringify(formatJson(result), null, 2)}\n`);
@@ -181,6 +183,7 @@ const OPTIONS = {
   search: { type: 'boolean', help: "Apply resolv.conf's search list (with ndots)" },
   recurse: { type: 'boolean', help: 'Set RD, recursion desired (--no-recurse: clear it)', default: true },
   dnssec: { type: 'boolean', help: 'Set the DO bit (RFC 3225)' },
+  cd: { type: 'boolean', help: 'Set the CD bit, checking disabled (RFC 4035 §3.2.2)' },
   help: { type: 'boolean', short: 'h', help: 'Show this help' },
   version: { type: 'boolean', short: 'v', help: 'Show the version' },
 } as const;
@@ -234,7 +237,7 @@ function readLayer(tokens: string[]): Layer {
 }
 
 /** The on/off options, from --x/--no-x and dig's +x/+nox, later sources over earlier ones. */
-const FLAGS = ['short', 'json', 'tcp', 'edns', 'search', 'recurse', 'dnssec'] as const;
+const FLAGS = ['short', 'json', 'tcp', 'edns', 'search', 'recurse', 'dnssec', 'cd'] as const;
 type Flags = Record<(typeof FLAGS)[number], boolean | undefined>;
 
 function applyFlags(flags: Flags, layer: Layer): void {
@@ -303,7 +306,7 @@ async function parseCommandLine(argv: string[], defaults: readonly DefaultArgs[]
     return 'done';
   }
 
-  const flags: Flags = { short: false, json: false, tcp: undefined, edns: true, search: false, recurse: true, dnssec: false };
+  const flags: Flags = { short: false, json: false, tcp: undefined, edns: true, search: false, recurse: true, dnssec: false, cd: false };
   const base = readDefaults(defaults, flags);
   applyFlags(flags, cmd);
 
@@ -359,6 +362,7 @@ async function parseCommandLine(argv: string[], defaults: readonly DefaultArgs[]
     search: flags.search ?? false,
     recurse: flags.recurse ?? true,
     dnssec: flags.dnssec ?? false,
+    cd: flags.cd ?? false,
     timeoutMs: secondsArg(timeoutText ?? String(DIG.timeoutSeconds)),
     tries: triesArg(triesText ?? String(DIG.tries)),
   };
@@ -383,6 +387,8 @@ const PLUS: Record<string, [string, boolean]> = {
   norecurse: ['recurse', false],
   dnssec: ['dnssec', true],
   nodnssec: ['dnssec', false],
+  cd: ['cd', true],
+  nocd: ['cd', false],
 };
 
 type PlusOptions = Partial<Record<(typeof FLAGS)[number], boolean>> & { timeout?: string; tries?: string };
