@@ -98,7 +98,8 @@ export interface ParseTextOptions extends LoadOptions {
 export async function findZoneFiles(dir: string): Promise<ZoneSource[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   return entries
-    .filter((e) => e.name.endsWith('.zone') && (e.isFile() || e.isSymbolicLink()))
+    // Not only regular files: a FIFO or device named *.zone is listed so that loading it says what it is.
+    .filter((e) => e.name.endsWith('.zone') && !e.isDirectory())
     .map((e) => e.name)
     .sort()
     .map((name) => ({ file: path.join(dir, name) }));
