@@ -5,7 +5,8 @@
  * truncated (TC=1, no records) so that a real client behind that address retries over TCP,
  * which cannot be forged. TCP is never limited.
  */
-import { formatIPv6, parseIPv6, Rcode } from '@port53/wire';
+import { Rcode } from '@port53/wire';
+import { clientNetwork } from './transport/client-network.js';
 import type { Outcome } from './answer/respond.js';
 
 export interface RrlOptions {
@@ -100,14 +101,7 @@ export class RateLimiter {
 
 /** The client's network: /24 for IPv4 and /56 for IPv6, as BIND and Knot group clients. */
 export function clientPrefix(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) address = mapped[1];
-  const dot = address.lastIndexOf('.');
-  if (dot > 0 && !address.includes(':')) return `${address.slice(0, dot)}.0/24`;
-  const octets = parseIPv6(address.split('%')[0]); // the zone index names a link, not a network
-  if (!octets) return address; // not an address we know how to group: limit it on its own
-  octets.fill(0, 7);
-  return `${formatIPv6(octets)}/56`;
+  return clientNetwork(address, 24, 56);
 }
 
 /**

@@ -58,14 +58,18 @@ export interface ServerOptions {
   logger?: Logger | false;
   /** Log every query at info level (default false). */
   queryLog?: boolean;
-  /** Close a TCP connection idle this long (default 10 000 ms). */
+  /** Close a TCP connection idle this long (default 10 000 ms); past half the connection cap, shorter in proportion to the room left, down to 200 ms (as NSD). */
   tcpIdleTimeoutMs?: number;
   /** Close a TCP connection when one message takes longer than this to arrive (default 5 000 ms). */
   tcpMessageTimeoutMs?: number;
   /** Open TCP connections in total (default 100). */
   maxTcpConnections?: number;
-  /** Open TCP connections per client address (default 10). */
+  /** Open TCP connections per client network (default 10): see tcpClientPrefixV4/V6. */
   maxTcpConnectionsPerClient?: number;
+  /** IPv4 addresses in one /N count as one TCP client (default 24). */
+  tcpClientPrefixV4?: number;
+  /** IPv6 addresses in one /N count as one TCP client (default 56). */
+  tcpClientPrefixV6?: number;
   /** Unflushed replies per TCP connection before it stops being read (default 100). */
   maxPipelined?: number;
   /** Response rate limit over UDP: replies per second per client /24 (/56) and response category; 0 (default) is off. */
@@ -199,6 +203,8 @@ export async function startServer(options: ServerOptions, internal: InternalOpti
     messageTimeoutMs: options.tcpMessageTimeoutMs ?? DEFAULTS.tcpMessageTimeoutMs,
     maxConnections: options.maxTcpConnections ?? DEFAULTS.maxTcpConnections,
     maxConnectionsPerClient: options.maxTcpConnectionsPerClient ?? DEFAULTS.maxTcpConnectionsPerClient,
+    clientPrefixV4: options.tcpClientPrefixV4 ?? DEFAULTS.tcpClientPrefixV4,
+    clientPrefixV6: options.tcpClientPrefixV6 ?? DEFAULTS.tcpClientPrefixV6,
     maxPipelined: options.maxPipelined ?? DEFAULTS.maxPipelined,
     maxBufferedBytes: DEFAULTS.maxTcpBufferedBytes,
     writeHighWaterBytes: DEFAULTS.tcpWriteHighWaterBytes,
@@ -206,6 +212,8 @@ export async function startServer(options: ServerOptions, internal: InternalOpti
   for (const [name, value] of Object.entries(limits)) {
     if (!Number.isInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer, not ${value}`);
   }
+  if (limits.clientPrefixV4 > 32) throw new RangeError(`tcpClientPrefixV4 must be 1..32, not ${limits.clientPrefixV4}`);
+  if (limits.clientPrefixV6 > 128) throw new RangeError(`tcpClientPrefixV6 must be 1..128, not ${limits.clientPrefixV6}`);
   const queryLog = options.queryLog ?? DEFAULTS.queryLog;
   const rrl = rateLimiter(options);
   const keyring = new TsigKeyring((options.tsigKeys ?? []).map((k) => (typeof k === 'string' ? parseTsigKey(k) : k)));

@@ -58,7 +58,9 @@ afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-test(`a reload of ${RECORDS} records under 500 queries/s: no query lost, none delayed past 100 ms by port53d`, async () => {
+// Two retries: on a machine shared by many test processes a single run can see a stall that is
+// the machine's (the control does not always catch it); a real stall in every reload fails all three.
+test(`a reload of ${RECORDS} records under 500 queries/s: no query lost, none delayed past 100 ms by port53d`, { retry: 2, timeout: 90_000 }, async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'port53-reload-large-'));
   const file = path.join(dir, 'big.test.zone');
   await writeZone(file, 1, '192.0.2.1');
@@ -123,4 +125,4 @@ test(`a reload of ${RECORDS} records under 500 queries/s: no query lost, none de
   });
   // For the record (docs/operations.md quotes it): queries sent, the slowest reply, the reload's ms.
   console.log(`reload of ${RECORDS} records: ${sent.size} queries, slowest reply ${slowest.toFixed(1)} ms (${Math.max(...added).toFixed(1)} ms over the control), reload ${String(reload.ms)} ms`);
-}, 90_000);
+});

@@ -89,6 +89,8 @@ beforeAll(async () => {
     tcpIdleTimeoutMs: IDLE_MS,
     maxTcpConnections: 12,
     maxTcpConnectionsPerClient: 4,
+    // Each loopback address its own client here (hardening-tcp-fairness.test.ts covers /24s).
+    tcpClientPrefixV4: 32,
   });
 });
 afterEach(async () => {

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { HEADER_LENGTH } from '@port53/wire';
 import { toBindError } from './bind-error.js';
+import { clientNetwork } from './client-network.js';
 import type { Client, LateReply, Listener } from './udp.js';
 
 /** Several replies to one query (a zone transfer, RFC 5936 §2.2), pulled one at a time as the socket drains. */
@@ -37,10 +38,14 @@ export function tcpCounters(): TcpCounters {
 }
 
 export interface TcpLimits {
+  /** Idle timeout while the table is at most half full; shorter past that (see ConnectionTable.idleTimeoutMs). */
   idleTimeoutMs: number;
   messageTimeoutMs: number;
   maxConnections: number;
+  /** Per client network: addresses in one IPv4 /clientPrefixV4 or IPv6 /clientPrefixV6 count as one client. */
   maxConnectionsPerClient: number;
+  clientPrefixV4: number;
+  clientPrefixV6: number;
   maxPipelined: number;
   maxBufferedBytes: number;
   writeHighWaterBytes: number;
@@ -56,6 +61,25 @@ export class ConnectionTable {
     readonly counters: TcpCounters,
   ) {}
 
+  /** The network a client address counts under (its /24 or /56 by default). */
+  clientOf(address: string): string {
+    return clientNetwork(address, this.limits.clientPrefixV4, this.limits.clientPrefixV6);
+  }
+
+  /**
+   * The idle timeout for the table as full as it is now. Up to half full, the configured one;
+   * past that it shrinks in proportion to the room left, down to MIN_BUSY_IDLE_MS when full
+   * (NSD drops to 200 ms once more than half its TCP slots are taken), so connections held open
+   * by a few clients trickling queries give way to new ones.
+   */
+  idleTimeoutMs(): number {
+    const { idleTimeoutMs, maxConnections } = this.limits;
+    const half = maxConnections / 2;
+    if (this.sockets.size <= half) return idleTimeoutMs;
+    const room = (maxConnections - this.sockets.size) / half;
+    return Math.max(Math.min(MIN_BUSY_IDLE_MS, idleTimeoutMs), Math.round(idleTimeoutMs * room));
+  }
+
   admit(socket: net.Socket, client: string): boolean {
     const fromClient = this.perClient.get(client) ?? 0;
     if (this.sockets.size >= this.limits.maxConnections || fromClient >= this.limits.maxConnectionsPerClient) {
@@ -66,6 +90,11 @@ export class ConnectionTable {
     this.perClient.set(client, fromClient + 1);
     this.counters.accepted++;
     this.counters.active = this.sockets.size;
+    // Past half full, every open connection's idle timer restarts at the shorter timeout.
+    if (this.sockets.size > this.limits.maxConnections / 2) {
+      const ms = this.idleTimeoutMs();
+      for (const s of this.sockets) s.setTimeout(ms);
+    }
     return true;
   }
 
@@ -92,6 +121,8 @@ export interface TcpOptions {
 }
 
 const MAX_MESSAGE = 0xffff;
+/** The idle timeout of a full table (NSD's, when more than half its TCP slots are taken). */
+export const MIN_BUSY_IDLE_MS = 200;
 
 /** One TCP listener (RFC 7766): 2-byte length framing, pipelined queries answered in order. */
 export function listenTcp(options: TcpOptions): Promise<Listener> {
@@ -127,7 +158,8 @@ function serveConnection(socket: net.Socket, options: TcpOptions): void {
   const { handler, limits, table } = options;
   const counters = table.counters;
   const clientAddress = socket.remoteAddress ?? '';
-  if (!table.admit(socket, clientAddress)) {
+  const network = table.clientOf(clientAddress);
+  if (!table.admit(socket, network)) {
     socket.destroy();
     return;
   }
@@ -145,11 +177,14 @@ function serveConnection(socket: net.Socket, options: TcpOptions): void {
   let messageTimer: NodeJS.Timeout | undefined;
 
   socket.setNoDelay(true);
-  socket.setTimeout(limits.idleTimeoutMs, () => {
+  socket.setTimeout(table.idleTimeoutMs());
+  socket.on('timeout', () => {
     counters.idleClosed++;
     socket.destroy();
   });
   socket.on('data', (chunk: Buffer) => {
+    // The timeout for the table as full as it is now (activity itself restarts the timer).
+    socket.setTimeout(table.idleTimeoutMs());
     input = input.length === 0 ? chunk : Buffer.concat([input, chunk]);
     if (input.length > limits.maxBufferedBytes) {
       counters.overflows++;
@@ -167,7 +202,7 @@ function serveConnection(socket: net.Socket, options: TcpOptions): void {
   socket.on('error', () => socket.destroy());
   socket.on('close', () => {
     clearMessageTimer();
-    table.release(socket, clientAddress);
+    table.release(socket, network);
   });
 
   function processFrames(): void {
