@@ -205,16 +205,17 @@ describe('a Resolver with a cache, against a fake server', () => {
     expect(s.queries).toHaveLength(2);
   });
 
-  it('serve-stale: after expiry, a server that stopped answering still gets the last answer, with TTL 30', async () => {
+  it('serve-stale: after expiry, a server that now fails (SERVFAIL) still gets the last answer, with TTL 30', async () => {
+    // (The timeout case is a row of the AnswerCache test above, on a clock of its own.)
     let answering = true;
-    const s = await startFakeServer((q) => (answering ? [respond(q, { answers: [a('www.example.test', 1)] })] : []));
-    const r = new Resolver({ servers: [s.server], timeout: 100, tries: 1, resolvConf: false, cache: { serveStale: true } });
+    const s = await startFakeServer((q) => [answering ? respond(q, { answers: [a('www.example.test', 1)] }) : respond(q, { rcode: Rcode.SERVFAIL })]);
+    const r = new Resolver({ servers: [s.server], timeout: 2000, tries: 2, resolvConf: false, cache: { serveStale: true } });
     cleanups.push(async () => r.close(), () => s.close());
     await r.resolve4('www.example.test');
     answering = false;
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect(await r.resolve4('www.example.test', { ttl: true })).toEqual([{ address: '192.0.2.1', ttl: 30 }]);
-    expect(s.queries).toHaveLength(2);
+    expect(s.queries.length).toBeGreaterThanOrEqual(2);
     expect(r.cache!.stats.stale).toBe(1);
   });
 });
