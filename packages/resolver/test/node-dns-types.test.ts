@@ -3,6 +3,7 @@ import type { LookupFunction as NetLookupFunction } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import * as ours from '@port53/resolver/dns';
 import dnsDefault from '@port53/resolver/dns';
+import * as dnsPromises from '@port53/resolver/dns/promises';
 
 // Compile-time checks (`pnpm typecheck`): ours is assignable wherever node:dns's types are expected.
 const assignable = {
@@ -28,6 +29,8 @@ const assignable = {
   getDefaultResultOrder: ours.getDefaultResultOrder satisfies typeof NodeDns.getDefaultResultOrder,
   NODATA: ours.NODATA satisfies typeof NodeDns.NODATA,
   module: dnsDefault.promises.Resolver satisfies typeof NodeDns.promises.Resolver,
+  promisesModule: dnsPromises.Resolver satisfies typeof NodeDns.promises.Resolver,
+  promisesModuleLookup: dnsPromises.lookup satisfies typeof NodeDns.promises.lookup,
 };
 
 describe('the module has the members node:dns has', () => {
@@ -40,6 +43,13 @@ describe('the module has the members node:dns has', () => {
       expect((dnsDefault as Record<string, unknown>)[k]).toBe((node.default as Record<string, unknown>)[k]);
     }
     expect(Object.keys(assignable).length).toBeGreaterThan(0);
+  });
+
+  it('@port53/resolver/dns/promises has what node:dns/promises has, as dns.promises does', async () => {
+    const node = await import('node:dns/promises');
+    expect(Object.keys(node).filter((k) => k !== 'default' && !(k in dnsPromises))).toEqual([]);
+    // (Under vitest the two entry files may load index.ts twice; built, they share one module and one default resolver.)
+    expect(Object.keys(dnsPromises.default).sort()).toEqual(Object.keys(dnsDefault.promises).sort());
   });
 
   it('Resolver instances have the methods node:dns Resolvers have', async () => {
