@@ -155,7 +155,7 @@ export interface ServerStats {
   /** Zone file loads, at start and on reloads. */
   zoneLoads: { loaded: number; failed: number };
   /** The answer cache of the catalog served now (it starts empty at each reload). */
-  readonly answerCache: { hits: number; misses: number; entries: number };
+  readonly answerCache: { hits: number; misses: number; entries: number; bytes: number };
   /** With `workers` > 1: queries (UDP and TCP) answered by each thread, the main thread first; a worker's counts arrive within 0.1 s. */
   readonly threads?: number[];
   /** The batched UDP addon's counters summed over its sockets; undefined when UDP is node:dgram. */
@@ -331,7 +331,7 @@ export async function startServer(options: ServerOptions, internal: InternalOpti
     cookies: { clientOnly: 0, valid: 0, invalid: 0 },
     zoneLoads,
     get answerCache() {
-      return { hits: answers.counters.hits, misses: answers.counters.misses, entries: answers.size };
+      return { hits: answers.counters.hits, misses: answers.counters.misses, entries: answers.size, bytes: answers.bytes };
     },
     get udpBatch() {
       return sumUdpBatch(listeners);
