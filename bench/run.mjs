@@ -20,6 +20,7 @@ import * as zoneload from './parts/zoneload.mjs';
 import * as cli from './parts/cli.mjs';
 import * as profile from './parts/profile.mjs';
 import * as testserver from './parts/testserver.mjs';
+import * as workers from './parts/workers.mjs';
 
 const PARTS = {
   server: [server.needs, server.serverPart],
@@ -30,6 +31,7 @@ const PARTS = {
   cli: [cli.needs, cli.cliPart],
   profile: [profile.needs, profile.profilePart],
   testserver: [testserver.needs, testserver.testserverPart],
+  workers: [workers.needs, workers.workersPart],
 };
 
 const print = (line) => process.stdout.write(`${line}\n`);
@@ -78,6 +80,13 @@ async function main() {
       for (const t of await fn(ctx)) {
         tables.push(t);
         print(t.text());
+        // Charts from this run's figures: in .bench-out/ and, for the README and docs, docs/charts/.
+        for (const c of t.charts ?? []) {
+          writeFileSync(join(out, c.file), c.svg);
+          mkdirSync(join(REPO, 'docs', 'charts'), { recursive: true });
+          writeFileSync(join(REPO, 'docs', 'charts', c.file), c.svg);
+          print(`  chart: docs/charts/${c.file}`);
+        }
       }
     } catch (err) {
       failed.push(`${part}: ${err.message.split('\n')[0]}`);
