@@ -14,7 +14,7 @@ function tickStep(max) {
   return [1, 2, 5, 10].map((m) => m * pow).find((s) => raw <= s);
 }
 
-const fmtNum = (v) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const fmtNum = (v) => (v === 0 ? '0' : v >= 100 ? Math.round(v).toLocaleString('en-US') : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 /**
  * Horizontal bars: `groups` are rows of labelled bars (one bar per series), `unit` names the axis.
@@ -59,8 +59,8 @@ export function barChart({ title, subtitle = '', unit, series, groups }) {
     g.values.forEach((v, si) => {
       if (!Number.isFinite(v)) return;
       const y = y0 + si * barH;
-      out.push(`<rect x="${left}" y="${y}" width="${Math.max(1, x(v) - left)}" height="${barH - 3}" fill="${COLORS[si % COLORS.length]}"/>`);
-      out.push(`<text x="${x(v) + 4}" y="${y + barH - 7}" fill="#222">${fmtNum(v)}</text>`);
+      out.push(`<rect x="${left}" y="${y}" width="${Math.max(1, x(v) - left).toFixed(1)}" height="${barH - 3}" fill="${COLORS[si % COLORS.length]}"/>`);
+      out.push(`<text x="${(x(v) + 4).toFixed(1)}" y="${y + barH - 7}" fill="#222">${fmtNum(v)}</text>`);
     });
   });
   out.push('</svg>');
