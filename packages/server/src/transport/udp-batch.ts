@@ -64,6 +64,18 @@ export function udpBatchMissing(): string {
  * listenUdp with recvmmsg/sendmmsg: up to 64 datagrams per readiness, the handler called for each
  * and one sendmmsg for the replies. Replies the kernel refuses (EAGAIN) are dropped, not queued.
  */
+/**
+ * A port nobody holds on `address`, from a plain bind to port 0 released at once. Port 0 with
+ * SO_REUSEPORT set would let Linux pick a port that another process's SO_REUSEPORT sockets
+ * (same user) already use, and the two servers would share its datagrams. A race for the port
+ * in between fails with EADDRINUSE, which bindAll retries.
+ */
+function unsharedPort(native: UdpBatchAddon, address: string, v6: boolean): number {
+  const probe = native.open(address, 0, v6 ? 6 : 4, false);
+  native.close(probe.handle, () => undefined);
+  return probe.port;
+}
+
 /** A batched UDP listener; injectReceiveError is for tests of the addon's error handling. */
 export interface BatchListener extends Listener {
   injectReceiveError(errno: number): void;
@@ -77,7 +89,7 @@ export function listenUdpBatch(options: Omit<UdpOptions, 'handler'> & { handler:
   const v6 = isIPv6(address);
   let opened: ReturnType<UdpBatchAddon['open']>;
   try {
-    opened = native.open(address, port, v6 ? 6 : 4, options.reusePort === true);
+    opened = native.open(address, options.reusePort && port === 0 ? unsharedPort(native, address, v6) : port, v6 ? 6 : 4, options.reusePort === true);
   } catch (err) {
     return Promise.reject(toBindError(err, address, port, 'udp'));
   }
