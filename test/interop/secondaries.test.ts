@@ -175,8 +175,8 @@ describeWithTools('port53d as primary of NSD and Knot secondaries (TSIG, NOTIFY,
       const www = view(await udpExchange(s.port, encode({ id: 10, questions: [{ name: 'www.xfr.test', type: 'A', class: 'IN' }] })));
       expect(www, s.name).toMatchObject({ answer: ['www.xfr.test.\t300\tin\ta\t192.0.2.2'] });
     }
-    const acked = primary!.logs.filter((l) => l.event === 'notify' && l.outcome === 'acknowledged' && l.serial === 2);
-    expect(acked.length).toBe(2);
+    const acked = () => primary!.logs.filter((l) => l.event === 'notify' && l.outcome === 'acknowledged' && l.serial === 2).length;
+    await expect.poll(acked, { timeout: 3000 }).toBe(2);
     await expect.poll(() => knot!.log(), { timeout: 3000 }).toMatch(/\[xfr\.test\.\] IXFR, incoming, remote 127\.0\.0\.1@\d+, finished/);
     expect(knot!.log().match(/\[xfr\.test\.\] AXFR, incoming, remote [^,]+, started/g)).toHaveLength(1); // only the first copy
     expect(primary!.logs.some((l) => l.event === 'transfer' && l.kind === 'IXFR' && l.zone === 'xfr.test' && l.from === 1 && l.serial === 2)).toBe(true);
