@@ -37,7 +37,7 @@ let missing = '';
 export function udpBatchAddon(): UdpBatchAddon | undefined {
   if (addon !== null) return addon;
   addon = undefined;
-  missing = 'native addon absent (not built at install: no C compiler?)';
+  missing = 'native addon absent (not built: no C compiler at install, or install scripts not run)';
   try {
     const require = createRequire(import.meta.url);
     for (const candidate of CANDIDATES) {
