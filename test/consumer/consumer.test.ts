@@ -26,7 +26,7 @@ describeWithTools('release tarballs installed with npm', ['npm'], ({ npm }) => {
   let install: { stdout: string; stderr: string };
   const checks = new Map<string, Promise<string>>();
   const pkgDir = (name: string) => join(scratch, 'node_modules', '@port53', name);
-  const node = (file: string) => run(process.execPath, [file], { cwd: scratch, timeout: 60_000 });
+  const node = (file: string) => run(process.execPath, [file], { cwd: scratch, timeout: 110_000 });
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'port53-consumer-'));
@@ -76,12 +76,13 @@ describeWithTools('release tarballs installed with npm', ['npm'], ({ npm }) => {
     expect(existsSync(join(pkgDir('server'), 'dist', 'native', 'udp_batch.node'))).toBe(true);
   });
 
-  test('the ESM test: every part of createTestServer, the engine as a library', async () => {
+  // Node start-up and imports beside the three type-checks on a shared machine: seconds, not the default 20.
+  test('the ESM test: every part of createTestServer, the engine as a library', { timeout: 120_000 }, async () => {
     const { stdout } = await node('esm-test.mjs');
     expect(stdout.trim()).toBe('esm ok');
   });
 
-  test('the CommonJS test: require() of each package', async () => {
+  test('the CommonJS test: require() of each package', { timeout: 120_000 }, async () => {
     const { stdout } = await node('cjs-test.cjs');
     expect(stdout.trim()).toBe('cjs ok');
   });
@@ -90,7 +91,7 @@ describeWithTools('release tarballs installed with npm', ['npm'], ({ npm }) => {
     expect(await checks.get(mode)).toBe('');
   });
 
-  test('without a compiler, a failed build or an unloadable build: one line saying which, and no addon', async () => {
+  test('without a compiler, a failed build or an unloadable build: one line saying which, and no addon', { timeout: 120_000 }, async () => {
     const script = join(pkgDir('server'), 'scripts', 'build-native.mjs');
     const addon = join(pkgDir('server'), 'dist', 'native', 'udp_batch.node');
     const fakeCc = join(scratch, 'fake-cc.sh');

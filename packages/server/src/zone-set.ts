@@ -17,6 +17,7 @@ import { canonicalName, type Name } from '@port53/wire';
 import type { Logger } from './log.js';
 import { LoadAbortedError, loadInWorker, type EntryResult, type RunningLoad } from './loading/loader.js';
 import type { LoadEntry, Previous } from './loading/protocol.js';
+import { textStamp } from './loading/stamps.js';
 import { buildCatalog, type Catalog } from './store/catalog.js';
 import { IncludeError } from './zonefile/include.js';
 import { DEFAULT_MAX_RECORDS, findZoneFiles, loadZoneSync, otherFiles, ZoneError, ZoneLoadError, type LoadedZone } from './zonefile/index.js';
@@ -125,6 +126,22 @@ export async function loadZones(entries: readonly ZoneEntry[], limits: LoadLimit
   return markDuplicateOrigins(results);
 }
 
+/** Text sources loaded on this thread as the worker loads them: the same text is unchanged, the rest parsed. */
+function loadTextsHere(entries: readonly LoadEntry[], previous: Record<string, Previous>, limits: LoadLimits): EntryResult[] {
+  return entries.map((entry): EntryResult => {
+    const stamp = textStamp(entry.file, entry.text!);
+    const before = previous[entry.key];
+    if (before && before.files.length === 1 && before.files[0].digest === stamp.digest) return { key: entry.key, kind: 'unchanged', files: before.files };
+    const started = performance.now();
+    try {
+      const zone = loadZoneSync({ file: entry.file, origin: entry.origin, text: entry.text }, { ...limits, readInclude: refuseInclude });
+      return { key: entry.key, kind: 'loaded', zone: { ...zone, files: [stamp] }, ms: elapsed(started) };
+    } catch (err) {
+      return { key: entry.key, kind: 'failed', error: asZoneLoadError(err, entry.file), ms: elapsed(started) };
+    }
+  });
+}
+
 /** A text source's text, its function called now; undefined for a file. */
 function textOf(entry: ZoneEntry): string | undefined {
   if (entry.text === undefined) return undefined;
@@ -193,6 +210,11 @@ export interface ReloadResult {
 export type ZoneChange = { kind: 'serial'; origin: Name; zone: LoadedZone; previous?: LoadedZone } | { kind: 'removed'; origin: Name; previous: LoadedZone };
 
 export const RELOAD_TIMEOUT_MS = 300_000;
+/**
+ * Zones given only as texts this small reload on the answering thread: parsing them takes well
+ * under a millisecond, a worker's start 50–250 ms (every set() of a test server is a reload).
+ */
+const IN_THREAD_TEXT = 64 * 1024;
 /** Records per chunk a loading worker sends: about 1 ms to unpack and add on the answering thread. */
 const CHUNK_RECORDS = 2000;
 
@@ -331,19 +353,24 @@ export class ZoneSet {
           early.push({ key: entry.key, kind: 'failed', error: asZoneLoadError(err, entry.file), ms: 0 });
         }
       }
-      this.load = loadInWorker(
-        {
-          entries: toLoad,
-          previous,
-          serialCheck: this.options.serialCheck ?? true,
-          maxFileBytes: this.options.maxFileBytes ?? MAX_FILE_BYTES,
-          maxIncludes: this.options.maxIncludes ?? MAX_INCLUDE_FILES,
-          maxRecords: this.options.maxRecords ?? DEFAULT_MAX_RECORDS,
-          chunkRecords: CHUNK_RECORDS,
-        },
-        this.options.reloadTimeoutMs ?? RELOAD_TIMEOUT_MS,
-      );
-      results = [...early, ...(await this.load.results)];
+      if (toLoad.length > 0 && toLoad.every((e) => e.text !== undefined) && toLoad.reduce((n, e) => n + e.text!.length, 0) <= IN_THREAD_TEXT) {
+        const { maxFileBytes, maxIncludes, maxRecords } = this.options;
+        results = [...early, ...loadTextsHere(toLoad, previous, { maxFileBytes, maxIncludes, maxRecords })];
+      } else {
+        this.load = loadInWorker(
+          {
+            entries: toLoad,
+            previous,
+            serialCheck: this.options.serialCheck ?? true,
+            maxFileBytes: this.options.maxFileBytes ?? MAX_FILE_BYTES,
+            maxIncludes: this.options.maxIncludes ?? MAX_INCLUDE_FILES,
+            maxRecords: this.options.maxRecords ?? DEFAULT_MAX_RECORDS,
+            chunkRecords: CHUNK_RECORDS,
+          },
+          this.options.reloadTimeoutMs ?? RELOAD_TIMEOUT_MS,
+        );
+        results = [...early, ...(await this.load.results)];
+      }
     } catch (err) {
       const ms = Math.round(performance.now() - started);
       if (err instanceof LoadAbortedError && err.code === 'RELOAD_TIMEOUT') {
