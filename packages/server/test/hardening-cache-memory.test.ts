@@ -18,12 +18,12 @@ function rssOf(pid: number): number {
 }
 
 /** `count` queries for random names, sent in bursts with a pause between (bounded: one socket, no waiting for replies). */
-async function flood(port: number, count: number, seed: number): Promise<void> {
+async function flood(port: number, count: number, seed: number, name = (i: number) => `r${seed}-${i}-${(i * 2654435761) >>> 0}.example.test`): Promise<void> {
   const socket = createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   socket.on('message', () => undefined);
   for (let i = 0; i < count; i++) {
-    socket.send(query(`r${seed}-${i}-${(i * 2654435761) >>> 0}.example.test`, 'A', 'IN', { id: i & 0xffff }), port, '127.0.0.1');
+    socket.send(query(name(i), 'A', 'IN', { id: i & 0xffff }), port, '127.0.0.1');
     if (i % 200 === 199) await new Promise((r) => setTimeout(r, 2));
   }
   await new Promise((r) => setTimeout(r, 300));
@@ -52,9 +52,11 @@ describe("the answer cache's limit counts what it holds", () => {
     running = RunningPort53d.start(['--zones', zonesDir, '--address', '127.0.0.1', '--port', '0', '--no-tcp']);
     const port = (await running.waitLog((l) => l.event === 'listening')).port as number;
     const pid = running.child.pid!;
-    await flood(port, 2000, 0); // warm: code compiled, buffers pooled
+    // Warm, as a server that has been answering is: code compiled, buffers pooled, the young
+    // generation grown to the query rate; one name, so the cache holds a single entry.
+    await flood(port, 30_000, 0, () => 'host1.example.test');
     const idle = rssOf(pid);
-    // 150,000 names: three times what the default 32 MiB cache takes at ~650 octets an entry.
+    // 150,000 names: about six times what the default 16 MiB cache takes at ~650 octets an entry.
     await flood(port, 150_000, 1);
     const after = rssOf(pid);
     console.log(`RSS idle ${(idle / MiB).toFixed(1)} MiB, after 150,000 random names ${(after / MiB).toFixed(1)} MiB (+${((after - idle) / MiB).toFixed(1)} MiB)`);

@@ -10,5 +10,5 @@ export const TCP_MAX_SIZE = 65535;
 export const MAX_CNAME_CHAIN = 12;
 /** Pre-encoded replies kept per catalog (answer/cache.ts); a reply is 100 octets or so, at most 64 KiB over TCP. */
 export const ANSWER_CACHE_ENTRIES = 100_000;
-/** Octets the answer cache's entries take per catalog at most: keys, replies, names and per-entry overhead all counted (about 650 octets for a 100-octet reply). */
-export const ANSWER_CACHE_BYTES = 32 * 1024 * 1024;
+/** Octets the answer cache's entries take per catalog at most, keys, replies, names and per-entry overhead all counted (about 650 octets for a 100-octet reply, so some 25,000 entries); 16 MiB keeps a random-name flood's RSS growth, garbage-collector slack included, under 64 MiB. */
+export const ANSWER_CACHE_BYTES = 16 * 1024 * 1024;
