@@ -107,6 +107,8 @@ function past(code: 'BAD_RDATA' | 'TRUNCATED', pos: number, what: string): WireE
  */
 const CAPACITY = 3 * 65536;
 let scratch: Buffer | undefined;
+/** The uncompressed writers' own (rdataToWire, canonicalRdata): callable while a message is being written. */
+let plainScratch: Buffer | undefined;
 
 /**
  * Writes a message into a reused scratch buffer, remembering where each name suffix was written
@@ -128,8 +130,8 @@ export class WireWriter {
     private readonly compression = true,
     private readonly foldCase = false,
   ) {
-    scratch ??= Buffer.allocUnsafe(CAPACITY);
-    this.buf = scratch;
+    if (compression) this.buf = scratch ??= Buffer.allocUnsafe(CAPACITY);
+    else this.buf = plainScratch ??= Buffer.allocUnsafe(CAPACITY);
   }
 
   u8(v: number): void {

@@ -140,3 +140,14 @@ describe('every type of the table: text → wire → text, and cut or flipped oc
     );
   });
 });
+
+test('canonicalRdata between the records of a message being encoded leaves the message intact', () => {
+  // A signer may ask for canonical rdata while it builds a reply; the message's octets must not move.
+  const answers = [
+    { name: 'a.example.test', type: 'MX', class: 'IN', ttl: 1, data: { preference: 10, exchange: 'Mail.Example.TEST' } },
+    { name: 'a.example.test', type: 'NS', class: 'IN', ttl: 1, data: 'ns1.example.test' },
+  ] as ResourceRecord[];
+  const before = toHex(encode({ id: 1, answers }));
+  const proxied = answers.map((rr) => ({ ...rr, get data() { canonicalRdata(rr); return rr.data; } })) as ResourceRecord[];
+  expect(toHex(encode({ id: 1, answers: proxied }))).toBe(before);
+});
