@@ -64,6 +64,8 @@ interface Slot {
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];
+  /** Every thread not yet exited, including one still starting (close() must stop it too). */
+  private readonly running = new Set<Worker>();
   /** The final counts of threads that were replaced, so that totals never go back. */
   private retired: WorkerCounts | undefined;
   private restarts: number[] = [];
@@ -116,10 +118,11 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.closing = true;
     await Promise.all(
-      this.slots.map(async (slot) => {
-        const exited = new Promise<void>((done) => slot.worker.once('exit', () => done()));
-        slot.worker.postMessage({ type: 'close' } satisfies ToWorker);
-        const timer = setTimeout(() => void slot.worker.terminate(), CLOSE_TIMEOUT_MS);
+      [...this.running].map(async (worker) => {
+        const exited = new Promise<void>((done) => worker.once('exit', () => done()));
+        // A thread still starting reads this once it serves (messages wait for its listener).
+        worker.postMessage({ type: 'close' } satisfies ToWorker);
+        const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
         await exited;
         clearTimeout(timer);
       }),
@@ -133,6 +136,7 @@ export class WorkerPool {
     this.generations.set(index, generation + 1);
     const worker = new Worker(workerEntry(), { workerData: this.init(index, generation) });
     const slot: Slot = { index, worker, pending: new Map() };
+    this.running.add(worker);
     return new Promise<void>((resolve, reject) => {
       let ready = false;
       worker.on('message', (message: FromWorker) => {
@@ -162,6 +166,7 @@ export class WorkerPool {
         if (!ready) reject(new WorkerError(`worker ${index} could not start: ${err.message}`));
       });
       worker.on('exit', (code) => {
+        this.running.delete(worker);
         for (const done of slot.pending.values()) done();
         slot.pending.clear();
         if (!ready) return reject(new WorkerError(`worker ${index} exited (code ${code}) while starting`));
