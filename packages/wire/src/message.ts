@@ -38,6 +38,7 @@ export const MAX_MESSAGE_SIZE = 0xffff;
  */
 export function decode(bytes: Uint8Array, options?: DecodeOptions): Message {
   try {
+    if (options?.query === true) return decodeQueryUnguarded(bytes);
     return decodeUnguarded(bytes, options?.answersOnly === true);
   } catch (e) {
     if (e instanceof WireError) throw e;
@@ -49,6 +50,53 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): Message {
 export interface DecodeOptions {
   /** Skip the authority and additional records (OPT is still decoded). */
   answersOnly?: boolean;
+  /**
+   * A server's view of a query: header, question and OPT decoded; every record of the answer,
+   * authority and additional sections stepped over by its length, its names never followed, and
+   * none returned. A record running past the end is TRUNCATED; an OPT outside the additional
+   * section, a second OPT or an OPT not owned by the root is BAD_OPT (RFC 6891 §6.1.1), as in
+   * the whole decode. So a query padded with thousands of records on pointer chains costs a
+   * pass over its octets, not a decompression of every name.
+   */
+  query?: boolean;
+}
+
+/** decode(bytes, { query: true }) without the safety net. */
+export function decodeQueryUnguarded(bytes: Uint8Array): Message {
+  const header = decodeHeader(bytes);
+  const r = new WireReader(bytes);
+  r.pos = HEADER_LENGTH;
+  const total = bytes.length;
+  const questions: Question[] = [];
+  for (let i = 0; i < header.qdcount; i++) {
+    if (r.pos >= total) throw missing(r.pos, 'question', i, header.qdcount);
+    const name = readName(r, total, false);
+    if (r.pos + 4 > total) throw new WireError('TRUNCATED', r.pos, 'question type and class run past the end');
+    const type = typeToString((bytes[r.pos] << 8) | bytes[r.pos + 1]) as TypeName | 'OPT';
+    const cls = classToString((bytes[r.pos + 2] << 8) | bytes[r.pos + 3]) as ClassName;
+    r.pos += 4;
+    questions.push({ name, type, class: cls });
+  }
+  const message: Message = { id: header.id, opcode: header.opcode, flags: header.flags, rcode: header.rcode, questions, answers: [], authorities: [], additionals: [] };
+  const records = header.ancount + header.nscount + header.arcount;
+  let pos = r.pos;
+  for (let i = 0; i < records; i++) {
+    const start = pos;
+    if (pos >= total) throw missing(pos, 'record', i, records);
+    pos = skipName(bytes, pos);
+    if (pos < 0) throw new WireError('TRUNCATED', start, 'a record owner runs past the end');
+    if (pos + 10 > total) throw new WireError('TRUNCATED', pos, 'record type, class, TTL and length run past the end');
+    const end = pos + 10 + ((bytes[pos + 8] << 8) | bytes[pos + 9]);
+    if (end > total) throw new WireError('TRUNCATED', pos + 10, 'rdata runs past the end');
+    if (((bytes[pos] << 8) | bytes[pos + 1]) === OPT_TYPE) {
+      const section = i < header.ancount ? 'answer' : i < header.ancount + header.nscount ? 'authority' : 'additional';
+      r.pos = start;
+      // Checks the section, a second OPT and the root owner, and decodes it: nothing is pushed.
+      readSection(r, message, header.rcode, message.additionals, 1, section);
+    }
+    pos = end;
+  }
+  return message;
 }
 
 /** decode() without the safety net, for the property tests. */

@@ -52,7 +52,8 @@ export function respond(query: Uint8Array, catalog: Catalog, transport: Transpor
 
   let message: Message;
   try {
-    message = decode(query);
+    // Header, question and OPT only: other records are stepped over, never decoded (issue 12).
+    message = decode(query, { query: true });
   } catch (e) {
     if (!(e instanceof WireError)) throw e;
     // RFC 8906 §3.1.4: an unknown opcode says NOTIMP even when the body is not a query we can read.
@@ -151,7 +152,8 @@ export function respond(query: Uint8Array, catalog: Catalog, transport: Transpor
 export function badCookieReply(query: Uint8Array, extras: RespondExtras): Uint8Array | undefined {
   let message: Message;
   try {
-    message = decode(query);
+    // Header, question and OPT only: other records are stepped over, never decoded (issue 12).
+    message = decode(query, { query: true });
   } catch (e) {
     if (e instanceof WireError) return undefined;
     throw e;
