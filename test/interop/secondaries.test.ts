@@ -6,9 +6,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { decode, encode, formatRecord, rcodeToString, type Message, type ResourceRecord } from '@port53/wire';
+import { decode, encode } from '@port53/wire';
 import { loadZone } from '../../packages/server/src/zonefile/index.js';
-import { buildBattery, recordKey, type Probe } from '../support/battery.js';
+import { buildBattery, type Probe } from '../support/battery.js';
+import { view, type View } from '../support/differential.js';
 import { freePort, tcpExchange, udpExchange } from '../support/loopback.mjs';
 import { RunningPort53d } from '../support/port53d.js';
 import { startKnotSecondary, startNsdSecondary, type Secondary } from '../support/secondary-servers.js';
@@ -41,25 +42,6 @@ function xfrZone(serial: number, extra: string[] = []): string {
     ...extra,
     '',
   ].join('\n');
-}
-
-interface View {
-  rcode: string;
-  flags: string;
-  answer: string[];
-  authority: string[];
-}
-
-function view(reply: Buffer | null): View | string {
-  if (!reply) return 'no reply';
-  let m: Message;
-  try {
-    m = decode(reply);
-  } catch (err) {
-    return `undecodable: ${(err as Error).message}`;
-  }
-  const set = (rrs: ResourceRecord[]) => rrs.map((rr) => recordKey(rr, formatRecord)).sort();
-  return { rcode: rcodeToString(m.rcode), flags: (['aa', 'tc'] as const).filter((f) => m.flags[f]).join(' '), answer: set(m.answers), authority: set(m.authorities) };
 }
 
 async function soaSerial(port: number, zone: string): Promise<number | undefined> {

@@ -95,6 +95,18 @@ export function readName(r: WireReader, end: number, inRdata = true): Name {
   return n === 0 ? '.' : text.toString('latin1', 0, n);
 }
 
+/** The octet after the name at `pos` (a pointer ends it), or -1 when it runs off the end. */
+export function skipName(b: Uint8Array, pos: number): number {
+  for (;;) {
+    if (pos >= b.length) return -1;
+    const len = b[pos];
+    if (len === 0) return pos + 1;
+    if ((len & 0xc0) === 0xc0) return pos + 2 <= b.length ? pos + 2 : -1;
+    if ((len & 0xc0) !== 0) return -1;
+    pos += 1 + len;
+  }
+}
+
 function past(code: 'BAD_RDATA' | 'TRUNCATED', pos: number, what: string): WireError {
   return code === 'BAD_RDATA'
     ? new WireError(code, pos, `${what} runs past the end of its rdata`)

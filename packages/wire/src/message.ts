@@ -8,7 +8,7 @@
  * decompression with strict backward pointers), rdata, EDNS and truncation are written here;
  * dns-packet serves the tests as an independent decoder and encoder to check ours against.
  */
-import { WireReader, WireWriter, readName } from './compress.js';
+import { WireReader, WireWriter, readName, skipName } from './compress.js';
 import { classFromString, classToString, RRClass, RRType, typeFromString, typeToString } from './constants.js';
 import { rrsigTypeCovered } from './dnssec.js';
 import { checkEdns, decodeOpt, OPT_TYPE, optLength, writeOpt } from './edns.js';
@@ -210,18 +210,6 @@ function skipToOpt(r: WireReader, message: Message, headerRcode: number, nscount
     pos = end;
   }
   return true;
-}
-
-/** The octet after the name at `pos` (a pointer ends it), or -1 when it runs off the end. */
-function skipName(b: Uint8Array, pos: number): number {
-  for (;;) {
-    if (pos >= b.length) return -1;
-    const len = b[pos];
-    if (len === 0) return pos + 1;
-    if ((len & 0xc0) === 0xc0) return pos + 2 <= b.length ? pos + 2 : -1;
-    if ((len & 0xc0) !== 0) return -1;
-    pos += 1 + len;
-  }
 }
 
 function missing(at: number, what: string, index: number, count: number): WireError {

@@ -4,7 +4,7 @@
  * them, and the error answers BADKEY, BADSIG, BADTIME and BADTRUNC (§5.2).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { WireReader, readName } from './compress.js';
+import { WireReader, readName, skipName } from './compress.js';
 import { RRClass, RRType, Rcode } from './constants.js';
 import { TextError, WireError } from './errors.js';
 import { HEADER_LENGTH } from './header.js';
@@ -114,18 +114,6 @@ export class TsigKeyring {
   }
   get size(): number {
     return this.keys.size;
-  }
-}
-
-/** The octet after the name at `pos` (a pointer ends it), or -1 when it runs off the end. */
-function skipName(b: Uint8Array, pos: number): number {
-  for (;;) {
-    if (pos >= b.length) return -1;
-    const len = b[pos];
-    if (len === 0) return pos + 1;
-    if ((len & 0xc0) === 0xc0) return pos + 2 <= b.length ? pos + 2 : -1;
-    if ((len & 0xc0) !== 0) return -1;
-    pos += 1 + len;
   }
 }
 
