@@ -78,6 +78,14 @@ describe('createTestServer', () => {
       expect.objectContaining({ name: 'WWW.myapp.test', type: 'MX', class: 'IN', transport: 'udp', id: 7, rcode: 'NOERROR', client: expect.objectContaining({ address: '127.0.0.1' }) }),
     ]);
   });
+
+  test('a response sent to the server (QR set) is not a query: not answered, not logged', async () => {
+    dns.queries.length = 0;
+    const response = query('www.myapp.test', 'A', 'IN', { id: 8, flags: { qr: true } });
+    expect(await udpExchange(dns.port, response, { timeoutMs: 200 })).toBeNull();
+    await udpExchange(dns.port, query('www.myapp.test', 'A', 'IN', { id: 9 }));
+    expect(dns.queries.map((q) => q.id)).toEqual([9]);
+  });
 });
 
 describe('set and delete', () => {

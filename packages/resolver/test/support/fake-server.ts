@@ -78,6 +78,8 @@ async function startOnce(handler: Handler, opts: FakeServerOptions): Promise<Fak
     } catch {
       return;
     }
+    // A response is no query (another test's forged replies can reach a reused port): ignored.
+    if (query.flags.qr) return;
     queries.push({ message: query, transport, ...(rinfo ? { sourcePort: rinfo.port } : {}) });
     const ctx: HandlerContext = {
       transport,

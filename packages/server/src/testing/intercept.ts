@@ -65,6 +65,8 @@ export class Interceptor {
     } catch {
       message = undefined; // the server answers (FORMERR) or drops it; logged without a question
     }
+    // A response sent to the server is no query: it is dropped unanswered (RFC 1035 §7.3), not logged.
+    if (message?.flags.qr) return answer();
     const question = message?.questions.length === 1 ? message.questions[0] : undefined;
     const entry: QueryRecord = {
       name: question?.name ?? '',
