@@ -17,6 +17,7 @@ import * as sizes from './parts/sizes.mjs';
 import * as resolver from './parts/resolver.mjs';
 import * as lookup from './parts/lookup.mjs';
 import * as zoneload from './parts/zoneload.mjs';
+import * as reload from './parts/reload.mjs';
 import * as cli from './parts/cli.mjs';
 import * as profile from './parts/profile.mjs';
 import * as testserver from './parts/testserver.mjs';
@@ -28,6 +29,7 @@ const PARTS = {
   resolver: [resolver.needs, resolver.resolverPart],
   lookup: [lookup.needs, lookup.lookupPart],
   zoneload: [zoneload.needs, zoneload.zoneloadPart],
+  reload: [reload.needs, reload.reloadPart],
   cli: [cli.needs, cli.cliPart],
   profile: [profile.needs, profile.profilePart],
   testserver: [testserver.needs, testserver.testserverPart],

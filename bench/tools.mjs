@@ -5,7 +5,7 @@ import { run } from './processes.mjs';
 /** name -> [Debian package, the parts that need it] */
 export const NEEDED = {
   dnsperf: ['dnsperf', ['server', 'profile']],
-  nsd: ['nsd', ['server', 'sizes', 'resolver', 'cli', 'testserver']],
+  nsd: ['nsd', ['server', 'sizes', 'resolver', 'reload', 'cli', 'testserver']],
   'nsd-checkzone': ['nsd', ['zoneload']],
   knotd: ['knot', ['server', 'sizes', 'zoneload']],
   taskset: ['util-linux', ['server', 'resolver', 'profile']],
