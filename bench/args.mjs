@@ -1,8 +1,8 @@
 /** Command-line options of `pnpm bench`; a bad argument is one line on stderr and exit status 1. */
 
-export const PARTS = ['server', 'sizes', 'resolver', 'lookup', 'zoneload', 'reload', 'cli', 'testserver', 'workers', 'profile'];
+export const PARTS = ['server', 'sizes', 'resolver', 'lookup', 'zoneload', 'reload', 'cli', 'testserver', 'heavy', 'workers', 'profile'];
 /** Parts run when --only is not given (the profile is asked for by name). */
-export const DEFAULT_PARTS = ['server', 'sizes', 'resolver', 'lookup', 'zoneload', 'reload', 'cli', 'testserver', 'workers'];
+export const DEFAULT_PARTS = ['server', 'sizes', 'resolver', 'lookup', 'zoneload', 'reload', 'cli', 'testserver', 'heavy', 'workers'];
 
 const USAGE = `usage: pnpm bench [--quick] [--only ${PARTS.join('|')}[,...]] [--rounds N] [--seconds S]
   --quick      short runs, 1 round, a 100k-record zone for zoneload (a smoke test, about a minute)

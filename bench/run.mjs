@@ -21,6 +21,7 @@ import * as reload from './parts/reload.mjs';
 import * as cli from './parts/cli.mjs';
 import * as profile from './parts/profile.mjs';
 import * as testserver from './parts/testserver.mjs';
+import * as heavy from './parts/heavy.mjs';
 import * as workers from './parts/workers.mjs';
 
 const PARTS = {
@@ -33,6 +34,7 @@ const PARTS = {
   cli: [cli.needs, cli.cliPart],
   profile: [profile.needs, profile.profilePart],
   testserver: [testserver.needs, testserver.testserverPart],
+  heavy: [heavy.needs, heavy.heavyPart],
   workers: [workers.needs, workers.workersPart],
 };
 

@@ -11,20 +11,19 @@ import { RunningPort53d } from '../../../test/support/port53d.js';
 import { query } from './fixtures/query.js';
 
 /**
- * At least 200,000 records, as the issue asks, and two more: at 200,000 or fewer the IXFR journal
- * (transfer/journal.ts) computes each reload's difference on the answering thread, which alone
- * took 4 s for 200,000 records on the shared machine; that is the journal's to fix (it could
- * take the difference from the loading worker), not what this test measures.
+ * Two sizes: 100,000 records, the largest zone whose reloads the IXFR journal (transfer/journal.ts)
+ * keeps a difference for, computed in slices between queries; and at least 200,000 records, as
+ * the issue asks (no history kept).
  */
-const RECORDS = 200_002;
+const SIZES = [100_000, 200_002];
 
-/** SOA, NS and hosts with A and AAAA: exactly RECORDS records; h7's address tells the versions apart. */
-async function writeZone(file: string, serial: number, h7: string): Promise<void> {
+/** SOA, NS and hosts with A and AAAA: exactly `records` records; h7's address tells the versions apart. */
+async function writeZone(file: string, serial: number, h7: string, records: number): Promise<void> {
   const out = createWriteStream(file);
   const write = (s: string) => (out.write(s) ? undefined : new Promise<void>((r) => out.once('drain', () => r())));
   await write(`$ORIGIN big.test.\n$TTL 300\n@ SOA ns1.example.net. hostmaster ${serial} 7200 900 1209600 300\n@ NS ns1.example.net.\n`);
   let lines: string[] = [];
-  for (let i = 0; i < (RECORDS - 2) / 2; i++) {
+  for (let i = 0; i < (records - 2) / 2; i++) {
     lines.push(`h${i} A ${i === 7 ? h7 : `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`}`, `h${i} AAAA 2001:db8::${(i >> 16).toString(16)}:${(i & 0xffff).toString(16)}`);
     if (lines.length >= 10_000) {
       await write(`${lines.join('\n')}\n`);
@@ -60,10 +59,10 @@ afterEach(async () => {
 
 // Two retries: on a machine shared by many test processes a single run can see a stall that is
 // the machine's (the control does not always catch it); a real stall in every reload fails all three.
-test(`a reload of ${RECORDS} records under 500 queries/s: no query lost, none delayed past 100 ms by port53d`, { retry: 2, timeout: 90_000 }, async () => {
+test.each(SIZES)('a reload of %i records under 500 queries/s: no query lost, none delayed past 100 ms by port53d', { retry: 2, timeout: 90_000 }, async (RECORDS) => {
   dir = await mkdtemp(path.join(tmpdir(), 'port53-reload-large-'));
   const file = path.join(dir, 'big.test.zone');
-  await writeZone(file, 1, '192.0.2.1');
+  await writeZone(file, 1, '192.0.2.1', RECORDS);
   running = RunningPort53d.start(['--zones', dir, '--address', '127.0.0.1', '--port', '0', '--no-tcp']);
   const port = (await running.waitLog((l) => l.event === 'listening', 20_000)).port as number;
 
@@ -96,7 +95,7 @@ test(`a reload of ${RECORDS} records under 500 queries/s: no query lost, none de
     }
   })();
   await new Promise((r) => setTimeout(r, 300));
-  await writeZone(file, 2, '192.0.2.2');
+  await writeZone(file, 2, '192.0.2.2', RECORDS);
   const hupAt = performance.now();
   running.child.kill('SIGHUP');
   const reload = await running.waitLog((l) => l.event === 'reload', 60_000);
