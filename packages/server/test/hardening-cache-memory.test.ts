@@ -56,7 +56,7 @@ describe("the answer cache's limit counts what it holds", () => {
     // generation grown to the query rate; one name, so the cache holds a single entry.
     await flood(port, 30_000, 0, () => 'host1.example.test');
     const idle = rssOf(pid);
-    // 150,000 names: about six times what the default 16 MiB cache takes at ~650 octets an entry.
+    // 150,000 names: about twenty times what the default 4 MiB cache takes at ~650 octets an entry.
     await flood(port, 150_000, 1);
     const after = rssOf(pid);
     console.log(`RSS idle ${(idle / MiB).toFixed(1)} MiB, after 150,000 random names ${(after / MiB).toFixed(1)} MiB (+${((after - idle) / MiB).toFixed(1)} MiB)`);
