@@ -61,15 +61,14 @@ export interface DecodeOptions {
   query?: boolean;
 }
 
-/** decode(bytes, { query: true }) without the safety net. */
-export function decodeQueryUnguarded(bytes: Uint8Array): Message {
-  const header = decodeHeader(bytes);
-  const r = new WireReader(bytes);
-  r.pos = HEADER_LENGTH;
+/** The question section (RFC 1035 §4.1.2), read from just after the header; r.pos ends after it. */
+function readQuestions(r: WireReader, count: number): Question[] {
+  const bytes = r.bytes;
   const total = bytes.length;
+  r.pos = HEADER_LENGTH;
   const questions: Question[] = [];
-  for (let i = 0; i < header.qdcount; i++) {
-    if (r.pos >= total) throw missing(r.pos, 'question', i, header.qdcount);
+  for (let i = 0; i < count; i++) {
+    if (r.pos >= total) throw missing(r.pos, 'question', i, count);
     const name = readName(r, total, false);
     if (r.pos + 4 > total) throw new WireError('TRUNCATED', r.pos, 'question type and class run past the end');
     const type = typeToString((bytes[r.pos] << 8) | bytes[r.pos + 1]) as TypeName | 'OPT';
@@ -77,6 +76,15 @@ export function decodeQueryUnguarded(bytes: Uint8Array): Message {
     r.pos += 4;
     questions.push({ name, type, class: cls });
   }
+  return questions;
+}
+
+/** decode(bytes, { query: true }) without the safety net. */
+export function decodeQueryUnguarded(bytes: Uint8Array): Message {
+  const header = decodeHeader(bytes);
+  const r = new WireReader(bytes);
+  const total = bytes.length;
+  const questions = readQuestions(r, header.qdcount);
   const message: Message = { id: header.id, opcode: header.opcode, flags: header.flags, rcode: header.rcode, questions, answers: [], authorities: [], additionals: [] };
   const records = header.ancount + header.nscount + header.arcount;
   let pos = r.pos;
@@ -103,20 +111,7 @@ export function decodeQueryUnguarded(bytes: Uint8Array): Message {
 export function decodeUnguarded(bytes: Uint8Array, answersOnly = false): Message {
   const header = decodeHeader(bytes);
   const r = new WireReader(bytes);
-  r.pos = HEADER_LENGTH;
-  const total = bytes.length;
-
-  const questions: Question[] = [];
-  for (let i = 0; i < header.qdcount; i++) {
-    if (r.pos >= total) throw missing(r.pos, 'question', i, header.qdcount);
-    const name = readName(r, total, false);
-    if (r.pos + 4 > total) throw new WireError('TRUNCATED', r.pos, 'question type and class run past the end');
-    const b = bytes;
-    const type = typeToString((b[r.pos] << 8) | b[r.pos + 1]) as TypeName | 'OPT';
-    const cls = classToString((b[r.pos + 2] << 8) | b[r.pos + 3]) as ClassName;
-    r.pos += 4;
-    questions.push({ name, type, class: cls });
-  }
+  const questions = readQuestions(r, header.qdcount);
 
   const message: Message = {
     id: header.id,
