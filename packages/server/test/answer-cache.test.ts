@@ -4,7 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { decode, type EdnsOptionData } from '@port53/wire';
 import { describe, expect, it } from 'vitest';
-import { AnswerCache } from '../src/answer/cache.js';
+import { AnswerCache, MISS } from '../src/answer/cache.js';
 import { respond, type Outcome, type Transport } from '../src/answer/respond.js';
 import { createServer } from '../src/index.js';
 import { buildCatalog } from '../src/store/catalog.js';
@@ -197,6 +197,77 @@ describe('what is cached', () => {
     expect(cache.size).toBeLessThanOrEqual(10);
     ask(cache, query('many.chain.test', 'A', 'IN', { edns: { udpPayloadSize: 1232 } })); // about 1000 octets
     expect(ask(cache, query('many.chain.test', 'A', 'IN', { edns: { udpPayloadSize: 1232 } })).hit).toBe(false);
+  });
+});
+
+describe('answerInto and insert: a cache fed by another thread', () => {
+  /** The query at the start of a larger receive buffer whose tail holds an older datagram's octets. */
+  function inSlot(q: Uint8Array): Uint8Array {
+    const slot = new Uint8Array(4096).fill(0xee);
+    slot.set(q);
+    return slot;
+  }
+
+  it('misses until a reply is inserted, then writes it into the send buffer with the ID, RD and case of each query', () => {
+    const cache = new AnswerCache(catalog);
+    const first = query('web.example.test', 'A', 'IN', { id: 7, flags: { rd: true } });
+    const out = new Uint8Array(4096).fill(0xaa);
+    expect(cache.answerInto(inSlot(first), first.length, 'udp', out)).toBe(MISS);
+    const made = respond(first, catalog, 'udp');
+    expect(cache.insert(inSlot(first), first.length, 'udp', made.reply!, made.rcode!)).toBe(true);
+    expect(cache.counters).toEqual({ hits: 0, misses: 1 });
+
+    const again = query('WEB.example.TEST', 'A', 'IN', { id: 0xbeef, flags: { rd: false } });
+    const n = cache.answerInto(inSlot(again), again.length, 'udp', out);
+    expect(Buffer.from(out.subarray(0, n)).toString('hex')).toBe(Buffer.from(respond(again, catalog, 'udp').reply!).toString('hex'));
+    expect(out[n]).toBe(0xaa); // nothing written past the reply
+    const m = decode(out.subarray(0, n));
+    expect([m.id, m.flags.rd, m.questions[0].name]).toEqual([0xbeef, false, 'WEB.example.TEST']);
+    expect([cache.lastRcode, cache.lastQtype, cache.counters.hits]).toEqual([0, 1, 1]);
+  });
+
+  it('keeps the RCODE for the counters, and takes only the plain shape', () => {
+    const cache = new AnswerCache(catalog);
+    const nx = query('nope.other.test', 'MX');
+    const made = respond(nx, catalog, 'udp');
+    expect(cache.insert(nx, nx.length, 'udp', made.reply!, made.rcode!)).toBe(true);
+    expect(cache.answerInto(nx, nx.length, 'udp', new Uint8Array(512))).toBeGreaterThan(0);
+    expect([cache.lastRcode, cache.lastQtype]).toEqual([3, 15]);
+    // NOTIFY, an option (a cookie's reply is the client's own), EDNS version 1: never kept nor answered.
+    for (const q of [
+      query('web.example.test', 'A', 'IN', { opcode: 4 }),
+      query('web.example.test', 'A', 'IN', { edns: { options: [{ code: 10, data: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8) }] } }),
+      query('web.example.test', 'A', 'IN', { edns: { version: 1 } }),
+    ]) {
+      expect(cache.insert(q, q.length, 'udp', made.reply!, 0)).toBe(false);
+      expect(cache.answerInto(q, q.length, 'udp', new Uint8Array(512))).toBe(MISS);
+    }
+    // A query cut short of its question, though the buffer beyond its length holds the rest.
+    const plain = query('web.example.test', 'A');
+    expect(cache.answerInto(plain, plain.length - 2, 'udp', new Uint8Array(512))).toBe(MISS);
+  });
+
+  it('misses rather than write past the end of a send buffer too small for the reply', () => {
+    const cache = new AnswerCache(catalog);
+    const q = query('many.chain.test', 'A', 'IN', { edns: { udpPayloadSize: 1232 } });
+    cache.respond(q, 'udp');
+    expect(cache.answerInto(q, q.length, 'udp', new Uint8Array(100))).toBe(MISS);
+    expect(cache.answerInto(q, q.length, 'udp', new Uint8Array(1232))).toBeGreaterThan(1000);
+  });
+
+  it('a full cache stays within its bytes and keeps answering the names asked most', () => {
+    const cache = new AnswerCache(catalog, { bytes: 64 * 1024 });
+    const out = new Uint8Array(1232);
+    const hot = query('web.example.test', 'A');
+    cache.respond(hot, 'udp');
+    let hotHits = 0;
+    for (let i = 0; i < 5000; i++) {
+      cache.respond(query(`n${i}.example.test`, 'A'), 'udp');
+      if (i % 50 === 0 && cache.answerInto(hot, hot.length, 'udp', out) > 0) hotHits++;
+      expect(cache.bytes).toBeLessThanOrEqual(64 * 1024);
+    }
+    expect(hotHits).toBe(100); // moved back to the young generation each time, never dropped
+    expect(cache.size).toBeGreaterThan(100);
   });
 });
 

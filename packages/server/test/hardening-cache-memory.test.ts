@@ -37,15 +37,17 @@ afterEach(() => {
 });
 
 describe("the answer cache's limit counts what it holds", () => {
-  test('an entry is counted for its key, reply, names and overhead; the total stays under the limit', async () => {
+  test('an entry is counted for its key, reply and tables; the total stays under the limit', async () => {
     const catalog = buildCatalog([await loadZone({ file: `${zonesDir}example.test.zone` })]);
     const cache = new AnswerCache(catalog, { bytes: 256 * 1024 });
     const one = respond(query('nx1.example.test', 'A'), catalog, 'udp').reply!.length;
+    const key = 'nx1000.example.test'.length + 2;
     for (let i = 0; i < 5000; i++) cache.respond(query(`nx${i}.example.test`, 'A', 'IN', { id: i }), 'udp');
     expect(cache.bytes).toBeLessThanOrEqual(256 * 1024);
-    // About 650 octets an entry for ~100-octet replies: the reply octets alone would let 2,600 in.
-    expect(cache.size).toBeLessThan(Math.ceil((256 * 1024) / (one + 512)));
-    expect(cache.size).toBeGreaterThan(100);
+    // Key, reply and 56 octets of tables an entry: no more entries than that lets in ...
+    expect(cache.size).toBeLessThanOrEqual(Math.floor((256 * 1024) / (one + key - 1 + 56)));
+    // ... and at least one generation (half the limit) full of them.
+    expect(cache.size).toBeGreaterThan(Math.floor((128 * 1024) / (one + key + 56 + 16)));
   });
 
   test('a random-name flood over loopback: port53d\'s RSS stays within 64 MiB of its idle level', async () => {
@@ -56,7 +58,7 @@ describe("the answer cache's limit counts what it holds", () => {
     // generation grown to the query rate; one name, so the cache holds a single entry.
     await flood(port, 30_000, 0, () => 'host1.example.test');
     const idle = rssOf(pid);
-    // 150,000 names: about twenty times what the default 4 MiB cache takes at ~650 octets an entry.
+    // 150,000 names: about 24 MB of entries at ~160 octets each, more than the default 16 MiB holds.
     await flood(port, 150_000, 1);
     const after = rssOf(pid);
     console.log(`RSS idle ${(idle / MiB).toFixed(1)} MiB, after 150,000 random names ${(after / MiB).toFixed(1)} MiB (+${((after - idle) / MiB).toFixed(1)} MiB)`);

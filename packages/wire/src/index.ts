@@ -11,7 +11,7 @@ export { decode, encode, encodeMessage, MAX_MESSAGE_SIZE } from './message.js';
 export type { DecodeOptions, EncodeOptions, Encoded } from './message.js';
 export { decodeHeader, HEADER_LENGTH } from './header.js';
 export { servfailReply, truncatedReply } from './reply.js';
-export { foldQuestionName, isCaseNeutralReply, isStandardQuery, replyFromTemplate, sameQuestionName } from './reply-template.js';
+export { foldQuestionName, isCaseNeutralReply, isFoldedQuestionName, isStandardQuery, questionHash, replyFromTemplate, sameQuestionName, writeReplyFromTemplate } from './reply-template.js';
 export { questionName, questionScan, scanQuestion } from './question.js';
 export type { QuestionScan } from './question.js';
 export type { Header } from './header.js';

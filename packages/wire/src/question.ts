@@ -34,10 +34,10 @@ export function questionScan(): QuestionScan {
 /**
  * Reads a message of the plain query shape into `out`: QDCOUNT 1, ANCOUNT and NSCOUNT 0, ARCOUNT
  * 0 or 1 with that record an OPT owned by the root whose options are well framed. Header flags
- * and opcode are not checked. False (and `out` partly written) for every other message.
+ * and opcode are not checked. False (and `out` partly written) for every other message. The
+ * message is the first `total` octets of `bytes` (a receive buffer may be larger).
  */
-export function scanQuestion(bytes: Uint8Array, out: QuestionScan): boolean {
-  const total = bytes.length;
+export function scanQuestion(bytes: Uint8Array, out: QuestionScan, total = bytes.length): boolean {
   if (total < HEADER_LENGTH) return false;
   // QDCOUNT 1, ANCOUNT 0, NSCOUNT 0, ARCOUNT 0 or 1.
   if (bytes[4] !== 0 || bytes[5] !== 1 || bytes[6] !== 0 || bytes[7] !== 0 || bytes[8] !== 0 || bytes[9] !== 0 || bytes[10] !== 0 || bytes[11] > 1) return false;

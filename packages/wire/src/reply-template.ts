@@ -8,24 +8,53 @@ import { OPT_TYPE } from './edns.js';
 import { HEADER_LENGTH } from './header.js';
 import { typeHasNames } from './rdata/table.js';
 
-/** True when a message's header says QUERY (QR clear, opcode 0, RFC 1035 §4.1.1). */
-export function isStandardQuery(bytes: Uint8Array): boolean {
-  return bytes.length >= HEADER_LENGTH && (bytes[2] & 0xf8) === 0;
+/** True when a message's header says QUERY (QR clear, opcode 0, RFC 1035 §4.1.1); `length` octets of `bytes` are the message. */
+export function isStandardQuery(bytes: Uint8Array, length = bytes.length): boolean {
+  return length >= HEADER_LENGTH && (bytes[2] & 0xf8) === 0;
 }
 
-/** Writes the question's name lower-cased (ASCII only, RFC 4343 §3) into `out` from 0; returns the octets written. */
-export function foldQuestionName(query: Uint8Array, nameEnd: number, out: Uint8Array): number {
-  let n = 0;
+/** Writes the question's name lower-cased (ASCII only, RFC 4343 §3) into `out` from `at`; returns the octets written. */
+export function foldQuestionName(query: Uint8Array, nameEnd: number, out: Uint8Array, at = 0): number {
+  let n = at;
   for (let i = HEADER_LENGTH; i < nameEnd; i++) {
     const c = query[i];
     out[n++] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
   }
-  return n;
+  return n - at;
 }
 
-/** True when both messages spell the question's name with the same octets (the same case). */
-export function sameQuestionName(a: Uint8Array, b: Uint8Array, nameEnd: number): boolean {
-  for (let i = HEADER_LENGTH; i < nameEnd; i++) if (a[i] !== b[i]) return false;
+/**
+ * A 32-bit hash of the question's name lower-cased (RFC 4343 §3: every case of a name hashes
+ * alike) and two more words the caller chooses (type, class, reply shape), from `seed`: FNV-1a
+ * over the octets, then murmur3's finalizer so that the low bits, which index a table, mix well.
+ */
+export function questionHash(query: Uint8Array, nameEnd: number, seed: number, a: number, b: number): number {
+  let h = seed ^ 0x811c9dc5;
+  for (let i = HEADER_LENGTH; i < nameEnd; i++) {
+    const c = query[i];
+    h = Math.imul(h ^ (c >= 0x41 && c <= 0x5a ? c | 0x20 : c), 0x01000193);
+  }
+  h = Math.imul(h ^ a, 0x01000193);
+  h = Math.imul(h ^ b, 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** True when `key` from `at` holds the question's name as foldQuestionName writes it (same length assumed). */
+export function isFoldedQuestionName(query: Uint8Array, nameEnd: number, key: Uint8Array, at: number): boolean {
+  for (let i = HEADER_LENGTH, k = at; i < nameEnd; i++, k++) {
+    const c = query[i];
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== key[k]) return false;
+  }
+  return true;
+}
+
+/** True when both messages spell the question's name with the same octets (the same case); `b`'s message starts at `bAt`. */
+export function sameQuestionName(a: Uint8Array, b: Uint8Array, nameEnd: number, bAt = 0): boolean {
+  for (let i = HEADER_LENGTH; i < nameEnd; i++) if (a[i] !== b[bAt + i]) return false;
   return true;
 }
 
@@ -36,13 +65,23 @@ export function sameQuestionName(a: Uint8Array, b: Uint8Array, nameEnd: number):
  */
 export function replyFromTemplate(template: Uint8Array, query: Uint8Array, nameEnd: number, echoName: boolean): Uint8Array {
   const reply = Buffer.allocUnsafe(template.length);
-  reply.set(template);
-  reply[0] = query[0];
-  reply[1] = query[1];
-  reply[2] = (template[2] & 0xfe) | (query[2] & 0x01);
-  reply[3] = (template[3] & 0xef) | (query[3] & 0x10);
-  if (echoName) reply.set(query.subarray(HEADER_LENGTH, nameEnd), HEADER_LENGTH);
+  writeReplyFromTemplate(reply, template, 0, template.length, query, nameEnd, echoName);
   return reply;
+}
+
+/**
+ * replyFromTemplate written into `out` from octet 0 (a send buffer), the template being
+ * `length` octets of `source` from `at`: nothing is allocated. Returns `length`.
+ */
+export function writeReplyFromTemplate(out: Uint8Array, source: Uint8Array, at: number, length: number, query: Uint8Array, nameEnd: number, echoName: boolean): number {
+  // A plain loop: for a reply of a few hundred octets it beats set() over a fresh subarray view.
+  for (let i = 4; i < length; i++) out[i] = source[at + i];
+  out[0] = query[0];
+  out[1] = query[1];
+  out[2] = (source[at + 2] & 0xfe) | (query[2] & 0x01);
+  out[3] = (source[at + 3] & 0xef) | (query[3] & 0x10);
+  if (echoName) for (let i = HEADER_LENGTH; i < nameEnd; i++) out[i] = query[i];
+  return length;
 }
 
 /** A record's fixed part after a 2-octet pointer owner: pointer, TYPE, CLASS, TTL, RDLENGTH. */

@@ -11,10 +11,11 @@ export const MAX_CNAME_CHAIN = 12;
 /** Pre-encoded replies kept per catalog (answer/cache.ts); a reply is 100 octets or so, at most 64 KiB over TCP. */
 export const ANSWER_CACHE_ENTRIES = 100_000;
 /**
- * Octets the answer cache's entries take per catalog at most, keys, replies, names and per-entry
- * overhead all counted (about 650 octets for a 100-octet reply, so some 6,400 entries). Measured
- * on a quiet machine, a 150,000-name flood grows RSS by 38-40 MiB at 4 MiB and by 68 MiB at
- * 16 MiB (the garbage collector's slack over dropped generations is most of it): 4 MiB keeps the
- * growth under issue 12's 64 MiB. The bench's 26,540 distinct questions no longer all fit.
+ * Octets the answer cache takes per catalog at most: keys, replies and its tables (56 octets an
+ * entry), all in typed arrays allocated once, so there is no collector slack on top. About 160
+ * octets an entry for the bench mix (81-octet replies): its 26,540 distinct questions take
+ * 4.3 MB, and fit one generation (half the limit). A 150,000-name flood, which fills both
+ * generations, grew port53d's RSS by 17.9 MiB (issue 12's bound is 64; the Map-based cache
+ * of before grew it by 68 MiB at this limit, mostly collector slack).
  */
-export const ANSWER_CACHE_BYTES = 4 * 1024 * 1024;
+export const ANSWER_CACHE_BYTES = 16 * 1024 * 1024;
