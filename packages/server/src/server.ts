@@ -252,7 +252,7 @@ export async function startServer(options: ServerOptions, internal: InternalOpti
     },
     onSwap: (next, zones) => {
       catalog = next;
-      answers = new AnswerCache(next); // none of the old zones' encoded replies
+      answers = new AnswerCache(next, { sources: rrl !== undefined }); // none of the old zones' encoded replies; RRL counts by each answer's source
       versions = versionsOf(zones); // transfers under way keep the version they started with
       installCatalog(zones.find((z) => catalogName !== undefined && canonicalName(z.origin) === canonicalName(catalogName)));
       unanswerable = [...secondaries.values()].filter((z) => z.expired || !z.current);
