@@ -61,3 +61,31 @@ export function questionOf(buf) {
   if (i + 5 > buf.length) return undefined;
   return { name: labels.join('.'), type: buf.readUInt16BE(i + 1) };
 }
+
+/** Octets of the (possibly compressed) name starting at `i` (RFC 1035 §4.1.4), or -1 when it runs past the end. */
+function nameLength(buf, i) {
+  const start = i;
+  while (i < buf.length) {
+    const len = buf[i];
+    if (len === 0) return i + 1 - start;
+    if ((len & 0xc0) === 0xc0) return i + 2 - start;
+    i += 1 + len;
+  }
+  return -1;
+}
+
+/** The serial of the first answer record when it is a SOA (RFC 1035 §3.3.13), else undefined. */
+export function soaSerialOf(buf) {
+  const h = readHeader(buf);
+  if (!h || h.qdcount !== 1 || h.ancount < 1) return undefined;
+  const q = nameLength(buf, 12);
+  if (q < 0) return undefined;
+  const rr = 12 + q + 4;
+  const n = nameLength(buf, rr);
+  if (n < 0 || rr + n + 10 > buf.length) return undefined;
+  const type = buf.readUInt16BE(rr + n);
+  const rdlength = buf.readUInt16BE(rr + n + 8);
+  const end = rr + n + 10 + rdlength;
+  if (type !== TYPES.SOA || rdlength < 22 || end > buf.length) return undefined;
+  return buf.readUInt32BE(end - 20);
+}
