@@ -25,3 +25,24 @@ describe('NameTable: canonical names numbered in the order added', () => {
     expect(t.get('h5000.example.test')).toBeUndefined();
   });
 });
+
+describe('NameTable handed to another thread (a loading worker to the answering thread)', () => {
+  test('the parts, cloned with their buffers transferred, find every name once filled', () => {
+    const t = new NameTable();
+    const names = Array.from({ length: 3000 }, (_, i) => `h${i}.example.test`);
+    names.forEach((n) => t.add(n));
+    const parts = t.parts(['h7.example.test', 'absent.example.test']);
+    expect(parts.known).toEqual([[7, 'h7.example.test']]);
+    const moved = structuredClone(parts, { transfer: [parts.slots.buffer, parts.hashes.buffer] });
+    expect(parts.slots.length).toBe(0); // transferred, not copied
+    const u = NameTable.fromParts(moved);
+    expect(u.size).toBe(3000);
+    expect(u.get('h7.example.test')).toBe(7);
+    names.forEach((n, i) => u.fill(i, n));
+    expect(names.every((n, i) => u.get(n) === i)).toBe(true);
+    // New names after the fills take the next ids, hashed as the other thread hashed them.
+    expect(u.add('new.example.test')).toBe(3000);
+    expect(u.add('h2999.example.test')).toBe(2999);
+    expect(u.get('new.example.test')).toBe(3000);
+  });
+});

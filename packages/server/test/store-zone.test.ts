@@ -1,7 +1,9 @@
-import { RRType } from '@port53/wire';
+import { canonicalName, RRType, type ResourceRecord } from '@port53/wire';
 import { describe, expect, it } from 'vitest';
+import { NameTable } from '../src/store/names.js';
 import { suffixKeys } from '../src/store/suffixes.js';
-import { Zone, ZoneStoreError } from '../src/store/zone.js';
+import { Zone, ZoneBuilder, ZoneStoreError } from '../src/store/zone.js';
+import { checkZoneSource } from '../src/zonefile/index.js';
 import { EXAMPLE, fixtureZone } from './fixtures/answer-zones.js';
 
 const zone = new Zone(EXAMPLE);
@@ -87,5 +89,53 @@ describe('zone tree', () => {
       expect((e as ZoneStoreError).code).toBe(code);
       expect((e as ZoneStoreError).zone).toBe('x.test');
     }
+  });
+});
+
+describe('a tree built from an index handed over by a loading worker', () => {
+  // Owners out of order, below empty non-terminals, names written in mixed case, a delegation.
+  const text = [
+    '$ORIGIN Handed.Test.',
+    '$TTL 300',
+    '@ SOA ns1 hostmaster 7 3600 600 86400 300',
+    '@ NS ns1',
+    'ns1 A 192.0.2.1',
+    ...Array.from({ length: 1500 }, (_, i) => `H${i}.Deep${i % 7}.Ents A 192.0.${(i >> 8) & 255}.${i & 255}`),
+    ...Array.from({ length: 1500 }, (_, i) => `h${i}.deep${i % 7}.ents AAAA 2001:db8::${i.toString(16)}`),
+    'sub NS ns.sub',
+    'ns.sub A 192.0.2.53',
+    'ns1 AAAA 2001:db8::53',
+  ].join('\n');
+
+  function handedOver(): { built: Zone; direct: Zone; records: readonly ResourceRecord[] } {
+    const { zone, names } = checkZoneSource({ file: 'handed.test.zone', text });
+    const direct = new Zone({ origin: zone.origin, records: zone.records });
+    const parts = names.names.parts([canonicalName(zone.origin)]);
+    const moved = structuredClone({ parts, nameOf: names.nameOf }, { transfer: [parts.slots.buffer, parts.hashes.buffer, names.nameOf.buffer] });
+    const builder = new ZoneBuilder(zone.origin, { names: NameTable.fromParts(moved.parts), nameOf: moved.nameOf });
+    for (let i = 0; i < zone.records.length; i += 700) builder.add(zone.records, i, Math.min(zone.records.length, i + 700));
+    // Sealing in slices: a deadline already past stops after each slice of nodes.
+    let slices = 1;
+    while (!builder.sealSome(0)) slices++;
+    expect(slices).toBeGreaterThan(1);
+    return { built: builder.finish(), direct, records: zone.records };
+  }
+
+  it('has the same nodes, empty non-terminals, RRsets and cuts as one built on this thread', () => {
+    const { built, direct, records } = handedOver();
+    const keys = new Set(records.flatMap((r) => suffixKeys(canonicalName(r.name)).filter((k) => k.endsWith('handed.test'))));
+    expect(keys.has('deep3.ents.handed.test')).toBe(true);
+    for (const key of keys) {
+      const a = built.node(key);
+      const b = direct.node(key);
+      expect(a, key).toBeDefined();
+      expect([...a!.rrsets.entries()].map(([code, s]) => [code, s.name, s.records.map((r) => r.data)]), key).toEqual([...b!.rrsets.entries()].map(([code, s]) => [code, s.name, s.records.map((r) => r.data)]));
+      expect(a!.delegation, key).toBe(b!.delegation);
+    }
+    expect(built.node('ents.handed.test')?.rrsets.size).toBe(0);
+    expect(built.node('h1.deep1.ents.handed.test')?.name).toBe('H1.Deep1.Ents.Handed.Test');
+    expect(built.walk(suffixKeys('x.ns.sub.handed.test')).cut?.key).toBe('sub.handed.test');
+    expect(built.walk(suffixKeys('nothing.deep2.ents.handed.test'))).toMatchObject({ exact: false, node: built.node('deep2.ents.handed.test') });
+    expect(built.recordCount).toBe(records.length);
   });
 });

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ResourceRecord } from '@port53/wire';
+import { NameTable } from '../store/names.js';
 import { ZoneBuilder } from '../store/zone.js';
 import { ZoneError, ZoneLoadError } from '../zonefile/errors.js';
 import type { FileStamp, LoadedZone } from '../zonefile/index.js';
@@ -69,6 +70,7 @@ export function loadInWorker(request: LoadRequest, timeoutMs: number): RunningLo
     const { key, message, builder, records } = current;
     current = undefined;
     try {
+      if (records.length !== message.count) throw new Error(`${records.length} of ${message.count} records arrived`);
       const tree = builder.finish(message.serial);
       const zone: LoadedZone = { origin: message.origin, file: message.file, records, serial: tree.serial, warnings: message.warnings.map(zoneError), files: message.files, tree };
       results.push({ key, kind: 'loaded', zone, ms: message.ms });
@@ -89,17 +91,19 @@ export function loadInWorker(request: LoadRequest, timeoutMs: number): RunningLo
         results.push({ key: m.key, kind: 'failed', error: new ZoneLoadError(m.file, m.errors.map(zoneError), m.warnings.map(zoneError)), ms: m.ms });
         break;
       case 'zone':
-        current = { key: m.key, entry: entries.get(m.key)!, message: m, builder: new ZoneBuilder(m.origin), records: [] };
+        current = { key: m.key, entry: entries.get(m.key)!, message: m, builder: new ZoneBuilder(m.origin, { names: NameTable.fromParts(m.names), nameOf: m.nameOf }), records: [] };
         break;
       case 'records': {
         const c = current!;
         const from = c.records.length;
         unpackRecords(m.packed, c.records);
         c.builder.add(c.records, from, c.records.length);
-        // The next chunk only after pending I/O (queries) has had its turn.
-        setImmediate(() => {
+        // The next chunk only after pending I/O (queries) has had its turn; after the last one,
+        // the tree is sealed in slices first.
+        const ack = () => {
           if (!done) worker.postMessage({ kind: 'ack' });
-        });
+        };
+        setImmediate(c.records.length < c.message.count ? ack : () => sealInSlices(c.builder, () => done, ack));
         break;
       }
       case 'done':
@@ -114,6 +118,23 @@ export function loadInWorker(request: LoadRequest, timeoutMs: number): RunningLo
 
   return { results: promise, abort: (code, message) => abort(code, message) };
 }
+
+/** Seals a built tree a slice of about SLICE_MS at a time, pending I/O in between, then calls `then`. */
+function sealInSlices(builder: ZoneBuilder, stopped: () => boolean, then: () => void): void {
+  if (stopped()) return;
+  let sealed: boolean;
+  try {
+    sealed = builder.sealSome(performance.now() + SLICE_MS);
+  } catch {
+    // A bug, not bad input: finish() meets the same error and fails this zone alone.
+    sealed = true;
+  }
+  if (sealed) then();
+  else setImmediate(() => sealInSlices(builder, stopped, then));
+}
+
+/** Longest the answering thread seals a tree before it looks at pending I/O again. */
+const SLICE_MS = 1;
 
 function zoneError(e: PlainZoneError): ZoneError {
   return new ZoneError(e.code, e.reason, e.file, e.line, e.column, e.severity);

@@ -1,5 +1,6 @@
 /** The messages between the zone set and a loading worker (see worker.ts, loader.ts). */
 import type { Name } from '@port53/wire';
+import type { NameTableParts } from '../store/names.js';
 import type { ZoneErrorCode, ZoneErrorSeverity } from '../zonefile/errors.js';
 import type { FileStamp } from '../zonefile/read.js';
 import type { PackedRecords } from './packed.js';
@@ -47,7 +48,11 @@ export type WorkerMessage =
   /** The same contents as served; `files` are the fresh stamps (a later reload may then skip reading). */
   | { kind: 'unchanged'; key: string; files: FileStamp[] }
   | { kind: 'failed'; key: string; file: string; errors: PlainZoneError[]; warnings: PlainZoneError[]; ms: number }
-  | { kind: 'zone'; key: string; origin: Name; file: string; serial: number; count: number; warnings: PlainZoneError[]; files: FileStamp[]; ms: number }
+  /**
+   * A zone's records follow, `count` in all; `names` and `nameOf` are the checker's numbering of
+   * their owners (NameIndex), transferred, so that the answering thread never hashes a name.
+   */
+  | { kind: 'zone'; key: string; origin: Name; file: string; serial: number; count: number; warnings: PlainZoneError[]; files: FileStamp[]; ms: number; names: NameTableParts; nameOf: Int32Array }
   /** One chunk of the zone announced last; the worker waits for an 'ack' before the next. */
   | { kind: 'records'; key: string; packed: PackedRecords }
   | { kind: 'done' };

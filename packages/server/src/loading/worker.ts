@@ -6,6 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { canonicalName } from '@port53/wire';
 import { IncludeError } from '../zonefile/include.js';
 import { checkZoneSource, ZoneLoadError, type ZoneError } from '../zonefile/index.js';
 import type { FileStamp } from '../zonefile/read.js';
@@ -34,7 +35,7 @@ for (const entry of request.entries) {
   }
   const started = performance.now();
   try {
-    const zone = checkZoneSource({ file: entry.file, origin: entry.origin, text: entry.text }, { root: entry.root, includeBase: entry.includeBase, readInclude: entry.text === undefined ? undefined : refuseInclude, maxFileBytes: request.maxFileBytes, maxIncludes: request.maxIncludes, maxRecords: request.maxRecords });
+    const { zone, names } = checkZoneSource({ file: entry.file, origin: entry.origin, text: entry.text }, { root: entry.root, includeBase: entry.includeBase, readInclude: entry.text === undefined ? undefined : refuseInclude, maxFileBytes: request.maxFileBytes, maxIncludes: request.maxIncludes, maxRecords: request.maxRecords });
     const files = stamp ? [stamp] : (zone.files ?? []);
     // Read again (touched, or too recently written to trust its stamp) but the same octets.
     if (previous && sameContents(previous.files, files)) {
@@ -47,7 +48,9 @@ for (const entry of request.entries) {
       post({ kind: 'failed', key: entry.key, file: entry.file, errors: [{ code: 'SERIAL_NOT_INCREASED', reason, file: entry.file, line: 0, column: 0, severity: 'error' }], warnings: [], ms: ms(started) });
       continue;
     }
-    post({ kind: 'zone', key: entry.key, origin: zone.origin, file: zone.file, serial: zone.serial, count: zone.records.length, warnings: zone.warnings.map(plain), files, ms: ms(started) });
+    const parts = names.names.parts([canonicalName(zone.origin)]);
+    const nameOf = names.nameOf;
+    post({ kind: 'zone', key: entry.key, origin: zone.origin, file: zone.file, serial: zone.serial, count: zone.records.length, warnings: zone.warnings.map(plain), files, ms: ms(started), names: parts, nameOf }, [parts.slots.buffer, parts.hashes.buffer, nameOf.buffer] as ArrayBuffer[]);
     for (let i = 0; i < zone.records.length; i += request.chunkRecords) {
       const packed = packRecords(zone.records, i, Math.min(zone.records.length, i + request.chunkRecords));
       const next = ack();

@@ -76,6 +76,8 @@ export class ZoneBuilder {
   /** Records added so far (the index of the next one in the index's numbering). */
   count = 0;
   private readonly named: number;
+  /** Nodes of `list` sealed so far (sealSome). */
+  private sealed = 0;
   private readonly codes = new Map<string, number>();
   // Nodes with more than LINEAR_TYPES RRsets (hostile zones) find them through a map.
   private readonly wide = new Map<ZoneNode, Map<number, RRset>>();
@@ -114,7 +116,15 @@ export class ZoneBuilder {
         // Records of one owner usually follow each other and share its string: one lookup.
         const key = canonicalName(record.name);
         if (!isCanonicalSubdomain(key, this.key)) throw new ZoneStoreError('OUT_OF_ZONE', this.origin, `${record.name} is outside the zone`);
-        node = this.nodeOf(key) ?? this.addPath(this.addNode(new ZoneNode(record.name, key)));
+        // One probe of the table: a new name gets the next id, its place at the end of the list.
+        const size = this.ids.size;
+        const id = this.ids.add(key);
+        if (id < size) node = this.list[id];
+        else {
+          node = new ZoneNode(record.name, key);
+          this.list.push(node);
+          this.addPath(node);
+        }
         lastName = record.name;
       }
       this.count++;
@@ -148,11 +158,30 @@ export class ZoneBuilder {
 
   /** Building done: every node's RRsets in type order (Zone's constructor calls it). */
   seal(): void {
-    // Every name of an index owns a record, so each of its ids now has a node.
-    for (let id = 0; id < this.named; id++) {
-      if (this.list[id] === undefined) throw new Error(`${this.origin}: name ${id} of the index has no records`);
+    this.sealSome(Infinity);
+  }
+
+  /**
+   * Building done, a slice at a time (a reload on the answering thread): adds the empty
+   * non-terminals above the index's names and seals nodes until `deadline` (performance.now()
+   * ms); true once every node is sealed. Nothing may be added afterwards.
+   */
+  sealSome(deadline: number): boolean {
+    const list = this.list;
+    // ENTs found by addPath are pushed onto the list, so the loop reaches them too.
+    while (this.sealed < list.length) {
+      const end = Math.min(list.length, this.sealed + SEAL_SLICE);
+      for (let i = this.sealed; i < end; i++) {
+        const node = list[i];
+        // Every name of an index owns a record, so each of its ids now has a node.
+        if (node === undefined) throw new Error(`${this.origin}: name ${i} of the index has no records`);
+        if (i < this.named) this.addPath(node);
+        node.seal();
+      }
+      this.sealed = end;
+      if (this.sealed < list.length && performance.now() >= deadline) return false;
     }
-    for (const n of this.list) n.seal();
+    return true;
   }
 
   nodeOf(key: Name): ZoneNode | undefined {
@@ -160,16 +189,21 @@ export class ZoneBuilder {
     return id === undefined ? undefined : this.list[id];
   }
 
-  /** The node of the index's name `id`, made at its first record (the apex exists already). */
+  /**
+   * The node of the index's name `id`, made at its first record (the apex exists already). Its
+   * empty non-terminals wait for sealing, when every name of the index is known: an index from
+   * another thread learns its names here, one by one (NameTable.fill).
+   */
   private nodeFromIndex(id: number, name: Name): ZoneNode {
     const node = new ZoneNode(name, canonicalName(name));
     this.list[id] = node;
-    return this.addPath(node);
+    this.ids.fill(id, node.key);
+    return node;
   }
 
   /**
-   * Adds every missing empty non-terminal between a new node and the apex: up from the name
-   * until an ancestor is known (the apex always is; so is every name of an index).
+   * Adds every missing empty non-terminal between a node and the apex: up from the name until
+   * an ancestor is known (the apex always is; so is every name of an index).
    */
   private addPath(node: ZoneNode): ZoneNode {
     const { name, key } = node;
@@ -285,3 +319,5 @@ const BACKSLASH = 0x5c;
 const DOT = 0x2e;
 /** RRsets of one node searched one by one up to this many while building; past it, through a map. */
 const LINEAR_TYPES = 16;
+/** Nodes sealed between looks at the clock. */
+const SEAL_SLICE = 1024;

@@ -31,7 +31,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Name, ResourceRecord } from '@port53/wire';
-import { Zone } from '../store/zone.js';
+import { Zone, type NameIndex } from '../store/zone.js';
 import { checkZone, type CheckedRecords } from './checks.js';
 import { ZoneError, ZoneLoadError } from './errors.js';
 import { decodeZoneBytes } from './include.js';
@@ -153,9 +153,12 @@ export function loadZoneText(text: string, options: ParseTextOptions): LoadedZon
   return loadZoneSync({ file: options.file, origin: options.origin, text }, options);
 }
 
-/** Reads, parses and checks a zone without building its tree (a loading worker sends the records on). */
-export function checkZoneSource(source: ZoneSource, options: LoadOptions = {}): CheckedZone {
-  return readAndCheck(source, options).zone;
+/**
+ * Reads, parses and checks a zone without building its tree (a loading worker sends the records
+ * on), with the checker's numbering of its owners (the tree can take it over: NameIndex).
+ */
+export function checkZoneSource(source: ZoneSource, options: LoadOptions = {}): { zone: CheckedZone; names: NameIndex } {
+  return readAndCheck(source, options);
 }
 
 function readAndCheck(source: ZoneSource, options: LoadOptions): { names: CheckedRecords['names']; zone: CheckedZone } {
