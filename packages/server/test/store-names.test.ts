@@ -33,7 +33,7 @@ describe('NameTable handed to another thread (a loading worker to the answering 
     names.forEach((n) => t.add(n));
     const parts = t.parts(['h7.example.test', 'absent.example.test']);
     expect(parts.known).toEqual([[7, 'h7.example.test']]);
-    const moved = structuredClone(parts, { transfer: [parts.slots.buffer, parts.hashes.buffer] });
+    const moved = structuredClone(parts, { transfer: [parts.slots.buffer, parts.hashes.buffer] as ArrayBuffer[] });
     expect(parts.slots.length).toBe(0); // transferred, not copied
     const u = NameTable.fromParts(moved);
     expect(u.size).toBe(3000);

@@ -111,7 +111,7 @@ describe('a tree built from an index handed over by a loading worker', () => {
     const { zone, names } = checkZoneSource({ file: 'handed.test.zone', text });
     const direct = new Zone({ origin: zone.origin, records: zone.records });
     const parts = names.names.parts([canonicalName(zone.origin)]);
-    const moved = structuredClone({ parts, nameOf: names.nameOf }, { transfer: [parts.slots.buffer, parts.hashes.buffer, names.nameOf.buffer] });
+    const moved = structuredClone({ parts, nameOf: names.nameOf }, { transfer: [parts.slots.buffer, parts.hashes.buffer, names.nameOf.buffer] as ArrayBuffer[] });
     const builder = new ZoneBuilder(zone.origin, { names: NameTable.fromParts(moved.parts), nameOf: moved.nameOf });
     for (let i = 0; i < zone.records.length; i += 700) builder.add(zone.records, i, Math.min(zone.records.length, i + 700));
     // Sealing in slices: a deadline already past stops after each slice of nodes.
