@@ -483,6 +483,59 @@ static napi_value js_inject(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/**
+ * sendTo(handle, reply, address, port) => boolean: one datagram from this socket, outside a batch.
+ * port53d --workers: the main thread answers a query a worker thread passed on, from its own
+ * socket on the same address and port, so the client sees the source it asked. false: the kernel
+ * would not take it now (dropped and counted, as in a batch) or the address is not one.
+ */
+static napi_value js_send_to(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4], result;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  udp_batch *b = unwrap(env, argv[0]);
+  if (!b || b->closing || b->fd < 0) return throw_internal(env, "sendTo: bad or closed handle");
+  void *data = NULL;
+  size_t length = 0;
+  napi_typedarray_type type;
+  CHECK(napi_get_typedarray_info(env, argv[1], &type, &length, &data, NULL, NULL));
+  char address[INET6_ADDRSTRLEN + 1];
+  size_t len = 0;
+  int32_t port = 0;
+  CHECK(napi_get_value_string_latin1(env, argv[2], address, sizeof address, &len));
+  CHECK(napi_get_value_int32(env, argv[3], &port));
+  struct sockaddr_storage ss;
+  socklen_t sslen;
+  memset(&ss, 0, sizeof ss);
+  int ok = 0;
+  if (b->family == 6) {
+    struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons((uint16_t)port);
+    ok = inet_pton(AF_INET6, address, &a->sin6_addr) == 1;
+    sslen = sizeof *a;
+  } else {
+    struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+    a->sin_family = AF_INET;
+    a->sin_port = htons((uint16_t)port);
+    ok = inet_pton(AF_INET, address, &a->sin_addr) == 1;
+    sslen = sizeof *a;
+  }
+  if (ok && type == napi_uint8_array && length <= SLOT) {
+    ssize_t sent;
+    do sent = sendto(b->fd, data, length, MSG_DONTWAIT, (struct sockaddr *)&ss, sslen);
+    while (sent < 0 && errno == EINTR);
+    ok = sent >= 0;
+    if (ok) b->sent++;
+    else b->send_dropped++;
+  } else {
+    ok = 0;
+    b->callback_errors++;
+  }
+  CHECK(napi_get_boolean(env, ok, &result));
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"open", NULL, js_open, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -490,6 +543,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
       {"counters", NULL, js_counters, NULL, NULL, NULL, napi_enumerable, NULL},
       {"injectReceiveError", NULL, js_inject, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sendTo", NULL, js_send_to, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -1,16 +1,17 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { canonicalName, decode, encodeMessage, isSubdomain, parseName, Rcode, nowSeconds, parseTsigKey, rcodeToString, servfailReply, truncatedReply, TsigKeyring } from '@port53/wire';
 import type { TsigKey } from '@port53/wire';
 import { AnswerCache } from './answer/cache.js';
+import { ANSWER_CACHE_BYTES, ANSWER_CACHE_ENTRIES } from './answer/defaults.js';
 import { badCookieReply, replySizeLimit, type Outcome, type RespondExtras } from './answer/respond.js';
 import { checkSignedQuery, signReply } from './answer/tsig.js';
 import { CookieSecrets } from './cookie-secrets.js';
 import { parseMetricsAddress, startMetrics, type MetricsEndpoint } from './metrics/endpoint.js';
 import { QueryCounts, type QueryCountRow } from './metrics/query-counts.js';
 import { WorkerPool } from './workers/pool.js';
+import { relay } from './workers/relay.js';
 import { mergedStats, sumRows } from './workers/stats.js';
 import type { UdpBatchCounters } from './transport/udp-batch.js';
 import { serverIdentity } from './identity-config.js';
@@ -30,7 +31,7 @@ import { parseSecondarySpec, SecondaryZone } from './transfer/secondary.js';
 import { nextCatalog } from './transfer/catalog.js';
 import { apexSoa, type ZoneVersion, type ZoneVersions } from './transfer/versions.js';
 import { listenUdp, type Client, type Listener, type QueryHandler } from './transport/udp.js';
-import { listenUdpBatch, udpBatchAddon, udpBatchMissing } from './transport/udp-batch.js';
+import { listenUdpBatch, udpBatchAddon, udpBatchMissing, type BatchListener } from './transport/udp-batch.js';
 import type { LoadedZone } from './zonefile/index.js';
 import type { QueryHook } from './query-hook.js';
 import { summarize, ZoneSet, type ReloadResult, type ZoneSourceSpec, type ZoneSpec, type ZoneSummary } from './zone-set.js';
@@ -115,20 +116,13 @@ export interface ServerOptions {
    */
   hook?: QueryHook;
   /**
-   * Answering threads (default 1; 'auto': one per core). Each has its own SO_REUSEPORT UDP socket
-   * on every address and its own copy of the zones; TCP, transfers out, NOTIFY and /metrics stay
-   * on the main thread, which answers UDP too. Needs the native UDP addon; not with `hook`,
-   * `secondaries`, `catalog` or zones given as functions.
+   * Answering threads (default 1; 'auto': one per core). Each extra one has its own SO_REUSEPORT
+   * UDP socket on every address and no zones: it answers from replies the main thread computed
+   * and passes every other query to the main thread, which holds the zones, answers UDP too, and
+   * alone serves TCP, transfers, NOTIFY and /metrics. Needs the native UDP addon; not with `hook`,
+   * `secondaries` or `catalog`.
    */
   workers?: number | 'auto';
-}
-
-/** What a --workers thread passes to its own server (not public). */
-export interface InternalOptions {
-  reusePort?: boolean;
-  /** Every thread derives the same cookie secrets from this seed, so a cookie made by one verifies at all. */
-  cookieSeed?: Uint8Array;
-  cookieStart?: number;
 }
 
 export type OutcomeKind = Outcome['kind'];
@@ -186,8 +180,8 @@ export function createServer(options: ServerOptions = {}): Promise<Server> {
   return startServer(options);
 }
 
-/** createServer, also as a --workers thread runs it; queryCounts is read by that thread. */
-export async function startServer(options: ServerOptions, internal: InternalOptions = {}): Promise<Server & { queryCounts: { rows(): QueryCountRow[] } }> {
+/** createServer, with the query counts the CLI's tests read. */
+export async function startServer(options: ServerOptions): Promise<Server & { queryCounts: { rows(): QueryCountRow[] } }> {
   const logger = options.logger || silentLogger();
   const port = options.port ?? DEFAULTS.port;
   const explicitAddresses = options.addresses !== undefined;
@@ -222,9 +216,7 @@ export async function startServer(options: ServerOptions, internal: InternalOpti
     if (rule.key !== undefined && !keyring.get(rule.key)) throw new RangeError(`--allow-transfer ${rule.text}: no TSIG key named ${rule.key}`);
   }
   const identity = serverIdentity(options);
-  const cookieSeed = internal.cookieSeed ?? (workers > 1 ? randomBytes(32) : undefined);
-  const cookieStart = internal.cookieStart ?? nowSeconds();
-  const cookieSecrets = options.cookies ?? DEFAULTS.cookies ? new CookieSecrets(DEFAULTS.cookieSecretSeconds, cookieStart, cookieSeed && seededSecrets(cookieSeed)) : undefined;
+  const cookieSecrets = options.cookies ?? DEFAULTS.cookies ? new CookieSecrets(DEFAULTS.cookieSecretSeconds, nowSeconds()) : undefined;
   // One context reused for every query: respond() is synchronous and keeps nothing of it.
   const cookieContext = cookieSecrets && { secrets: cookieSecrets.at(nowSeconds()), now: 0, address: '' };
   const extras: RespondExtras = { identity, cookies: cookieContext };
@@ -239,6 +231,7 @@ export async function startServer(options: ServerOptions, internal: InternalOpti
   const metricsAt = options.metrics === undefined ? undefined : parseMetricsAddress(options.metrics);
   const zoneLoads = { loaded: 0, failed: 0 };
   const loadMs = new Map<string, number>();
+  let pool: WorkerPool | undefined; // --workers: the other answering threads (started once we listen)
 
   // Initial load: all or nothing. Reloads run in a worker and swap in a new catalog, and with it
   // an empty answer cache; the zone set also serves what compose adds (secondaries, catalog zone).
@@ -253,6 +246,7 @@ export async function startServer(options: ServerOptions, internal: InternalOpti
     onSwap: (next, zones) => {
       catalog = next;
       answers = new AnswerCache(next, { sources: rrl !== undefined }); // none of the old zones' encoded replies; RRL counts by each answer's source
+      pool?.invalidate(); // nor the workers' kept replies
       versions = versionsOf(zones); // transfers under way keep the version they started with
       installCatalog(zones.find((z) => catalogName !== undefined && canonicalName(z.origin) === canonicalName(catalogName)));
       unanswerable = [...secondaries.values()].filter((z) => z.expired || !z.current);
@@ -340,8 +334,11 @@ export async function startServer(options: ServerOptions, internal: InternalOpti
   const queryCounts = new QueryCounts();
   const cookieCounts = { 'client-only': 'clientOnly', valid: 'valid', invalid: 'invalid' } as const;
 
+  // Set by handle(): its reply came from the zones unchanged for an unsigned query (a worker may keep it).
+  let fromZones = false;
   const handle = (received: Uint8Array, client: Client): Uint8Array | ReplyStream | undefined => {
     stats.queries[client.transport]++;
+    fromZones = false;
     try {
       const now = nowSeconds();
       const gate = checkSignedQuery(received, keyring, now);
@@ -395,6 +392,7 @@ export async function startServer(options: ServerOptions, internal: InternalOpti
       if (queryLog) logQuery(logger, outcome, client);
       else if (outcome.kind === 'dropped') logger.debug({ event: 'dropped', client: hostPort(client.address, client.port), transport: client.transport, reason: outcome.reason }, 'query dropped');
       const reply = rrl && client.transport === 'udp' && outcome.reply ? rateLimited(rrl, outcome, client, () => badCookieReply(query, extras)) : outcome.reply;
+      fromZones = outcome.kind === 'answered' && gate.kind === 'unsigned' && reply === outcome.reply;
       if (!reply || gate.kind !== 'signed') return reply;
       return signReply(reply, gate, now, replySizeLimit(decode(query).edns, client.transport));
     } catch (err) {
@@ -415,7 +413,7 @@ export async function startServer(options: ServerOptions, internal: InternalOpti
   const onSocketError = (err: Error) => logger.error({ event: 'socket-error', err }, 'socket error');
   const udpPath = chooseUdpPath((options.udpBatch ?? DEFAULTS.udpBatch) && !hook);
   if (workers > 1 && udpPath.path !== 'recvmmsg') throw new RangeError(`workers: ${workers} needs the native UDP addon for SO_REUSEPORT, and UDP is via node:dgram here (${udpPath.reason})`);
-  const reusePort = internal.reusePort === true || workers > 1;
+  const reusePort = workers > 1;
   logger.info({ event: 'udp-path', path: udpPath.path, reason: udpPath.reason }, `UDP via ${udpPath.path} (${udpPath.reason})`);
   // node:dgram for a scoped (link-local %zone) address: the addon takes plain literals only.
   const listenUdpOn = (address: string, p: number) =>
@@ -440,16 +438,23 @@ export async function startServer(options: ServerOptions, internal: InternalOpti
   for (const l of listeners) logger.info({ event: 'listening', address: l.address, port: l.port, transport: l.transport }, `listening on ${hostPort(l.address, l.port)} ${l.transport}`);
 
   let closing: Promise<void> | undefined;
-  let pool: WorkerPool | undefined;
   if (workers > 1) {
-    const udp = listeners.filter((l) => l.transport === 'udp');
-    // What each worker serves: the same zones and answers, UDP only, on the ports bound here.
-    const { logger: _l, hook: _h, metrics: _m, notify: _n, journalDir: _j, ...shared } = options;
-    const workerOptions: ServerOptions = { ...shared, addresses: udp.map((l) => l.address), port: udp[0].port, tcp: false, workers: 1 };
+    const udp = listeners.filter((l) => l.transport === 'udp') as BatchListener[];
+    const forwarded = relay({
+      answer: (query, client) => {
+        const reply = handleUdp(query, client);
+        return { reply, keep: fromZones };
+      },
+      send: (socket, reply, address, p) => void udp[socket]?.send(reply, address, p),
+    });
+    // The workers keep nothing when every query must reach one place: RRL's counts, the query log.
+    const forwardAll = rrl !== undefined || queryLog;
+    const cache = { entries: ANSWER_CACHE_ENTRIES, bytes: ANSWER_CACHE_BYTES };
     try {
       pool = await WorkerPool.start(
         workers - 1,
-        (index, generation) => ({ index, generation, options: workerOptions, internal: { reusePort: true, cookieSeed, cookieStart }, logLevel: logger.level }),
+        (index, restart, generation) => ({ index, restart, addresses: udp.map((l) => l.address), port: udp[0].port, cache, forwardAll, generation, logLevel: logger.level }),
+        forwarded,
         logger,
         (err) => {
           // Never a half-dead server: a worker that cannot be kept running stops them all, exit status 1.
@@ -464,7 +469,7 @@ export async function startServer(options: ServerOptions, internal: InternalOpti
     }
     logger.info({ event: 'workers', workers }, `${workers} answering threads (main + ${workers - 1} workers), UDP on SO_REUSEPORT sockets`);
   }
-  const publicStats = pool ? mergedStats(stats, () => pool!.counts(), () => pool!.live()) : stats;
+  const publicStats = pool ? mergedStats(stats, () => pool!.counts(), () => pool!.threads(), () => pool!.relayed()) : stats;
   const allQueryCounts = pool ? { rows: () => sumRows([queryCounts.rows(), ...pool!.counts().map((c) => c.queryCounts)]) } : queryCounts;
 
   let metrics: MetricsEndpoint | undefined;
@@ -512,9 +517,8 @@ export async function startServer(options: ServerOptions, internal: InternalOpti
     reload() {
       if (closing) return Promise.reject(new Error('server is closed'));
       if (!pool) return zoneSet.reload();
-      const workerPool = pool;
-      return zoneSet.reload().then(async (result) => {
-        await workerPool.reload(); // every worker re-reads the zones too; the reload is done when all have
+      return zoneSet.reload().then((result) => {
+        // The swap has invalidated every worker's kept replies already: their next query sees the new zones.
         logger.info({ event: 'workers-reloaded', workers }, `reload done in all ${workers} answering threads`);
         return result;
       });
@@ -532,14 +536,7 @@ function workerCount(options: ServerOptions): number {
   if (options.hook) throw new RangeError(`workers: ${n} cannot run a query hook (a function stays in one thread)`);
   if (options.secondaries?.length) throw new RangeError(`workers: ${n} does not serve secondary zones yet (their transfers run in one thread)`);
   if (options.catalog !== undefined) throw new RangeError(`workers: ${n} does not serve a catalog zone yet`);
-  if (options.zones?.some((z) => 'text' in z && typeof z.text === 'function')) throw new RangeError(`workers: ${n} cannot take zone text given as a function (it stays in one thread)`);
   return n;
-}
-
-/** Cookie secrets every thread derives alike from one seed (HMAC-SHA256 of a counter). */
-function seededSecrets(seed: Uint8Array): (n: number) => Uint8Array {
-  let counter = 0;
-  return (n) => createHmac('sha256', seed).update(String(counter++)).digest().subarray(0, n);
 }
 
 /** The addon's counters summed over the UDP sockets that have them. */

@@ -1,10 +1,12 @@
 // port53d --workers: several answering threads, each with its own SO_REUSEPORT UDP socket, over
 // real sockets on 127.0.0.1 — answers over UDP (spread over the threads by the kernel) and TCP,
-// a SIGHUP reload seen from every thread, counters summed over the threads, bad values refused.
+// a reload seen from every thread at once, TSIG, cookies and NSID through a worker's socket as
+// with one thread, counters summed over the threads, bad values refused.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
+import { decode, decodeCookie, EdnsOptionCode, encode, findOption, nowSeconds, parseTsigKey, signMessage, TsigStreamVerifier } from '@port53/wire';
 import { createServer, type Server } from '../src/index.js';
 import { dig } from '../../../test/support/dig.js';
 import { spawn } from 'node:child_process';
@@ -131,3 +133,74 @@ test('workers that keep dying: port53d logs workers-failed and exits with status
   expect(running.logs.filter((l) => l.event === 'worker-exited')).toHaveLength(3);
   expect(running.logs.find((l) => l.event === 'workers-failed')).toMatchObject({ level: 60 });
 }, 15_000);
+
+/** `query` sent from `n` fresh sockets (fresh source ports: the kernel spreads them over the threads' sockets). */
+const fromManyPorts = (port: number, q: Uint8Array, n = 24) => Promise.all(Array.from({ length: n }, () => udpExchange(port, q, { timeoutMs: 5000 })));
+
+test('a reload replaces what every thread answers at once: replies a worker kept are never sent after reload() resolves', async () => {
+  const zonesDir = await zoneDir();
+  server = await createServer({ zonesDir, addresses: ['127.0.0.1'], port: 0, workers: 2 });
+  const ask = async () => new Set((await fromManyPorts(server!.port, query('www.workers.test', 'A'))).map((r) => r && summarize(r).answer.join()));
+  // Three rounds: the first queries reach the worker as misses, the main thread's replies fill its cache, later ones are hits there.
+  for (let round = 0; round < 3; round++) expect(await ask()).toEqual(new Set(['www.workers.test 300 A 192.0.2.1']));
+  await eventually(() => server!.stats.answerCache.hits >= 24);
+  await writeFile(path.join(zonesDir, 'workers.test.zone'), zoneText(2, '192.0.2.2'));
+  expect((await server.reload()).ok).toBe(true);
+  for (let round = 0; round < 2; round++) expect(await ask()).toEqual(new Set(['www.workers.test 300 A 192.0.2.2']));
+  expect(Math.min(...server.stats.threads!)).toBeGreaterThan(0);
+});
+
+test('TSIG, cookies and NSID through a worker\'s socket: the same replies as one thread gives', async () => {
+  const key = 'hmac-sha256:workers-key:c2VjcmV0c2VjcmV0c2VjcmV0';
+  const zonesDir = await zoneDir();
+  const options = { zonesDir, addresses: ['127.0.0.1'], port: 0, tsigKeys: [key], nsid: 'ascii_ns1' };
+  const one = await createServer({ ...options, workers: 1 });
+  server = await createServer({ ...options, workers: 2 });
+  try {
+    const tsigKey = parseTsigKey(key);
+    const client = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
+    const plain = { id: 7, questions: [{ name: 'www.workers.test', type: 'A' as const, class: 'IN' as const }] };
+    /** What a client reads in a reply: each kind of query checked as its client would, then the sections. */
+    const read = async (port: number) => {
+      const signed = signMessage(encode(plain), tsigKey, { now: nowSeconds() });
+      const signedReplies = await fromManyPorts(port, signed.bytes, 12);
+      const tsig = signedReplies.map((r) => summarize(new TsigStreamVerifier(tsigKey, signed.mac).verify(r!)));
+      const nsid = (await fromManyPorts(port, encode({ ...plain, edns: { version: 0, udpPayloadSize: 1232, do: false, flags: 0, options: [{ code: EdnsOptionCode.NSID, data: new Uint8Array(0) }] } }), 12)).map((r) => {
+        const m = decode(r!);
+        return `${m.rcode} ${m.answers.length} ${Buffer.from(findOption(m.edns, EdnsOptionCode.NSID)!.data).toString()}`;
+      });
+      const withClientCookie = encode({ ...plain, edns: { version: 0, udpPayloadSize: 1232, do: false, flags: 0, options: [{ code: EdnsOptionCode.COOKIE, data: client }] } });
+      const cookies = (await fromManyPorts(port, withClientCookie, 12)).map((r) => decodeCookie(findOption(decode(r!).edns, EdnsOptionCode.COOKIE)!.data)!);
+      // The server cookie one reply gave is valid whichever thread's socket the next query reaches (RFC 7873 §5.2.3).
+      const full = Uint8Array.from([...client, ...cookies[0].server!]);
+      const again = encode({ ...plain, edns: { version: 0, udpPayloadSize: 1232, do: false, flags: 0, options: [{ code: EdnsOptionCode.COOKIE, data: full }] } });
+      const resent = (await fromManyPorts(port, again, 12)).map((r) => decode(r!).rcode);
+      return { tsig: new Set(tsig.map((x) => JSON.stringify(x))), nsid: new Set(nsid), cookies: new Set(cookies.map((c) => `${Buffer.from(c.client).toString('hex')} ${c.server!.length}`)), resent: new Set(resent) };
+    };
+    const expected = await read(one.port);
+    expect(expected.nsid).toEqual(new Set(['0 1 ns1']));
+    expect(expected.resent).toEqual(new Set([0]));
+    expect(await read(server.port)).toEqual(expected);
+    expect(server.stats.cookies).toMatchObject({ clientOnly: 12, valid: 12, invalid: 0 });
+    expect(Math.min(...server.stats.threads!)).toBeGreaterThan(0);
+  } finally {
+    await one.close();
+  }
+});
+
+test('stats and query counts add up over the threads: every query counted once, whichever thread answered it', async () => {
+  server = await createServer({ zonesDir: await zoneDir(), addresses: ['127.0.0.1'], port: 0, workers: 2, metrics: '127.0.0.1:0' });
+  const queries = [query('www.workers.test', 'A'), query('nx.workers.test', 'A'), query('www.workers.test', 'AAAA'), query('www.workers.test', 'A', 'IN', { edns: {} })];
+  for (let round = 0; round < 3; round++) for (const q of queries) await fromManyPorts(server.port, q, 10);
+  const sent = 3 * queries.length * 10;
+  await eventually(() => server!.stats.outcomes.answered >= sent);
+  const s = server.stats;
+  const total = s.queries.udp + s.queries.tcp;
+  expect(total).toBeGreaterThanOrEqual(sent);
+  expect(s.threads!.reduce((a, b) => a + b, 0)).toBe(total);
+  expect(Object.values(s.outcomes).reduce((a, b) => a + b, 0)).toBe(total);
+  expect(s.answerCache.hits).toBeGreaterThan(0);
+  const text = await (await fetch(`http://127.0.0.1:${server.metrics!.port}/metrics`)).text();
+  const counted = [...text.matchAll(/^port53_queries_total\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+  expect(counted).toBe(total);
+});

@@ -13,6 +13,8 @@ interface UdpBatchAddon {
   counters(handle: object): { received: number; sent: number; sendDropped: number; callbackErrors: number; recvErrors: number };
   /** Tests only: every receive on this socket fails with this errno (0 ends it). */
   injectReceiveError(handle: object, errno: number): void;
+  /** One datagram outside a batch; false when the kernel would not take it (counted as a dropped send). */
+  sendTo(handle: object, reply: Uint8Array, address: string, port: number): boolean;
 }
 
 /** What the addon counted on its sockets (server.stats.udpBatch, and the metrics). */
@@ -79,6 +81,8 @@ function unsharedPort(native: UdpBatchAddon, address: string, v6: boolean): numb
 /** A batched UDP listener; injectReceiveError is for tests of the addon's error handling. */
 export interface BatchListener extends Listener {
   injectReceiveError(errno: number): void;
+  /** Sends one reply from this socket (port53d --workers: an answer to a query another thread received on the same address and port). */
+  send(reply: Uint8Array, address: string, port: number): boolean;
 }
 
 /** reusePort: SO_REUSEPORT, so that each of port53d's --workers binds its own socket on the port. */
@@ -108,6 +112,7 @@ export function listenUdpBatch(options: Omit<UdpOptions, 'handler'> & { handler:
     transport: 'udp',
     close: () => (closed ??= new Promise<void>((done) => native.close(handle, done))),
     injectReceiveError: (errno: number) => native.injectReceiveError(handle, errno),
+    send: (reply, to, toPort) => !closed && native.sendTo(handle, reply, to, toPort),
     counters: () => {
       if (closed) return { received: 0, sent: 0, droppedSends: 0, receiveErrors: 0, handlerErrors: 0 };
       const c = native.counters(handle);

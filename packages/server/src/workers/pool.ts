@@ -1,33 +1,42 @@
 /**
- * The main thread's side of port53d --workers: starts the extra answering threads, passes reloads
- * and shutdown to them, gathers their counters and log lines, and replaces a thread that dies
- * (or gives up, when they keep dying, so that no half-dead server goes on silently).
+ * The main thread's side of port53d --workers: starts the extra answering threads, answers the
+ * queries they pass on (see worker.ts) and sends them the replies they may keep, tells them of
+ * reloads through a shared generation number, gathers their counters and log lines, and replaces
+ * a thread that dies (or gives up, when they keep dying, so that no half-dead server goes on silently).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
-import type { ServerOptions } from '../server.js';
 import { sumCounts, type WorkerCounts } from './stats.js';
 
 /** What a worker thread is started with (structured-clone safe: no logger, hook or functions). */
 export interface WorkerInit {
   index: number;
   /** How many threads this slot had before (0: the first). */
-  generation: number;
-  options: ServerOptions;
-  internal: { reusePort: true; cookieSeed?: Uint8Array; cookieStart?: number };
+  restart: number;
+  /** The main thread's UDP addresses, in its order, and their port: the worker binds each with SO_REUSEPORT. */
+  addresses: string[];
+  port: number;
+  /** Bounds of the thread's kept replies. */
+  cache: { entries: number; bytes: number };
+  /** Pass every query on, keep nothing (RRL and the query log need to see every query in one place). */
+  forwardAll: boolean;
+  /** Int32 [0]: the main thread's catalog generation, bumped at each reload. */
+  generation: SharedArrayBuffer;
   logLevel: string;
 }
 
-export type ToWorker = { type: 'reload'; id: number } | { type: 'close' };
+export type ToWorker = { type: 'fill'; generation: number; frame: Uint8Array } | { type: 'close' };
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'start-failed'; message: string }
   | { type: 'stats'; counts: WorkerCounts }
   | { type: 'log'; line: string }
-  | { type: 'reloaded'; id: number; ok: boolean }
-  | { type: 'closed' };
+  | { type: 'forward'; frame: Uint8Array };
+
+/** The main thread answers a worker's batch of queries: how many, and the replies the worker may keep. */
+export type Relay = (frame: Uint8Array) => { count: number; fill: Uint8Array | undefined };
 
 /** Restarts allowed in RESTART_WINDOW_MS before the pool gives up (and the server stops, exit status 1). */
 const MAX_RESTARTS = 3;
@@ -58,8 +67,8 @@ interface Slot {
   index: number;
   worker: Worker;
   counts?: WorkerCounts;
-  /** Reloads sent and not answered yet, by id. */
-  pending: Map<number, () => void>;
+  /** Queries it passed on that this thread answered (counted here, live). */
+  relayed: number;
 }
 
 export class WorkerPool {
@@ -68,19 +77,22 @@ export class WorkerPool {
   private readonly running = new Set<Worker>();
   /** The final counts of threads that were replaced, so that totals never go back. */
   private retired: WorkerCounts | undefined;
+  private retiredRelayed = 0;
   private restarts: number[] = [];
-  private nextReload = 1;
   private closing = false;
+  /** Shared with every thread: the catalog generation their kept replies must match. */
+  private readonly generation = new Int32Array(new SharedArrayBuffer(4));
 
   private constructor(
-    private readonly init: (index: number, generation: number) => WorkerInit,
+    private readonly init: (index: number, restart: number, generation: SharedArrayBuffer) => WorkerInit,
+    private readonly relay: Relay,
     private readonly logger: Logger,
     private readonly onFatal: (err: Error) => void,
   ) {}
 
   /** Starts `count` threads, each listening before this resolves; rejects (stopping any started) if one fails. */
-  static async start(count: number, init: (index: number, generation: number) => WorkerInit, logger: Logger, onFatal: (err: Error) => void): Promise<WorkerPool> {
-    const pool = new WorkerPool(init, logger, onFatal);
+  static async start(count: number, init: (index: number, restart: number, generation: SharedArrayBuffer) => WorkerInit, relay: Relay, logger: Logger, onFatal: (err: Error) => void): Promise<WorkerPool> {
+    const pool = new WorkerPool(init, relay, logger, onFatal);
     const started = await Promise.allSettled(Array.from({ length: count }, (_, i) => pool.spawn(i + 1)));
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
@@ -96,23 +108,22 @@ export class WorkerPool {
     return this.retired ? [...all, this.retired] : all;
   }
 
-  /** Each worker's latest counts in worker order (undefined while one restarts or has posted none). */
-  live(): (WorkerCounts | undefined)[] {
-    return this.slots.map((s) => s.counts);
+  /** Queries each worker's sockets took, in worker order: those it answered and those it passed on. */
+  threads(): number[] {
+    return this.slots.map((s) => (s.counts?.queries.udp ?? 0) + s.relayed);
   }
 
-  /** Every worker re-reads the zones; resolves when all have (a worker that dies meanwhile restarts with fresh data). */
-  async reload(): Promise<void> {
-    const id = this.nextReload++;
-    await Promise.all(
-      this.slots.map(
-        (slot) =>
-          new Promise<void>((done) => {
-            slot.pending.set(id, done);
-            slot.worker.postMessage({ type: 'reload', id } satisfies ToWorker);
-          }),
-      ),
-    );
+  /** Queries the workers passed on that the main thread answered (and counted). */
+  relayed(): number {
+    return this.slots.reduce((n, s) => n + s.relayed, this.retiredRelayed);
+  }
+
+  /**
+   * The catalog changed (a reload swapped it in): every worker drops its kept replies before it
+   * answers its next query, and keeps none computed before this call.
+   */
+  invalidate(): void {
+    Atomics.add(this.generation, 0, 1);
   }
 
   async close(): Promise<void> {
@@ -129,13 +140,13 @@ export class WorkerPool {
     );
   }
 
-  private readonly generations = new Map<number, number>();
+  private readonly restartsOf = new Map<number, number>();
 
   private spawn(index: number): Promise<void> {
-    const generation = this.generations.get(index) ?? 0;
-    this.generations.set(index, generation + 1);
-    const worker = new Worker(workerEntry(), { workerData: this.init(index, generation) });
-    const slot: Slot = { index, worker, pending: new Map() };
+    const restart = this.restartsOf.get(index) ?? 0;
+    this.restartsOf.set(index, restart + 1);
+    const worker = new Worker(workerEntry(), { workerData: this.init(index, restart, this.generation.buffer as SharedArrayBuffer) });
+    const slot: Slot = { index, worker, relayed: 0 };
     this.running.add(worker);
     return new Promise<void>((resolve, reject) => {
       let ready = false;
@@ -155,10 +166,14 @@ export class WorkerPool {
           case 'log':
             this.forwardLog(index, message.line);
             break;
-          case 'reloaded':
-            slot.pending.get(message.id)?.();
-            slot.pending.delete(message.id);
+          case 'forward': {
+            // Answered here, at the generation read now: a reload runs on this thread, never in between.
+            const generation = Atomics.load(this.generation, 0);
+            const { count, fill } = this.relay(message.frame);
+            slot.relayed += count;
+            if (fill) worker.postMessage({ type: 'fill', generation, frame: fill } satisfies ToWorker, [fill.buffer as ArrayBuffer]);
             break;
+          }
         }
       });
       worker.on('error', (err) => {
@@ -167,8 +182,6 @@ export class WorkerPool {
       });
       worker.on('exit', (code) => {
         this.running.delete(worker);
-        for (const done of slot.pending.values()) done();
-        slot.pending.clear();
         if (!ready) return reject(new WorkerError(`worker ${index} exited (code ${code}) while starting`));
         if (this.closing) return;
         this.replace(slot, code);
@@ -180,6 +193,8 @@ export class WorkerPool {
   private replace(slot: Slot, code: number): void {
     if (slot.counts) this.retired = this.retired ? sumCounts(this.retired, slot.counts) : slot.counts;
     slot.counts = undefined;
+    this.retiredRelayed += slot.relayed;
+    slot.relayed = 0;
     const now = Date.now();
     this.restarts = [...this.restarts.filter((t) => now - t < RESTART_WINDOW_MS), now];
     if (this.restarts.length > MAX_RESTARTS) {

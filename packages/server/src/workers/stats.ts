@@ -7,28 +7,25 @@ import type { QueryCountRow } from '../metrics/query-counts.js';
 import type { ServerStats } from '../server.js';
 import type { UdpBatchCounters } from '../transport/udp-batch.js';
 
-/** What a worker posts (structured-clone safe): its counters and its query counts. */
+/** What a worker posts (structured-clone safe): the queries it answered itself (the main thread counts those it passed on). */
 export interface WorkerCounts {
+  /** Queries it answered itself, from its kept replies. */
   queries: ServerStats['queries'];
   outcomes: ServerStats['outcomes'];
   errors: number;
-  rrl: ServerStats['rrl'];
-  cookies: ServerStats['cookies'];
   answerCache: ServerStats['answerCache'];
   udpBatch: UdpBatchCounters | undefined;
   queryCounts: QueryCountRow[];
 }
 
-export function snapshot(stats: ServerStats, rows: QueryCountRow[]): WorkerCounts {
+export function workerCounts(): WorkerCounts {
   return {
-    queries: { ...stats.queries },
-    outcomes: { ...stats.outcomes },
-    errors: stats.errors,
-    rrl: { ...stats.rrl },
-    cookies: { ...stats.cookies },
-    answerCache: { ...stats.answerCache },
-    udpBatch: stats.udpBatch && { ...stats.udpBatch },
-    queryCounts: rows,
+    queries: { udp: 0, tcp: 0 },
+    outcomes: { answered: 0, formerr: 0, notimp: 0, refused: 0, badvers: 0, dropped: 0 },
+    errors: 0,
+    answerCache: { hits: 0, misses: 0, entries: 0, bytes: 0 },
+    udpBatch: undefined,
+    queryCounts: [],
   };
 }
 
@@ -45,8 +42,6 @@ export function sumCounts(a: WorkerCounts, b: WorkerCounts): WorkerCounts {
     queries: add({ ...a.queries }, b.queries),
     outcomes: add({ ...a.outcomes }, b.outcomes),
     errors: a.errors + b.errors,
-    rrl: add({ ...a.rrl }, b.rrl),
-    cookies: add({ ...a.cookies }, b.cookies),
     answerCache: add({ ...a.answerCache }, b.answerCache),
     udpBatch: a.udpBatch && b.udpBatch ? add({ ...a.udpBatch }, b.udpBatch) : (a.udpBatch ?? b.udpBatch),
     queryCounts: sumRows([a.queryCounts, b.queryCounts]),
@@ -68,11 +63,13 @@ export function sumRows(lists: readonly QueryCountRow[][]): QueryCountRow[] {
 
 /**
  * server.stats with workers: each read sums the main thread's live counters and the workers'
- * latest snapshots (posted every 100 ms while they change). TCP and zone loads are the main
- * thread's alone: it is the only one that serves TCP and its loads are the ones reported.
+ * latest snapshots (posted every 100 ms while they change). A query a worker passed on is counted
+ * once, by the main thread that answered it. TCP, RRL, cookies and zone loads are the main
+ * thread's alone: only it answers TCP, and every query that RRL limits or that carries a cookie.
+ * `threads`: what each worker's sockets took; `relayed`: the queries the main thread answered for them.
  */
-export function mergedStats(own: ServerStats, workers: () => WorkerCounts[], live: () => (WorkerCounts | undefined)[]): ServerStats {
-  const sum = <K extends 'queries' | 'outcomes' | 'rrl' | 'cookies' | 'answerCache'>(key: K): ServerStats[K] => {
+export function mergedStats(own: ServerStats, workers: () => WorkerCounts[], threads: () => number[], relayed: () => number): ServerStats {
+  const sum = <K extends 'queries' | 'outcomes' | 'answerCache'>(key: K): ServerStats[K] => {
     const total = { ...own[key] };
     for (const w of workers()) add(total as object, w[key] as object);
     return total;
@@ -88,18 +85,15 @@ export function mergedStats(own: ServerStats, workers: () => WorkerCounts[], liv
       return workers().reduce((n, w) => n + w.errors, own.errors);
     },
     tcp: own.tcp,
-    get rrl() {
-      return sum('rrl');
-    },
-    get cookies() {
-      return sum('cookies');
-    },
+    rrl: own.rrl,
+    cookies: own.cookies,
     zoneLoads: own.zoneLoads,
     get answerCache() {
       return sum('answerCache');
     },
     get threads() {
-      return [own.queries.udp + own.queries.tcp, ...live().map((w) => (w ? w.queries.udp + w.queries.tcp : 0))];
+      // What each thread's sockets took: the main thread's total less what it answered for the workers.
+      return [own.queries.udp + own.queries.tcp - relayed(), ...threads()];
     },
     get udpBatch() {
       let total = own.udpBatch && { ...own.udpBatch };

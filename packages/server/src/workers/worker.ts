@@ -1,50 +1,105 @@
 /**
- * One of port53d's --workers: a thread answering UDP on its own SO_REUSEPORT socket (TCP stays
- * on the main thread), with its own copy of the zones. It reloads when the main thread says so,
- * posts its counters every 100 ms while they change, and logs through the main thread.
+ * One of port53d's --workers: a thread with its own SO_REUSEPORT UDP socket on every address,
+ * holding no zones, only replies the main thread computed. A query it has a reply for is answered
+ * here; every other one (a miss, TSIG, cookies, NSID, NOTIFY, anything not a plain QUERY) goes to
+ * the main thread, which answers it from its own socket on the same address and port and sends
+ * back the reply when it may be kept. A reload in the main thread bumps a shared generation
+ * number: the next query here finds it changed and drops every kept reply.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
-import { startServer, type Server } from '../server.js';
+import { QueryCounts } from '../metrics/query-counts.js';
+import { listenUdpBatch, type BatchListener } from '../transport/udp-batch.js';
+import type { Client } from '../transport/udp.js';
+import { FrameWriter, readFills } from './frames.js';
 import type { FromWorker, ToWorker, WorkerInit } from './pool.js';
-import { snapshot } from './stats.js';
+import { ReplyCache } from './reply-cache.js';
+import { workerCounts, type WorkerCounts } from './stats.js';
 
 const STATS_EVERY_MS = 100;
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
-const post = (message: FromWorker) => port.postMessage(message);
+const post = (message: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
 const logger = pino({ level: init.logLevel, base: undefined }, { write: (line: string) => post({ type: 'log', line }) });
 
+const generation = new Int32Array(init.generation);
+const cache = new ReplyCache(init.cache);
+let cacheGeneration = Atomics.load(generation, 0);
+const counts: WorkerCounts = workerCounts();
+/** Datagrams the sockets took: stats are posted when this moves. */
+let received = 0;
+const queryCounts = new QueryCounts();
+const pending = new FrameWriter();
+
+/** The kept replies belong to the catalog of `cacheGeneration`; a reload since makes them all stale. */
+function current(): number {
+  const now = Atomics.load(generation, 0);
+  if (now !== cacheGeneration) {
+    cache.clear();
+    cacheGeneration = now;
+  }
+  return now;
+}
+
+/** Posts the queries of this batch to the main thread in one message (runs once the batch is handled). */
+function flush(): void {
+  if (pending.length === 0) return;
+  const frame = pending.take();
+  post({ type: 'forward', frame }, [frame.buffer as ArrayBuffer]);
+}
+
+function handler(socket: number) {
+  return (query: Uint8Array, client: Client): Uint8Array | undefined => {
+    received++;
+    current();
+    if (!init.forwardAll) {
+      const hit = cache.answer(query);
+      if (hit) {
+        counts.queries.udp++;
+        counts.outcomes.answered++;
+        queryCounts.add('udp', hit.qtype, hit.rcode);
+        return hit.reply;
+      }
+    }
+    if (pending.length === 0) queueMicrotask(flush); // the addon runs microtasks after each batch
+    pending.query({ socket, address: client.address, port: client.port, cacheable: !init.forwardAll && cache.cacheable(query), query });
+    return undefined;
+  };
+}
+
 async function run(): Promise<void> {
-  let server: Server & { queryCounts: { rows(): import('../metrics/query-counts.js').QueryCountRow[] } };
+  const listeners: BatchListener[] = [];
+  const onError = (err: Error) => logger.error({ event: 'socket-error', err }, 'socket error');
   try {
-    server = await startServer({ ...init.options, logger }, init.internal);
+    for (const [i, address] of init.addresses.entries()) {
+      listeners.push(await listenUdpBatch({ address, port: init.port, handler: handler(i), onError, reusePort: true }));
+    }
   } catch (err) {
+    await Promise.all(listeners.map((l) => l.close()));
     post({ type: 'start-failed', message: (err as Error).message });
     port.close(); // the thread ends: nothing else keeps it alive
     return;
   }
   let posted = -1;
   const postStats = () => {
-    const s = server.stats;
-    const total = s.queries.udp + s.queries.tcp + s.errors;
-    if (total === posted) return;
-    posted = total;
-    post({ type: 'stats', counts: snapshot(s, server.queryCounts.rows()) });
+    if (received === posted) return;
+    posted = received;
+    post({ type: 'stats', counts: snapshot(listeners) });
   };
   const timer = setInterval(postStats, STATS_EVERY_MS);
   timer.unref();
   port.on('message', (message: ToWorker) => {
-    if (message.type === 'reload') {
-      server.reload().then(
-        (r) => post({ type: 'reloaded', id: message.id, ok: r.ok }),
-        () => post({ type: 'reloaded', id: message.id, ok: false }),
-      );
+    if (message.type === 'fill') {
+      // Replies computed for the catalog of message.generation: kept only if no reload came since.
+      if (message.generation !== current()) return;
+      readFills(message.frame, (query, reply) => cache.insert(query, reply));
       return;
     }
     clearInterval(timer);
-    void server.close().then(() => {
+    void Promise.all(listeners.map((l) => l.close())).then(() => {
+      flush();
+      posted = -1;
       postStats();
       port.close(); // nothing else keeps the thread alive: it exits
     });
@@ -53,7 +108,24 @@ async function run(): Promise<void> {
   // Tests only: PORT53_TEST_WORKER_EXIT=first makes the first thread started in each slot die
   // 0.2 s after it is ready (=always: every one), to prove the main thread replaces it or gives up.
   const exit = process.env.PORT53_TEST_WORKER_EXIT;
-  if (exit === 'always' || (exit === 'first' && init.generation === 0)) setTimeout(() => process.exit(3), 200);
+  if (exit === 'always' || (exit === 'first' && init.restart === 0)) setTimeout(() => process.exit(3), 200);
+}
+
+/** This thread's counters as the main thread sums them (structured-clone safe). */
+function snapshot(listeners: readonly BatchListener[]): WorkerCounts {
+  const udpBatch = { received: 0, sent: 0, droppedSends: 0, receiveErrors: 0, handlerErrors: 0 };
+  for (const l of listeners) {
+    const c = l.counters?.();
+    if (c) for (const k of Object.keys(udpBatch) as (keyof typeof udpBatch)[]) udpBatch[k] += c[k];
+  }
+  return {
+    ...counts,
+    queries: { ...counts.queries },
+    outcomes: { ...counts.outcomes },
+    answerCache: { hits: cache.counters.hits, misses: cache.counters.misses, entries: cache.size, bytes: cache.bytes },
+    udpBatch,
+    queryCounts: queryCounts.rows(),
+  };
 }
 
 await run();

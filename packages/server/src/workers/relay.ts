@@ -1,0 +1,32 @@
+/**
+ * The main thread answering queries its --workers passed on: each with the server's full handler
+ * (TSIG, cookies, RRL, NOTIFY, transfers, DNSSEC: only this thread ever computes an answer), sent
+ * from this thread's socket on the address and port the client asked, so the reply's source is
+ * the one it expects. Replies a worker may keep go back to it in one frame.
+ */
+import type { Client } from '../transport/udp.js';
+import { FrameWriter, readQueries } from './frames.js';
+import type { Relay } from './pool.js';
+
+/** What the server gives the relay. */
+export interface RelayTarget {
+  /** The server's UDP handler; `keep`: the reply came from the zones for a plain query and is the same for anyone who asks. */
+  answer(query: Uint8Array, client: Client): { reply: Uint8Array | undefined; keep: boolean };
+  /** The main thread's UDP sockets, in the order the workers bound theirs. */
+  send(socket: number, reply: Uint8Array, address: string, port: number): void;
+}
+
+export function relay(target: RelayTarget): Relay {
+  const fills = new FrameWriter();
+  return (frame) => {
+    let count = 0;
+    readQueries(frame, (q) => {
+      count++;
+      const { reply, keep } = target.answer(q.query, { address: q.address, port: q.port, transport: 'udp' });
+      if (!reply) return;
+      target.send(q.socket, reply, q.address, q.port);
+      if (keep && q.cacheable) fills.fill(q.query, reply);
+    });
+    return { count, fill: fills.length > 0 ? fills.take() : undefined };
+  };
+}
