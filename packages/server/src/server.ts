@@ -334,11 +334,11 @@ export async function startServer(options: ServerOptions): Promise<Server & { qu
   const queryCounts = new QueryCounts();
   const cookieCounts = { 'client-only': 'clientOnly', valid: 'valid', invalid: 'invalid' } as const;
 
-  // Set by handle(): its reply came from the zones unchanged for an unsigned query (a worker may keep it).
-  let fromZones = false;
+  // Set by handle(): the RCODE when its reply came from the zones unchanged for an unsigned query (a worker may keep it), else -1.
+  let fromZones = -1;
   const handle = (received: Uint8Array, client: Client): Uint8Array | ReplyStream | undefined => {
     stats.queries[client.transport]++;
-    fromZones = false;
+    fromZones = -1;
     try {
       const now = nowSeconds();
       const gate = checkSignedQuery(received, keyring, now);
@@ -392,7 +392,7 @@ export async function startServer(options: ServerOptions): Promise<Server & { qu
       if (queryLog) logQuery(logger, outcome, client);
       else if (outcome.kind === 'dropped') logger.debug({ event: 'dropped', client: hostPort(client.address, client.port), transport: client.transport, reason: outcome.reason }, 'query dropped');
       const reply = rrl && client.transport === 'udp' && outcome.reply ? rateLimited(rrl, outcome, client, () => badCookieReply(query, extras)) : outcome.reply;
-      fromZones = outcome.kind === 'answered' && gate.kind === 'unsigned' && reply === outcome.reply;
+      if (outcome.kind === 'answered' && gate.kind === 'unsigned' && reply === outcome.reply) fromZones = outcome.rcode!;
       if (!reply || gate.kind !== 'signed') return reply;
       return signReply(reply, gate, now, replySizeLimit(decode(query).edns, client.transport));
     } catch (err) {

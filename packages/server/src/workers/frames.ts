@@ -9,7 +9,7 @@ export interface ForwardedQuery {
   socket: number;
   address: string;
   port: number;
-  /** The worker could keep the reply (a plain QUERY): the main thread says whether it may. */
+  /** The worker keeps replies (it does unless every query must reach the main thread): the main thread says whether it may keep this one. */
   cacheable: boolean;
   query: Uint8Array;
 }
@@ -52,9 +52,10 @@ export class FrameWriter {
     this.octets(q.query);
   }
 
-  /** [query length u16][query][reply length u16][reply] */
-  fill(query: Uint8Array, reply: Uint8Array): void {
-    this.room(4 + query.length + reply.length);
+  /** [RCODE u16][query length u16][query][reply length u16][reply] */
+  fill(query: Uint8Array, reply: Uint8Array, rcode: number): void {
+    this.room(6 + query.length + reply.length);
+    this.u16(rcode);
     this.octets(query);
     this.octets(reply);
   }
@@ -83,13 +84,15 @@ export function readQueries(frame: Uint8Array, each: (q: ForwardedQuery) => void
   }
 }
 
-export function readFills(frame: Uint8Array, each: (query: Uint8Array, reply: Uint8Array) => void): void {
+export function readFills(frame: Uint8Array, each: (query: Uint8Array, reply: Uint8Array, rcode: number) => void): void {
   for (let p = 0; p < frame.length; ) {
+    const rcode = (frame[p] << 8) | frame[p + 1];
+    p += 2;
     const qlen = (frame[p] << 8) | frame[p + 1];
     const query = frame.subarray(p + 2, p + 2 + qlen);
     p += 2 + qlen;
     const rlen = (frame[p] << 8) | frame[p + 1];
-    each(query, frame.subarray(p + 2, p + 2 + rlen));
+    each(query, frame.subarray(p + 2, p + 2 + rlen), rcode);
     p += 2 + rlen;
   }
 }

@@ -10,8 +10,8 @@ import type { Relay } from './pool.js';
 
 /** What the server gives the relay. */
 export interface RelayTarget {
-  /** The server's UDP handler; `keep`: the reply came from the zones for a plain query and is the same for anyone who asks. */
-  answer(query: Uint8Array, client: Client): { reply: Uint8Array | undefined; keep: boolean };
+  /** The server's UDP handler; `keep`: the reply's RCODE when it came from the zones and is the same for anyone who asks the same question, else -1. */
+  answer(query: Uint8Array, client: Client): { reply: Uint8Array | undefined; keep: number };
   /** The main thread's UDP sockets, in the order the workers bound theirs. */
   send(socket: number, reply: Uint8Array, address: string, port: number): void;
 }
@@ -25,7 +25,7 @@ export function relay(target: RelayTarget): Relay {
       const { reply, keep } = target.answer(q.query, { address: q.address, port: q.port, transport: 'udp' });
       if (!reply) return;
       target.send(q.socket, reply, q.address, q.port);
-      if (keep && q.cacheable) fills.fill(q.query, reply);
+      if (keep >= 0 && q.cacheable) fills.fill(q.query, reply, keep);
     });
     return { count, fill: fills.length > 0 ? fills.take() : undefined };
   };

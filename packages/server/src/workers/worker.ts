@@ -7,13 +7,15 @@
  * number: the next query here finds it changed and drops every kept reply.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { typeToString } from '@port53/wire';
 import { pino } from 'pino';
+import { AnswerCache, MISS } from '../answer/cache.js';
 import { QueryCounts } from '../metrics/query-counts.js';
+import { buildCatalog } from '../store/catalog.js';
 import { listenUdpBatch, type BatchListener } from '../transport/udp-batch.js';
 import type { Client } from '../transport/udp.js';
 import { FrameWriter, readFills } from './frames.js';
 import type { FromWorker, ToWorker, WorkerInit } from './pool.js';
-import { ReplyCache } from './reply-cache.js';
 import { workerCounts, type WorkerCounts } from './stats.js';
 
 const STATS_EVERY_MS = 100;
@@ -24,8 +26,12 @@ const post = (message: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage
 const logger = pino({ level: init.logLevel, base: undefined }, { write: (line: string) => post({ type: 'log', line }) });
 
 const generation = new Int32Array(init.generation);
-const cache = new ReplyCache(init.cache);
-let cacheGeneration = Atomics.load(generation, 0);
+// The cache's own catalog is empty: respond() is never called here, every reply comes by insert().
+const noZones = buildCatalog([]);
+const newCache = () => new AnswerCache(noZones, init.cache);
+let cache = newCache();
+/** A hit is written here; the addon copies it out before the next query's handler runs. */
+const out = new Uint8Array(65535);let cacheGeneration = Atomics.load(generation, 0);
 const counts: WorkerCounts = workerCounts();
 /** Datagrams the sockets took: stats are posted when this moves. */
 let received = 0;
@@ -36,7 +42,7 @@ const pending = new FrameWriter();
 function current(): number {
   const now = Atomics.load(generation, 0);
   if (now !== cacheGeneration) {
-    cache.clear();
+    cache = newCache();
     cacheGeneration = now;
   }
   return now;
@@ -54,16 +60,16 @@ function handler(socket: number) {
     received++;
     current();
     if (!init.forwardAll) {
-      const hit = cache.answer(query);
-      if (hit) {
+      const n = cache.answerInto(query, query.length, 'udp', out);
+      if (n !== MISS) {
         counts.queries.udp++;
         counts.outcomes.answered++;
-        queryCounts.add('udp', hit.qtype, hit.rcode);
-        return hit.reply;
+        queryCounts.add('udp', typeToString(cache.lastQtype), cache.lastRcode);
+        return out.subarray(0, n);
       }
     }
     if (pending.length === 0) queueMicrotask(flush); // the addon runs microtasks after each batch
-    pending.query({ socket, address: client.address, port: client.port, cacheable: !init.forwardAll && cache.cacheable(query), query });
+    pending.query({ socket, address: client.address, port: client.port, cacheable: !init.forwardAll, query });
     return undefined;
   };
 }
@@ -93,7 +99,7 @@ async function run(): Promise<void> {
     if (message.type === 'fill') {
       // Replies computed for the catalog of message.generation: kept only if no reload came since.
       if (message.generation !== current()) return;
-      readFills(message.frame, (query, reply) => cache.insert(query, reply));
+      readFills(message.frame, (query, reply, rcode) => cache.insert(query, query.length, 'udp', reply, rcode));
       return;
     }
     clearInterval(timer);
@@ -122,7 +128,8 @@ function snapshot(listeners: readonly BatchListener[]): WorkerCounts {
     ...counts,
     queries: { ...counts.queries },
     outcomes: { ...counts.outcomes },
-    answerCache: { hits: cache.counters.hits, misses: cache.counters.misses, entries: cache.size, bytes: cache.bytes },
+    // A miss here is a query passed on: the main thread counts it when it looks it up, hit or miss, so it is not counted twice.
+    answerCache: { hits: cache.counters.hits, misses: 0, entries: cache.size, bytes: cache.bytes },
     udpBatch,
     queryCounts: queryCounts.rows(),
   };
