@@ -12,12 +12,12 @@ import * as reference from '../test/support/reference-servers.mjs';
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
 export const PORT53D = join(REPO, 'packages/server/bin/port53d.js');
 
-/** port53d --zones zonesDir; `nodeArgs` go to node (e.g. --cpu-prof). */
-export async function startPort53d({ zonesDir, origin, cpu, nodeArgs = [], readyMs = 30_000, workers }) {
+/** port53d --zones zonesDir; `nodeArgs` go to node (e.g. --cpu-prof), `extraArgs` to port53d. */
+export async function startPort53d({ zonesDir, origin, cpu, nodeArgs = [], readyMs = 30_000, workers, extraArgs = [] }) {
   const port = await freePort();
   // With --workers, ready means every thread serves: the main thread answers first, so the 'workers' log line (info) is awaited too.
   const more = workers === undefined ? ['--log-level', 'warn'] : ['--workers', String(workers), '--log-level', 'info'];
-  const args = [...nodeArgs, PORT53D, '--zones', zonesDir, '--port', String(port), '--address', '127.0.0.1', ...more];
+  const args = [...nodeArgs, PORT53D, '--zones', zonesDir, '--port', String(port), '--address', '127.0.0.1', ...more, ...extraArgs];
   const server = await reference.startServing(workers === undefined ? 'port53d' : `port53d --workers ${workers}`, process.execPath, args, { port, origin, cpu, waitFor: 'zone', readyMs });
   if (workers !== undefined && workers > 1) {
     const until = Date.now() + readyMs;

@@ -486,6 +486,7 @@ export async function startServer(options: ServerOptions): Promise<Server & { qu
         zoneLoads: () => zoneLoads,
         answerCache: () => publicStats.answerCache,
         udpBatch: () => publicStats.udpBatch,
+        threads: () => publicStats.threads,
       });
     } catch (err) {
       await Promise.all([...listeners.map((l) => l.close()), pool?.close()]);

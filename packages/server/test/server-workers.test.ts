@@ -67,6 +67,10 @@ describeWithTools('port53d --workers 2', ['dig'], (tools) => {
     };
     await eventually(async () => (await counted()).udp === 16);
     expect(await counted()).toEqual({ udp: 16, tcp: 1 });
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const perThread = [...text.matchAll(/^port53_thread_queries_total\{thread="(\d)"\} (\d+)$/gm)].map((m) => Number(m[2]));
+    expect(perThread).toHaveLength(2);
+    expect(perThread[0] + perThread[1]).toBe(17);
 
     await writeFile(path.join(zones, 'workers.test.zone'), zoneText(2, '192.0.2.2'));
     running.child.kill('SIGHUP');

@@ -18,6 +18,8 @@ export interface MetricsSource {
   zoneLoads(): { loaded: number; failed: number };
   answerCache(): { hits: number; misses: number; entries: number };
   udpBatch(): { received: number; sent: number; droppedSends: number; receiveErrors: number; handlerErrors: number } | undefined;
+  /** With --workers: the queries each thread's sockets took, the main thread first. */
+  threads?(): readonly number[] | undefined;
 }
 
 type Counter = Prom.Counter<string>;
@@ -86,6 +88,9 @@ export function buildRegistry(prom: PromApi, source: MetricsSource): Prom.Regist
     c.inc({ event: 'send_dropped' }, u.droppedSends);
     c.inc({ event: 'receive_error' }, u.receiveErrors);
     c.inc({ event: 'handler_error' }, u.handlerErrors);
+  });
+  counter('port53_thread_queries_total', 'With --workers: queries each answering thread\'s sockets took (thread 0 is the main thread, which also serves TCP).', ['thread'], (c) => {
+    for (const [i, n] of (source.threads?.() ?? []).entries()) c.inc({ thread: String(i) }, n);
   });
   return registry;
 }
