@@ -24,13 +24,17 @@ export interface UdpPoolOptions {
  * back as ECONNREFUSED (ICMP port unreachable), which ends every query in flight on that socket,
  * all of them to that same server. Replies go to the waiting query by ID and its `accept` checks
  * the rest; anything else is counted and dropped. An idle socket is unref'd: it never keeps the
- * process alive, and closes after `idleMs`.
+ * process alive, and closes after `idleMs`. A socket is bound and connected inside open() (its
+ * lookup answers at once), and the query handed to it is sent with the others of the same turn.
  */
 export class UdpPool {
   /** The socket taking new queries, per server (the Resolver's ServerAddress objects, which setServers replaces). */
   private readonly current = new Map<ServerAddress, Channel>();
   /** Every open socket, retiring ones included. */
   private readonly open = new Set<Channel>();
+  /** Queries to send at the end of this turn of the event loop (enqueue()). */
+  private outbox: PendingQuery<unknown>[] = [];
+  private flushing = false;
 
   constructor(readonly options: UdpPoolOptions) {}
 
@@ -42,8 +46,7 @@ export class UdpPool {
     const id = messageId(opts.query)!;
     let channel: Channel;
     if (alone) {
-      channel = this.openChannel(server);
-      channel.retired = true;
+      channel = this.openChannel(server, true);
     } else {
       channel = this.channelFor(server);
       // IDs are unique among queries in flight (transaction-id.ts) unless 64 draws collided.
@@ -53,7 +56,7 @@ export class UdpPool {
       }
     }
     const query = new PendingQuery<T>(channel, id, opts);
-    channel.add(query as PendingQuery<unknown>, opts.query);
+    channel.add(query as PendingQuery<unknown>);
     if (!alone && channel.carried >= this.options.maxQueriesPerSocket) this.retire(channel);
     return query;
   }
@@ -81,10 +84,11 @@ export class UdpPool {
     return channel;
   }
 
-  private openChannel(server: ServerAddress): Channel {
-    const channel = new Channel(this, server);
+  private openChannel(server: ServerAddress, alone = false): Channel {
+    const channel = new Channel(this, server, alone);
     this.open.add(channel);
     this.options.onSockets(1);
+    channel.open();
     return channel;
   }
 
@@ -93,6 +97,29 @@ export class UdpPool {
     if (this.current.get(channel.server) === channel) this.current.delete(channel.server);
     channel.retired = true;
     if (channel.waiting.size === 0) channel.close();
+  }
+
+  /**
+   * Queries go out together at the end of this turn of the event loop (setImmediate): the replies
+   * read in one turn each start a new query, and sent back to back those find the server still
+   * awake, where sent one at a time between the replies' processing, each paid for waking it up
+   * again (the kernel's wake-up of the server's thread is charged to the sender: ~10 µs a query
+   * with a port per query, in `perf` of the bench client).
+   */
+  enqueue(query: PendingQuery<unknown>): void {
+    this.outbox.push(query);
+    if (!this.flushing) {
+      this.flushing = true;
+      setImmediate(flushOutbox, this);
+    }
+  }
+
+  /** Sends everything enqueued (its sockets open and connected by now), in order. */
+  flush(): void {
+    const queries = this.outbox;
+    this.outbox = [];
+    this.flushing = false;
+    for (const query of queries) query.channel.transmit(query);
   }
 
   /** Called once per socket, by Channel.close(). */
@@ -114,32 +141,80 @@ class Channel {
   private remote: { address: string; port: number } | undefined;
   private isClosed = false;
   /** Queries given before connect() completed. */
-  private backlog: Uint8Array[] = [];
+  private backlog: PendingQuery<unknown>[] = [];
+  /** Keeps the process alive: while a query waits on it. */
+  private refd: boolean;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** Inside open(): an 'error' then is kept for the next tick. */
+  private opening = false;
+  private openError: Ending<unknown> | undefined;
 
   constructor(
     private readonly pool: UdpPool,
     readonly server: ServerAddress,
+    /** Carries one query and closes after it (it is ref'd from the start). */
+    alone: boolean,
   ) {
-    this.socket = createSocket({ type: server.family === 6 ? 'udp6' : 'udp4' });
-    this.socket.unref();
+    this.retired = alone;
+    this.refd = alone;
+    // The lookup answers at once (the address is a literal already): bind and connect then happen
+    // inside connect(), and the first query goes out without waiting a turn of the event loop.
+    this.socket = createSocket({ type: server.family === 6 ? 'udp6' : 'udp4', lookup: literalAddress });
+    if (!alone) this.socket.unref();
     this.socket.on('message', (packet: Buffer, from: RemoteInfo) => this.onMessage(packet, from));
-    this.socket.on('error', (err: NodeJS.ErrnoException) => this.fail({ kind: 'error', code: err.code ?? 'EIO' }));
-    const connect = () => this.socket.connect(server.port, server.address, () => this.onConnect());
-    if (server.localAddress === undefined) connect();
-    else this.socket.bind(0, server.localAddress, connect); // a bad address comes back as 'error' (EADDRNOTAVAIL)
+    this.socket.on('error', (err: NodeJS.ErrnoException) => this.onError(err));
   }
 
-  add(query: PendingQuery<unknown>, bytes: Uint8Array): void {
+  /**
+   * Binds (the source address, if any) and connects. An error while doing so (EADDRNOTAVAIL for a
+   * bad source address) fails the socket on the next tick, as an error from the kernel later would:
+   * the query handed to it first still hears of it.
+   */
+  open(): void {
+    const { server, socket } = this;
+    this.opening = true;
+    try {
+      if (server.localAddress !== undefined) socket.bind({ port: 0, address: server.localAddress, exclusive: true });
+      if (this.openError === undefined) socket.connect(server.port, server.address);
+      if (this.openError === undefined) {
+        try {
+          this.remote = socket.remoteAddress();
+          this.connected = true;
+        } catch {
+          // Not connected yet (a lookup that answers later): wait for it.
+          socket.once('connect', () => this.onConnect());
+        }
+      }
+    } finally {
+      this.opening = false;
+    }
+    if (this.openError !== undefined) process.nextTick(failChannel, this, this.openError);
+  }
+
+  private onError(err: NodeJS.ErrnoException): void {
+    const ending: Ending<unknown> = { kind: 'error', code: err.code ?? 'EIO' };
+    if (this.opening) this.openError ??= ending;
+    else this.fail(ending);
+  }
+
+  add(query: PendingQuery<unknown>): void {
     if (this.idleTimer !== undefined) {
       clearTimeout(this.idleTimer);
       this.idleTimer = undefined;
     }
-    if (this.waiting.size === 0) this.socket.ref();
+    if (!this.refd) {
+      this.refd = true;
+      this.socket.ref();
+    }
     this.waiting.set(query.id, query);
     this.carried += 1;
-    if (this.connected) this.socket.send(bytes, this.onSent);
-    else this.backlog.push(bytes);
+    if (this.connected) this.pool.enqueue(query);
+    else this.backlog.push(query);
+  }
+
+  /** Puts a query's octets on the wire, unless this socket closed in the meantime. */
+  transmit(query: PendingQuery<unknown>): void {
+    if (!this.isClosed) this.socket.send(query.bytes, this.onSent);
   }
 
   /** A query ended (reply, timeout, abort): forget it; close or idle the socket when it was the last. */
@@ -147,6 +222,7 @@ class Channel {
     if (this.waiting.get(query.id) === query) this.waiting.delete(query.id);
     if (this.waiting.size > 0 || this.isClosed) return;
     if (this.retired) return this.close();
+    this.refd = false;
     this.socket.unref();
     this.idleTimer = setTimeout(closeChannel, this.pool.options.idleMs, this).unref();
   }
@@ -176,7 +252,7 @@ class Channel {
     if (this.isClosed) return;
     this.connected = true;
     this.remote = this.socket.remoteAddress();
-    for (const bytes of this.backlog) this.socket.send(bytes, this.onSent);
+    for (const query of this.backlog) this.pool.enqueue(query);
     this.backlog = [];
   }
 
@@ -201,6 +277,19 @@ class Channel {
   }
 }
 
+/** The `lookup` of every socket: server and source addresses are IP literals (parseServer), so no DNS and no waiting. */
+function literalAddress(address: string, family: unknown, callback: (err: Error | null, address: string, family: number) => void): void {
+  callback(null, address, family === 6 ? 6 : 4);
+}
+
+function flushOutbox(pool: UdpPool): void {
+  pool.flush();
+}
+
+function failChannel(channel: Channel, ending: Ending<unknown>): void {
+  channel.fail(ending);
+}
+
 function closeChannel(channel: Channel): void {
   if (channel.waiting.size === 0) channel.close();
 }
@@ -210,10 +299,14 @@ class PendingQuery<T> implements Waiting {
   private done = false;
 
   constructor(
-    private readonly channel: Channel,
+    readonly channel: Channel,
     readonly id: number,
     private readonly opts: SendOptions<T>,
   ) {}
+
+  get bytes(): Uint8Array {
+    return this.opts.query;
+  }
 
   /** A datagram with our ID: `accept` takes it (and the wait is over) or turns it down. */
   deliver(packet: Buffer): void {
