@@ -44,7 +44,7 @@ export function loadInWorker(request: LoadRequest, timeoutMs: number): RunningLo
   // A load in progress must not keep a stopping process alive.
   worker.unref();
   const results: EntryResult[] = [];
-  let current: { key: string; entry: LoadEntry; message: Extract<WorkerMessage, { kind: 'zone' }>; builder: ZoneBuilder; records: ResourceRecord[] } | undefined;
+  let current: { key: string; entry: LoadEntry; message: Extract<WorkerMessage, { kind: 'zone' }>; builder: ZoneBuilder; records: ResourceRecord[]; arrived: number } | undefined;
   let settle: { resolve: (r: EntryResult[]) => void; reject: (e: Error) => void };
   let done = false;
   const promise = new Promise<EntryResult[]>((resolve, reject) => (settle = { resolve, reject }));
@@ -67,10 +67,10 @@ export function loadInWorker(request: LoadRequest, timeoutMs: number): RunningLo
 
   const completeZone = () => {
     if (!current) return;
-    const { key, message, builder, records } = current;
+    const { key, message, builder, records, arrived } = current;
     current = undefined;
     try {
-      if (records.length !== message.count) throw new Error(`${records.length} of ${message.count} records arrived`);
+      if (arrived !== message.count) throw new Error(`${arrived} of ${message.count} records arrived`);
       const tree = builder.finish(message.serial);
       const zone: LoadedZone = { origin: message.origin, file: message.file, records, serial: tree.serial, warnings: message.warnings.map(zoneError), files: message.files, tree };
       results.push({ key, kind: 'loaded', zone, ms: message.ms });
@@ -91,19 +91,21 @@ export function loadInWorker(request: LoadRequest, timeoutMs: number): RunningLo
         results.push({ key: m.key, kind: 'failed', error: new ZoneLoadError(m.file, m.errors.map(zoneError), m.warnings.map(zoneError)), ms: m.ms });
         break;
       case 'zone':
-        current = { key: m.key, entry: entries.get(m.key)!, message: m, builder: new ZoneBuilder(m.origin, { names: NameTable.fromParts(m.names), nameOf: m.nameOf }), records: [] };
+        current = { key: m.key, entry: entries.get(m.key)!, message: m, builder: new ZoneBuilder(m.origin, { names: NameTable.fromParts(m.names), nameOf: m.nameOf }), records: new Array<ResourceRecord>(m.count), arrived: 0 };
         break;
       case 'records': {
         const c = current!;
-        const from = c.records.length;
-        unpackRecords(m.packed, c.records);
-        c.builder.add(c.records, from, c.records.length);
+        const from = c.arrived;
+        // Sized by the zone message: a million pushes would leave ever larger copies behind.
+        c.arrived = unpackRecords(m.packed, c.records, from);
+        if (c.arrived > c.message.count) return abort('WORKER_FAILED', `the loading worker sent more than the ${c.message.count} records of ${c.message.origin}`);
+        c.builder.add(c.records, from, c.arrived);
         // The next chunk only after pending I/O (queries) has had its turn; after the last one,
         // the tree is sealed in slices first.
         const ack = () => {
           if (!done) worker.postMessage({ kind: 'ack' });
         };
-        setImmediate(c.records.length < c.message.count ? ack : () => sealInSlices(c.builder, () => done, ack));
+        setImmediate(c.arrived < c.message.count ? ack : () => sealInSlices(c.builder, () => done, ack));
         break;
       }
       case 'done':

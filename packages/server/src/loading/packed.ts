@@ -69,8 +69,8 @@ export function transferList(p: PackedRecords): ArrayBuffer[] {
   return [p.flags.buffer, p.ttls.buffer, p.typeIndex.buffer] as ArrayBuffer[];
 }
 
-/** Appends the chunk's records to `out`, in the shape the zone parser makes them. */
-export function unpackRecords(p: PackedRecords, out: ResourceRecord[]): void {
+/** Writes the chunk's records into `out` from index `at`, in the shape the zone parser makes them; returns the index after them. */
+export function unpackRecords(p: PackedRecords, out: ResourceRecord[], at: number): number {
   const text = p.count === 0 ? [] : p.text.split('\n');
   let t = 0;
   let o = 0;
@@ -79,6 +79,7 @@ export function unpackRecords(p: PackedRecords, out: ResourceRecord[]): void {
     const f = p.flags[i];
     if (f & NEW_OWNER) owner = text[t++];
     const data = f & TEXT_DATA ? text[t++] : p.other[o++];
-    out.push({ name: owner, type: p.types[p.typeIndex[i]], class: 'IN', ttl: p.ttls[i], data } as ResourceRecord);
+    out[at++] = { name: owner, type: p.types[p.typeIndex[i]], class: 'IN', ttl: p.ttls[i], data } as ResourceRecord;
   }
+  return at;
 }
