@@ -81,25 +81,26 @@ Exit status:
 
 /**
  * `resolve [@server] [-p port] name [type] [class]`. Sets process.exitCode instead of exiting, so
- * output is flushed. What a lookup needs is imported statically, so the module loader reads the whole
+ * output is flushed; resolves to whether a lookup ran (bin/resolve.js keeps its code cache from one). What a lookup needs is imported statically, so the module loader reads the whole
  * graph at once instead of one dynamic import after another (measured: sequential imports cost start-up).
  */
-export async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[]): Promise<boolean> {
   let args: Args | 'done';
   try {
     args = await parseCommandLine(argv);
   } catch (err) {
     io.err(`resolve: ${err instanceof UsageError ? err.message : String(err)} (see resolve --help)`);
     process.exitCode = EXIT.usage;
-    return;
+    return false;
   }
-  if (args === 'done') return;
+  if (args === 'done') return false;
   try {
     process.exitCode = await run(args);
   } catch (err) {
     io.err(`resolve: ${err instanceof Error ? err.message : String(err)}`);
     process.exitCode = EXIT.internal;
   }
+  return true;
 }
 
 async function run(args: Args): Promise<number> {
