@@ -18,7 +18,8 @@ await build({
   input: `${dist}cli/main.js`,
   platform: 'node',
   logLevel: 'warn',
-  output: { file, format: 'cjs', codeSplitting: false },
+  // vm.Script has no loader for import(): node:dns/promises (a server given by name) is require()d.
+  output: { file, format: 'cjs', codeSplitting: false, dynamicImportInCjs: false },
 });
 
 const code = readFileSync(file, 'utf8');

@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,18 @@ describe('resolve output', () => {
   ])('%j → %j', async (args, expected) => {
     const r = await runCli([...at, ...args]);
     expect(r).toEqual({ code: 0, stdout: expected, stderr: '' });
+  });
+
+  it('@NAME: a server given by host name is looked up first, as dig does', async () => {
+    // localhost is loopback (RFC 6761 §6.3); the system says which one, so the server listens there.
+    const { address } = await lookup('localhost');
+    const answer = zoneAnswer(EXAMPLE);
+    const named = await startFakeServer((q) => [answer(q)], { address: address === '::1' ? '::1' : '127.0.0.1' });
+    try {
+      expect(await runCli(['@localhost', '-p', String(named.port), 'example.test', 'MX', '--short'])).toEqual({ code: 0, stdout: '10 mail.example.test.\n', stderr: '' });
+    } finally {
+      await named.close();
+    }
   });
 
   it('--server host:port is the same as @host -p port', async () => {
