@@ -1,6 +1,13 @@
 // Batched UDP for port53d: recvmmsg/sendmmsg on a uv_poll_t, as NSD and Knot do, instead of
 // node:dgram's one receive callback and one sendmsg (with its SendWrap) per datagram.
-// Experimental; src/transport/udp-batch.ts falls back to node:dgram when this is not built.
+// src/transport/udp-batch.ts falls back to node:dgram when this is not built.
+//
+// Datagrams and replies live in slots of two ArrayBuffers that JS allocates once and passes to
+// start(); an Int32Array of META words per slot carries the query's length, the client's family,
+// port and address octets, and the reply's length back. JS is called once per chunk of up to
+// `chunk` datagrams and writes each reply straight into its send slot; the chunk's replies are
+// sent (one sendmmsg) before the next chunk is answered, so the first query of a batch of 64 does
+// not wait for the other 63.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,6 +22,14 @@
 
 #define BATCH 64
 #define SLOT 65536 // any UDP datagram fits: nothing is ever truncated
+// Per-slot metadata, in int32 words: set by the addon (length, family, port, address), and the
+// reply's length set by JS (0: no reply; negative: the handler failed on this datagram).
+#define META 8
+#define M_LENGTH 0
+#define M_FAMILY 1
+#define M_PORT 2
+#define M_REPLY 3
+#define M_ADDRESS 4 // 16 octets: the IPv4 address in the first 4, or the IPv6 address
 
 typedef struct {
   napi_env env;
@@ -27,7 +42,7 @@ typedef struct {
   uv_timer_t retry;   // restarts the poll after a pause
   int pausing;        // the poll is stopped until retry fires
   napi_ref self;      // keeps the handle alive while the poll is registered
-  napi_ref callback;  // (query, address, port) => Uint8Array | undefined
+  napi_ref callback;  // (first, count) => void: answers slots first..first+count-1
   napi_ref resource;  // async resource of the per-batch callback scope
   napi_async_context context;
   napi_ref on_closed;
@@ -37,8 +52,11 @@ typedef struct {
   int injected;       // tests only (injectReceiveError): recvmmsg's errno while non-zero
   int teardown;       // the thread is ending: no JS may run any more
   napi_async_cleanup_hook_handle cleanup; // closes the handles if the thread ends first
-  unsigned char *in;  // BATCH slots of SLOT octets
+  unsigned char *in;  // BATCH slots of SLOT octets, in JS's ArrayBuffers (kept alive by the refs)
   unsigned char *out;
+  int32_t *meta;      // BATCH * META words
+  napi_ref in_ref, out_ref, meta_ref;
+  int chunk;          // datagrams per JS call and sendmmsg
   struct mmsghdr rmsg[BATCH], smsg[BATCH];
   struct iovec riov[BATCH], siov[BATCH];
   struct sockaddr_storage peer[BATCH];
@@ -91,8 +109,6 @@ static void finalize(napi_env env, void *data, void *hint) {
   // Still registered with the loop (the environment is being torn down at exit): leak rather than free under it.
   if (b->started && !b->closed) return;
   if (b->fd >= 0) close(b->fd); // opened but never started nor closed
-  free(b->in);
-  free(b->out);
   free(b);
 }
 
@@ -165,27 +181,13 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   else inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, bound_address, sizeof bound_address);
 
   udp_batch *b = calloc(1, sizeof *b);
-  if (b) {
-    b->in = malloc((size_t)BATCH * SLOT);
-    b->out = malloc((size_t)BATCH * SLOT);
-  }
-  if (!b || !b->in || !b->out) {
+  if (!b) {
     close(fd);
-    if (b) {
-      free(b->in);
-      free(b->out);
-      free(b);
-    }
     return throw_errno(env, "malloc", ENOMEM);
   }
   b->env = env;
   b->fd = fd;
   b->family = family;
-  for (int i = 0; i < BATCH; i++) {
-    b->riov[i].iov_base = b->in + (size_t)i * SLOT;
-    b->riov[i].iov_len = SLOT;
-    b->siov[i].iov_base = b->out + (size_t)i * SLOT;
-  }
 
   napi_value handle, result, port_value, address_value;
   if (napi_create_external(env, b, finalize, NULL, &handle) != napi_ok) {
@@ -201,7 +203,41 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/** One batch: calls the handler for each datagram, then one sendmmsg for the replies. */
+/** Sends the replies JS wrote for slots first..end-1 with sendmmsg. */
+static void send_replies(udp_batch *b, int first, int end) {
+  int replies = 0;
+  for (int i = first; i < end; i++) {
+    int32_t length = b->meta[i * META + M_REPLY];
+    if (length == 0) continue; // no reply
+    if (length < 0 || length > SLOT) {
+      b->callback_errors++; // the handler failed, or said something unsendable
+      continue;
+    }
+    struct msghdr *h = &b->smsg[replies].msg_hdr;
+    memset(h, 0, sizeof *h);
+    b->siov[i].iov_len = (size_t)length;
+    h->msg_iov = &b->siov[i];
+    h->msg_iovlen = 1;
+    h->msg_name = &b->peer[i];
+    h->msg_namelen = b->rmsg[i].msg_hdr.msg_namelen;
+    replies++;
+  }
+  // A reply the kernel will not take now (EAGAIN, a full socket buffer) is dropped and counted:
+  // UDP gives no delivery promise, and the client retries.
+  for (int sent_from = 0; sent_from < replies && !b->closing;) {
+    int sent = sendmmsg(b->fd, b->smsg + sent_from, (unsigned)(replies - sent_from), MSG_DONTWAIT);
+    if (sent < 0) {
+      if (errno == EINTR) continue;
+      b->send_dropped++;
+      sent_from++;
+    } else {
+      b->sent += sent;
+      sent_from += sent;
+    }
+  }
+}
+
+/** One batch: recvmmsg, then per chunk one JS call that answers into the send slots and one sendmmsg. */
 static int serve_batch(udp_batch *b) {
   napi_env env = b->env;
   for (int i = 0; i < BATCH; i++) {
@@ -225,6 +261,22 @@ static int serve_batch(udp_batch *b) {
   }
   b->failures = 0;
   b->received += n;
+  for (int i = 0; i < n; i++) {
+    int32_t *m = b->meta + i * META;
+    m[M_LENGTH] = (int32_t)b->rmsg[i].msg_len;
+    m[M_REPLY] = 0;
+    if (b->peer[i].ss_family == AF_INET6) {
+      struct sockaddr_in6 *a = (struct sockaddr_in6 *)&b->peer[i];
+      m[M_FAMILY] = 6;
+      m[M_PORT] = ntohs(a->sin6_port);
+      memcpy(m + M_ADDRESS, &a->sin6_addr, 16);
+    } else {
+      struct sockaddr_in *a = (struct sockaddr_in *)&b->peer[i];
+      m[M_FAMILY] = 4;
+      m[M_PORT] = ntohs(a->sin_port);
+      memcpy(m + M_ADDRESS, &a->sin_addr, 4);
+    }
+  }
 
   napi_handle_scope scope;
   napi_callback_scope cscope;
@@ -237,72 +289,21 @@ static int serve_batch(udp_batch *b) {
     napi_close_handle_scope(env, scope);
     return 0;
   }
-  int replies = 0;
-  for (int i = 0; i < n && !b->closing; i++) {
-    char host[INET6_ADDRSTRLEN];
-    int port;
-    if (b->peer[i].ss_family == AF_INET6) {
-      struct sockaddr_in6 *a = (struct sockaddr_in6 *)&b->peer[i];
-      inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof host);
-      port = ntohs(a->sin6_port);
-    } else {
-      struct sockaddr_in *a = (struct sockaddr_in *)&b->peer[i];
-      inet_ntop(AF_INET, &a->sin_addr, host, sizeof host);
-      port = ntohs(a->sin_port);
-    }
-    napi_value argv[3], reply;
-    void *copy;
-    // Each value checked: on failure argv would hold whatever was on the stack.
-    if (napi_create_buffer_copy(env, b->rmsg[i].msg_len, b->riov[i].iov_base, &copy, &argv[0]) != napi_ok ||
-        napi_create_string_latin1(env, host, NAPI_AUTO_LENGTH, &argv[1]) != napi_ok ||
-        napi_create_int32(env, port, &argv[2]) != napi_ok) {
-      napi_value ignored;
-      napi_get_and_clear_last_exception(env, &ignored);
-      b->callback_errors++;
+  for (int first = 0; first < n && !b->closing; first += b->chunk) {
+    int end = first + b->chunk < n ? first + b->chunk : n;
+    napi_value argv[2], ignored;
+    if (napi_create_int32(env, first, &argv[0]) != napi_ok || napi_create_int32(env, end - first, &argv[1]) != napi_ok ||
+        napi_call_function(env, global, callback, 2, argv, &ignored) != napi_ok) {
+      // The chunk's handler threw past its own guard: none of its datagrams is answered.
+      napi_value error;
+      napi_get_and_clear_last_exception(env, &error);
+      b->callback_errors += end - first;
       continue;
     }
-    if (napi_call_function(env, global, callback, 3, argv, &reply) != napi_ok) {
-      napi_value ignored;
-      napi_get_and_clear_last_exception(env, &ignored);
-      b->callback_errors++;
-      continue;
-    }
-    bool is_typed = false;
-    napi_is_typedarray(env, reply, &is_typed);
-    if (!is_typed) continue; // undefined: no reply
-    napi_typedarray_type type;
-    size_t length = 0;
-    void *data = NULL;
-    if (napi_get_typedarray_info(env, reply, &type, &length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array || length > SLOT) {
-      b->callback_errors++;
-      continue;
-    }
-    struct msghdr *h = &b->smsg[replies].msg_hdr;
-    memset(h, 0, sizeof *h);
-    memcpy(b->siov[replies].iov_base, data, length);
-    b->siov[replies].iov_len = length;
-    h->msg_iov = &b->siov[replies];
-    h->msg_iovlen = 1;
-    h->msg_name = &b->peer[i]; // not overwritten before the send: slot replies <= i
-    h->msg_namelen = b->rmsg[i].msg_hdr.msg_namelen;
-    replies++;
+    send_replies(b, first, end);
   }
   napi_close_callback_scope(env, cscope); // runs process.nextTick and microtasks queued by the handler
   napi_close_handle_scope(env, scope);
-
-  // A reply the kernel will not take now (EAGAIN, a full socket buffer) is dropped and counted:
-  // UDP gives no delivery promise, and the client retries.
-  for (int first = 0; first < replies && !b->closing;) {
-    int sent = sendmmsg(b->fd, b->smsg + first, (unsigned)(replies - first), MSG_DONTWAIT);
-    if (sent < 0) {
-      if (errno == EINTR) continue;
-      b->send_dropped++;
-      first++;
-    } else {
-      b->sent += sent;
-      first += sent;
-    }
-  }
   return n;
 }
 
@@ -355,18 +356,51 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
   }
 }
 
-/** start(handle, callback, onError?) */
+/** An ArrayBuffer of at least `need` octets: its data, or NULL (a JS exception is then pending). */
+static void *buffer_of(napi_env env, napi_value value, size_t need, const char *what) {
+  bool is_buffer = false;
+  void *data = NULL;
+  size_t length = 0;
+  if (napi_is_arraybuffer(env, value, &is_buffer) != napi_ok || !is_buffer || napi_get_arraybuffer_info(env, value, &data, &length) != napi_ok || length < need) {
+    napi_throw_type_error(env, "EINVAL", what);
+    return NULL;
+  }
+  return data;
+}
+
+/** start(handle, callback, onError, receive, send, meta, chunk): the three ArrayBuffers of batchSize slots (see udp-batch.ts). */
 static napi_value js_start(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3], resource, name;
+  size_t argc = 7;
+  napi_value argv[7], resource, name;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   udp_batch *b = unwrap(env, argv[0]);
   if (!b || b->started || b->closing) return throw_internal(env, "start: bad or used handle");
+  if (argc < 7) return throw_internal(env, "start: 7 arguments");
+  unsigned char *in = buffer_of(env, argv[3], (size_t)BATCH * SLOT, "start: the receive buffer must be an ArrayBuffer of batchSize * slotSize octets");
+  if (!in) return NULL;
+  unsigned char *out = buffer_of(env, argv[4], (size_t)BATCH * SLOT, "start: the send buffer must be an ArrayBuffer of batchSize * slotSize octets");
+  if (!out) return NULL;
+  int32_t *meta = buffer_of(env, argv[5], (size_t)BATCH * META * sizeof(int32_t), "start: the metadata must be an ArrayBuffer of batchSize * metaWords int32");
+  if (!meta) return NULL;
+  int32_t chunk = BATCH;
+  CHECK(napi_get_value_int32(env, argv[6], &chunk));
+  b->chunk = chunk < 1 ? 1 : chunk > BATCH ? BATCH : chunk;
+  b->in = in;
+  b->out = out;
+  b->meta = meta;
+  for (int i = 0; i < BATCH; i++) {
+    b->riov[i].iov_base = b->in + (size_t)i * SLOT;
+    b->riov[i].iov_len = SLOT;
+    b->siov[i].iov_base = b->out + (size_t)i * SLOT;
+  }
+  CHECK(napi_create_reference(env, argv[3], 1, &b->in_ref));
+  CHECK(napi_create_reference(env, argv[4], 1, &b->out_ref));
+  CHECK(napi_create_reference(env, argv[5], 1, &b->meta_ref));
   uv_loop_t *loop;
   CHECK(napi_get_uv_event_loop(env, &loop));
   CHECK(napi_create_reference(env, argv[1], 1, &b->callback));
   napi_valuetype on_error_type = napi_undefined;
-  if (argc >= 3) CHECK(napi_typeof(env, argv[2], &on_error_type));
+  CHECK(napi_typeof(env, argv[2], &on_error_type));
   if (on_error_type == napi_function) CHECK(napi_create_reference(env, argv[2], 1, &b->on_error));
   CHECK(napi_create_reference(env, argv[0], 1, &b->self));
   CHECK(napi_create_object(env, &resource));
@@ -407,6 +441,9 @@ static void on_closed(uv_handle_t *handle) {
   napi_delete_reference(env, b->resource);
   if (b->on_closed) napi_delete_reference(env, b->on_closed);
   if (b->on_error) napi_delete_reference(env, b->on_error);
+  napi_delete_reference(env, b->in_ref);
+  napi_delete_reference(env, b->out_ref);
+  napi_delete_reference(env, b->meta_ref);
   napi_delete_reference(env, b->self); // the External may now be collected; its finalizer frees b
   napi_close_handle_scope(env, scope);
 }
@@ -537,7 +574,14 @@ static napi_value js_send_to(napi_env env, napi_callback_info info) {
 }
 
 static napi_value init(napi_env env, napi_value exports) {
+  napi_value batch, slot, meta;
+  napi_create_int32(env, BATCH, &batch);
+  napi_create_int32(env, SLOT, &slot);
+  napi_create_int32(env, META, &meta);
   const napi_property_descriptor props[] = {
+      {"batchSize", NULL, NULL, NULL, NULL, batch, napi_enumerable, NULL},
+      {"slotSize", NULL, NULL, NULL, NULL, slot, napi_enumerable, NULL},
+      {"metaWords", NULL, NULL, NULL, NULL, meta, napi_enumerable, NULL},
       {"open", NULL, js_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"start", NULL, js_start, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},

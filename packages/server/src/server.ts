@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { canonicalName, decode, encodeMessage, isSubdomain, parseName, Rcode, nowSeconds, parseTsigKey, rcodeToString, servfailReply, truncatedReply, TsigKeyring } from '@port53/wire';
 import type { TsigKey } from '@port53/wire';
-import { AnswerCache } from './answer/cache.js';
+import { AnswerCache, MISS } from './answer/cache.js';
 import { ANSWER_CACHE_BYTES, ANSWER_CACHE_ENTRIES } from './answer/defaults.js';
 import { badCookieReply, replySizeLimit, type Outcome, type RespondExtras } from './answer/respond.js';
 import { checkSignedQuery, signReply } from './answer/tsig.js';
@@ -31,7 +31,7 @@ import { parseSecondarySpec, SecondaryZone } from './transfer/secondary.js';
 import { nextCatalog } from './transfer/catalog.js';
 import { apexSoa, type ZoneVersion, type ZoneVersions } from './transfer/versions.js';
 import { listenUdp, type Client, type Listener, type QueryHandler } from './transport/udp.js';
-import { listenUdpBatch, udpBatchAddon, udpBatchMissing, type BatchListener } from './transport/udp-batch.js';
+import { listenUdpBatch, slotHandlerOf, udpBatchAddon, udpBatchMissing, type BatchListener, type SlotHandler } from './transport/udp-batch.js';
 import type { LoadedZone } from './zonefile/index.js';
 import type { QueryHook } from './query-hook.js';
 import { summarize, ZoneSet, type ReloadResult, type ZoneSourceSpec, type ZoneSpec, type ZoneSummary } from './zone-set.js';
@@ -409,6 +409,25 @@ export async function startServer(options: ServerOptions): Promise<Server & { qu
   const hook = options.hook;
   // Chosen once: a server without a hook runs its handlers itself, with no per-query test for one.
   const udpHandler: QueryHandler = hook ? (query, client) => hook(query, client, () => handleUdp(query, client)) : handleUdp;
+  // The UDP fast path (issue 17): a query of the plain shape (QUERY, one question, no TSIG, no
+  // EDNS options: answerInto() checks) whose reply the cache holds is answered straight into the
+  // send slot, with the counters handle() would keep; no NOTIFY, transfer or TSIG reply is ever
+  // cached. Everything else, and every miss, takes handle(). Off with a query log or response
+  // rate limiting (they need handle()'s Outcome), and while a secondary zone cannot be answered.
+  const slowSlot = slotHandlerOf(handleUdp);
+  const fastPath = !queryLog && !rrl;
+  const answerSlot: SlotHandler = (query, length, peer, out) => {
+    if (fastPath && unanswerable.length === 0) {
+      const n = answers.answerInto(query, length, 'udp', out);
+      if (n !== MISS) {
+        stats.queries.udp++;
+        stats.outcomes.answered++;
+        queryCounts.addType('udp', answers.lastQtype, answers.lastRcode);
+        return n;
+      }
+    }
+    return slowSlot(query, length, peer, out);
+  };
   const tcpHandler: TcpQueryHandler = hook ? hookedTcp(hook, handle) : handle;
   const onSocketError = (err: Error) => logger.error({ event: 'socket-error', err }, 'socket error');
   const udpPath = chooseUdpPath((options.udpBatch ?? DEFAULTS.udpBatch) && !hook);
@@ -418,7 +437,7 @@ export async function startServer(options: ServerOptions): Promise<Server & { qu
   // node:dgram for a scoped (link-local %zone) address: the addon takes plain literals only.
   const listenUdpOn = (address: string, p: number) =>
     udpPath.path === 'recvmmsg' && !address.includes('%')
-      ? listenUdpBatch({ address, port: p, handler: handleUdp, onError: onSocketError, reusePort })
+      ? listenUdpBatch({ address, port: p, slotHandler: answerSlot, onError: onSocketError, reusePort })
       : listenUdp({ address, port: p, handler: udpHandler, onError: onSocketError });
   const table = new ConnectionTable(limits, stats.tcp);
 

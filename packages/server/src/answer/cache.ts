@@ -15,7 +15,7 @@
  * made by respond() for this cache's catalog (elsewhere: in another thread) and counts the miss.
  */
 import { randomInt } from 'node:crypto';
-import { foldQuestionName, isCaseNeutralReply, isFoldedQuestionName, isStandardQuery, questionHash, questionName, questionScan, sameQuestionName, scanQuestion, typeToString, writeReplyFromTemplate } from '@port53/wire';
+import { foldQuestionName, isCaseNeutralReply, isFoldedQuestionName, isStandardQuery, questionHash, questionName, questionScan, RRType, sameQuestionName, scanQuestion, typeToString, writeReplyFromTemplate } from '@port53/wire';
 import type { QuestionScan } from '@port53/wire';
 import type { Catalog } from '../store/catalog.js';
 import { ANSWER_CACHE_BYTES, ANSWER_CACHE_ENTRIES, OUR_UDP_PAYLOAD, TCP_MAX_SIZE, UDP_SIZE_WITHOUT_EDNS } from './defaults.js';
@@ -157,6 +157,8 @@ export class AnswerCache {
     const scan = this.scan;
     if (!plainQuery(query, length, scan)) return false;
     this.counters.misses++;
+    // Transfers are answered by transfer/requests.ts, per client: never from the cache.
+    if (scan.qtype === RRType.AXFR || scan.qtype === RRType.IXFR) return false;
     if (this.find(query, scan, transport) >= 0) return false;
     return this.add(query, scan, transport, reply, rcode, source);
   }

@@ -3,6 +3,7 @@
  * computed from three small lookups and one increment, nothing allocated. The metrics endpoint
  * reads the array when scraped.
  */
+import { typeFromString } from '@port53/wire';
 import type { Transport } from '../transport/bind-error.js';
 
 /** The qtypes with their own label; the rest are "other" ("none" when there was no question). */
@@ -10,6 +11,9 @@ const QTYPES = ['A', 'NS', 'CNAME', 'SOA', 'PTR', 'MX', 'TXT', 'AAAA', 'SRV', 'N
 const OTHER = QTYPES.indexOf('other');
 const NONE = QTYPES.indexOf('none');
 const QTYPE_INDEX = new Map<string, number>(QTYPES.map((t, i) => [t, i]));
+/** The same labels by QTYPE number, for the UDP fast path, which has no qtype text. */
+const QTYPE_INDEX_BY_NUMBER = new Uint8Array(65536).fill(OTHER);
+for (const [i, t] of QTYPES.entries()) if (i !== OTHER && i !== NONE) QTYPE_INDEX_BY_NUMBER[typeFromString(t)!] = i;
 /** RCODEs 0..23 (BADCOOKIE is 23) have their own slot; the last slot is "no reply" (dropped). */
 const RCODE_SLOTS = 25;
 const NO_REPLY = RCODE_SLOTS - 1;
@@ -31,6 +35,13 @@ export class QueryCounts {
     const q = qtype === undefined ? NONE : (QTYPE_INDEX.get(qtype) ?? OTHER);
     const r = rcode === undefined || rcode < 0 || rcode >= NO_REPLY ? NO_REPLY : rcode;
     this.counts[(t * QTYPES.length + q) * RCODE_SLOTS + r]++;
+  }
+
+  /** add() for a query with a question, its QTYPE as a number (the same row as its text). */
+  addType(transport: Transport, qtype: number, rcode: number): void {
+    const t = transport === 'udp' ? 0 : 1;
+    const r = rcode < 0 || rcode >= NO_REPLY ? NO_REPLY : rcode;
+    this.counts[(t * QTYPES.length + QTYPE_INDEX_BY_NUMBER[qtype & 0xffff]) * RCODE_SLOTS + r]++;
   }
 
   /** Every non-zero cell. */

@@ -2,19 +2,84 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { formatIPv4, formatIPv6 } from '@port53/wire';
 import { toBindError } from './bind-error.js';
 import type { Listener, SyncQueryHandler, UdpOptions } from './udp.js';
 
 /** The addon built by scripts/build-native.mjs from native/udp_batch.c. */
 interface UdpBatchAddon {
+  /** Datagrams per recvmmsg, octets per slot, int32 words of metadata per slot. */
+  readonly batchSize: number;
+  readonly slotSize: number;
+  readonly metaWords: number;
   open(address: string, port: number, family: 4 | 6, reusePort?: boolean): { handle: object; address: string; port: number };
-  start(handle: object, callback: (query: Buffer, address: string, port: number) => Uint8Array | undefined, onError?: (message: string) => void): void;
+  /** answer(first, count) answers slots first..first+count-1; the buffers hold batchSize slots each. */
+  start(handle: object, answer: (first: number, count: number) => void, onError: ((message: string) => void) | undefined, receive: ArrayBuffer, send: ArrayBuffer, meta: ArrayBuffer, chunk: number): void;
   close(handle: object, done: () => void): void;
   counters(handle: object): { received: number; sent: number; sendDropped: number; callbackErrors: number; recvErrors: number };
   /** Tests only: every receive on this socket fails with this errno (0 ends it). */
   injectReceiveError(handle: object, errno: number): void;
   /** One datagram outside a batch; false when the kernel would not take it (counted as a dropped send). */
   sendTo(handle: object, reply: Uint8Array, address: string, port: number): boolean;
+}
+
+// The metadata words of a slot (native/udp_batch.c's M_*).
+const M_LENGTH = 0;
+const M_FAMILY = 1;
+const M_PORT = 2;
+const M_REPLY = 3;
+const M_ADDRESS = 4;
+
+/**
+ * Datagrams per JS call and sendmmsg: the replies to a chunk leave before the next chunk is
+ * answered, so the first query of a full batch of 64 waits for 8 answers rather than 64.
+ * PORT53_UDP_CHUNK (1-64) overrides it, for measuring.
+ */
+const DEFAULT_CHUNK = 8;
+
+/** The client of the datagram being answered; `address` is made into text only when asked for. */
+export class SlotPeer {
+  /** The slot being answered (set by the listener). */
+  slot = 0;
+  constructor(
+    private readonly meta: Int32Array,
+    private readonly octets: Uint8Array,
+    private readonly words: number,
+  ) {}
+
+  get port(): number {
+    return this.meta[this.slot * this.words + M_PORT];
+  }
+
+  get family(): 4 | 6 {
+    return this.meta[this.slot * this.words + M_FAMILY] === 6 ? 6 : 4;
+  }
+
+  /** The address as text, as node:dgram gives it (RFC 5952 for IPv6). */
+  get address(): string {
+    const at = (this.slot * this.words + M_ADDRESS) * 4;
+    return this.family === 6 ? formatIPv6(this.octets, at) : formatIPv4(this.octets, at);
+  }
+}
+
+/**
+ * Answers one datagram, `query[0..length)`, from `peer`, writing the reply into `out` from octet
+ * 0: returns the reply's length, 0 for no reply. `query`, `out` and `peer` are reused for later
+ * datagrams: copy what must outlive the call. Should not throw (a throw counts a handler error).
+ */
+export type SlotHandler = (query: Uint8Array, length: number, peer: SlotPeer, out: Uint8Array) => number;
+
+/** A per-datagram handler over slots: the query copied out, the reply copied in. */
+export function slotHandlerOf(handler: SyncQueryHandler): SlotHandler {
+  return (query, length, peer, out) => {
+    const copy = Buffer.allocUnsafe(length);
+    copy.set(query.subarray(0, length));
+    const reply = handler(copy, { address: peer.address, port: peer.port, transport: 'udp' });
+    if (reply === undefined) return 0;
+    if (!(reply instanceof Uint8Array) || reply.length > out.length) return -1; // cannot be sent: a handler error
+    out.set(reply);
+    return reply.length;
+  };
 }
 
 /** What the addon counted on its sockets (server.stats.udpBatch, and the metrics). */
@@ -63,10 +128,6 @@ export function udpBatchMissing(): string {
 }
 
 /**
- * listenUdp with recvmmsg/sendmmsg: up to 64 datagrams per readiness, the handler called for each
- * and one sendmmsg for the replies. Replies the kernel refuses (EAGAIN) are dropped, not queued.
- */
-/**
  * A port nobody holds on `address`, from a plain bind to port 0 released at once. Port 0 with
  * SO_REUSEPORT set would let Linux pick a port that another process's SO_REUSEPORT sockets
  * (same user) already use, and the two servers would share its datagrams. A race for the port
@@ -85,11 +146,18 @@ export interface BatchListener extends Listener {
   send(reply: Uint8Array, address: string, port: number): boolean;
 }
 
-/** reusePort: SO_REUSEPORT, so that each of port53d's --workers binds its own socket on the port. */
-export function listenUdpBatch(options: Omit<UdpOptions, 'handler'> & { handler: SyncQueryHandler; reusePort?: boolean }): Promise<BatchListener> {
+/**
+ * listenUdp with recvmmsg/sendmmsg: up to 64 datagrams per readiness, answered in chunks of 8,
+ * each chunk's replies sent with one sendmmsg. Replies the kernel refuses (EAGAIN) are dropped,
+ * not queued. `slotHandler` answers straight into the send buffer; `handler` (one datagram in,
+ * one reply out, as listenUdp's) is adapted onto it with a copy each way.
+ * reusePort: SO_REUSEPORT, so that each of port53d's --workers binds its own socket on the port.
+ */
+export function listenUdpBatch(options: Omit<UdpOptions, 'handler'> & ({ handler: SyncQueryHandler } | { slotHandler: SlotHandler }) & { reusePort?: boolean }): Promise<BatchListener> {
   const native = udpBatchAddon();
   if (!native) return Promise.reject(new Error('native UDP batching is not available'));
-  const { address, port, handler, onError } = options;
+  const { address, port, onError } = options;
+  const handler = 'slotHandler' in options ? options.slotHandler : slotHandlerOf(options.handler);
   const v6 = isIPv6(address);
   let opened: ReturnType<UdpBatchAddon['open']>;
   try {
@@ -98,11 +166,37 @@ export function listenUdpBatch(options: Omit<UdpOptions, 'handler'> & { handler:
     return Promise.reject(toBindError(err, address, port, 'udp'));
   }
   const { handle } = opened;
+  const { batchSize, slotSize, metaWords } = native;
+  // Allocated once per socket; zero pages cost no memory until a datagram that large arrives.
+  const receive = new ArrayBuffer(batchSize * slotSize);
+  const send = new ArrayBuffer(batchSize * slotSize);
+  const meta = new Int32Array(batchSize * metaWords);
+  const queries = Array.from({ length: batchSize }, (_, i) => new Uint8Array(receive, i * slotSize, slotSize));
+  const replies = Array.from({ length: batchSize }, (_, i) => new Uint8Array(send, i * slotSize, slotSize));
+  const peer = new SlotPeer(meta, new Uint8Array(meta.buffer), metaWords);
+  const answer = (first: number, count: number) => {
+    for (let i = first; i < first + count; i++) {
+      const m = i * metaWords;
+      peer.slot = i;
+      let length;
+      try {
+        length = handler(queries[i], meta[m + M_LENGTH], peer, replies[i]);
+      } catch {
+        length = -1; // counted by the addon as a handler error
+      }
+      meta[m + M_REPLY] = length;
+    }
+  };
+  const chunk = Number(process.env.PORT53_UDP_CHUNK) || DEFAULT_CHUNK;
   // A persistent socket error stops the addon's poll (no spinning); the server logs which one.
   native.start(
     handle,
-    (query, from, fromPort) => handler(query, { address: from, port: fromPort, transport: 'udp' }),
+    answer,
     (message) => onError(Object.assign(new Error(`UDP ${address}:${opened.port}: ${message}`), { code: 'EUDPBATCH' })),
+    receive,
+    send,
+    meta.buffer,
+    chunk,
   );
   let closed: Promise<void> | undefined;
   return Promise.resolve({
