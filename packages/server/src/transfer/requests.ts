@@ -3,7 +3,7 @@
  * must be served, the client allowed (acl.ts), then AXFR streams the whole zone and IXFR sends
  * the differences since the client's serial, or the whole zone when they are not kept.
  */
-import { canonicalName, decode, edeOption, encodeMessage, ExtendedError, Opcode, Rcode, TsigStreamSigner, WireError } from '@port53/wire';
+import { canonicalName, decode, edeOption, encodeMessage, ExtendedError, Opcode, questionScan, Rcode, RRType, scanQuestion, TsigStreamSigner, WireError } from '@port53/wire';
 import type { Message, ResourceRecord, TsigKey } from '@port53/wire';
 import type { Outcome } from '../answer/respond.js';
 import type { ReplyStream } from '../transport/tcp.js';
@@ -35,8 +35,12 @@ export interface TransferAnswer {
   log: { zone: string; kind: 'AXFR' | 'IXFR' | 'IXFR-AXFR' | 'IXFR-SOA' | 'refused' | 'notauth'; serial?: number; from?: number; reason?: string };
 }
 
+const scan = questionScan();
+
 /** undefined when `query` is not an AXFR or IXFR request (it is answered as any other query). */
 export function answerTransfer(query: Uint8Array, transport: 'udp' | 'tcp', clientAddress: string, signing: TransferSigning | undefined, ctx: TransferContext): TransferAnswer | undefined {
+  // Nearly every query has the plain shape and another qtype: said without decoding it (issue 17).
+  if (scanQuestion(query, scan) && scan.qtype !== RRType.AXFR && scan.qtype !== RRType.IXFR) return undefined;
   let message: Message;
   try {
     message = decode(query);
