@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { decode } from '@port53/wire';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createServer, type Server } from '../src/index.js';
+import { startServer } from '../src/server.js';
 import { udpBatchAddon } from '../src/transport/udp-batch.js';
 import { query, type QueryInit } from './fixtures/query.js';
 
@@ -51,12 +51,13 @@ function battery(): Uint8Array[] {
 }
 
 describe.skipIf(!built)('the UDP fast path: cache hits answered straight into the send buffer', () => {
-  let fast: Server;
-  let slow: Server;
+  type Started = Awaited<ReturnType<typeof startServer>>;
+  let fast: Started;
+  let slow: Started;
   beforeAll(async () => {
-    fast = await createServer({ zonesDir, addresses: ['127.0.0.1'], port: 0, tcp: false, identity: 'ns.test' });
+    fast = await startServer({ zonesDir, addresses: ['127.0.0.1'], port: 0, tcp: false, identity: 'ns.test' });
     // queryLog (logging nowhere) keeps every query on handle(): the reference.
-    slow = await createServer({ zonesDir, addresses: ['127.0.0.1'], port: 0, tcp: false, identity: 'ns.test', queryLog: true });
+    slow = await startServer({ zonesDir, addresses: ['127.0.0.1'], port: 0, tcp: false, identity: 'ns.test', queryLog: true });
   });
   afterAll(async () => {
     await Promise.all([fast?.close(), slow?.close()]);
@@ -77,7 +78,7 @@ describe.skipIf(!built)('the UDP fast path: cache hits answered straight into th
     expect(fast.stats.answerCache).toEqual(slow.stats.answerCache);
     expect(fast.stats.queries).toEqual(slow.stats.queries);
     expect(fast.stats.outcomes).toEqual(slow.stats.outcomes);
-    const rows = (s: Server) => s.queryCounts.rows().sort((x, y) => `${x.qtype}${x.rcode}`.localeCompare(`${y.qtype}${y.rcode}`));
+    const rows = (s: Started) => s.queryCounts.rows().sort((x, y) => `${x.qtype}${x.rcode}`.localeCompare(`${y.qtype}${y.rcode}`));
     expect(rows(fast)).toEqual(rows(slow));
     expect(rows(fast).find((r) => r.qtype === 'A' && r.rcode === 3)?.count).toBe(3); // nope.example.test, three times
   });
