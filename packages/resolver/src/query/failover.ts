@@ -6,6 +6,7 @@ import { DnsError, type Attempt, type DnsErrorCode, type Transport } from '../er
 import { Exchange, type ExchangeListener } from './exchange.js';
 import { formatServer, type ServerAddress } from '../config/server-address.js';
 import type { QueryResult } from './result.js';
+import { tryTimers, type TimedTry } from './try-timers.js';
 import type { UdpPool } from '../transport/udp.js';
 
 /** Everything one lookup needs; resolved from the Resolver's settings and the call's options. */
@@ -68,7 +69,7 @@ export function startLookup(name: string, type: TypeName, cls: ClassName, plan: 
  * The state of one lookup between exchanges. A callback-driven state machine rather than an async
  * function: the profile showed each async layer at ~1.2-1.6 KB of garbage per lookup.
  */
-class Lookup implements ExchangeListener<Step>, Cancellable {
+class Lookup implements ExchangeListener<Step>, Cancellable, TimedTry {
   private readonly started = performance.now();
   private readonly attempts: Attempt[] = [];
   private readonly planned: number;
@@ -81,7 +82,11 @@ class Lookup implements ExchangeListener<Step>, Cancellable {
   private tcpFailure: Attempt | undefined; // a TCP try after a truncated reply that failed
   private current: Exchange<Step> | undefined; // the try whose wait runs now
   private earlier: Exchange<Step>[] | undefined; // tries whose wait is over, still listening
-  private timer: NodeJS.Timeout | undefined;
+  // The current try's wait, in tryTimers' list.
+  timerAt = 0;
+  timerPrev: TimedTry | undefined = undefined;
+  timerNext: TimedTry | undefined = undefined;
+  timerLinked = false;
   private over = false;
 
   constructor(
@@ -145,7 +150,7 @@ class Lookup implements ExchangeListener<Step>, Cancellable {
         return this.finish(err);
       }
       const wait = Math.max(1, Math.min(attemptTimeout(step.round, plan), remaining));
-      this.timer = setTimeout(tryTimedOut, wait, this);
+      tryTimers.start(this, wait);
       return;
     }
     this.end();
@@ -154,7 +159,6 @@ class Lookup implements ExchangeListener<Step>, Cancellable {
   /** The current try's wait is over: it goes on listening, and the next try starts. */
   timedOut(): void {
     const ex = this.current!;
-    this.timer = undefined;
     this.current = undefined;
     ex.attempt.elapsedMs = Math.round(performance.now() - ex.started);
     this.attempts.push(ex.attempt);
@@ -171,7 +175,7 @@ class Lookup implements ExchangeListener<Step>, Cancellable {
       this.again ??= step;
       return;
     }
-    clearTimeout(this.timer);
+    tryTimers.stop(this);
     this.again = step;
     this.timedOut();
     ex.attempt.outcome = 'questionless';
@@ -188,7 +192,7 @@ class Lookup implements ExchangeListener<Step>, Cancellable {
       this.attempts.splice(this.attempts.indexOf(attempt), 1);
       attempt.late = true;
     } else {
-      clearTimeout(this.timer);
+      tryTimers.stop(this);
       this.current = undefined;
     }
     if (attempt.outcome !== 'answer') this.attempts.push(attempt);
@@ -266,7 +270,7 @@ class Lookup implements ExchangeListener<Step>, Cancellable {
   private finish(error: unknown, result?: QueryResult): void {
     if (this.over) return;
     this.over = true;
-    clearTimeout(this.timer);
+    tryTimers.stop(this);
     this.current?.close();
     if (this.earlier) for (const ex of this.earlier) ex.close();
     this.plan.call.release(this);
@@ -290,10 +294,6 @@ class Lookup implements ExchangeListener<Step>, Cancellable {
     if (attempts.some((a) => a.outcome === 'malformed')) return this.finish(this.fail('EBADRESP', 'malformed reply'));
     this.finish(this.fail('ETIMEOUT'));
   }
-}
-
-function tryTimedOut(lookup: Lookup): void {
-  lookup.timedOut();
 }
 
 function tcpFailureText(a: Attempt): string {
