@@ -90,7 +90,8 @@ export class Resolver {
       running: this.running,
       cache: this.answers,
       queue: (call, deadlineAt) => this.queue(call, deadlineAt),
-      plan: (options, deadlineAt, call, answersOnly) => this.plan(options, deadlineAt, call, answersOnly),
+      plan: (options, answersOnly) => this.plan(options, answersOnly),
+      firstServer: () => this.firstServer(),
     };
     this.udp = new UdpPool({
       maxQueriesPerSocket: this.settings.maxQueriesPerSocket,
@@ -112,6 +113,7 @@ export class Resolver {
    */
   setServers(servers: readonly string[]): void {
     this.settings = { ...this.settings, servers: servers.map((s) => this.withLocalAddress(parseServer(s))) };
+    this.methodsPlan = undefined;
     this.answers?.clear();
   }
 
@@ -122,6 +124,7 @@ export class Resolver {
   setLocalAddress(ipv4?: string, ipv6?: string): void {
     this.localAddresses = { ipv4, ipv6 };
     this.settings = { ...this.settings, servers: this.settings.servers.map((s) => this.withLocalAddress(s)) };
+    this.methodsPlan = undefined;
   }
 
   private localAddresses: { ipv4?: string; ipv6?: string } = {};
@@ -200,7 +203,7 @@ export class Resolver {
    * Waits for a slot under maxInFlight until the deadline. Once a query holds a slot, the deadline
    * needs no timer of its own: every attempt's wait is cut to the time left (query/failover.ts).
    */
-  private async queue(call: Cancellation, deadlineAt: number): Promise<(() => void) | undefined> {
+  private async queue(call: Cancellation, deadlineAt: number): Promise<boolean> {
     const timer = setTimeout(deadlineReached, deadlineAt - performance.now(), call);
     try {
       return await this.limit.acquire(call);
@@ -209,13 +212,15 @@ export class Resolver {
     }
   }
 
-  private plan(options: QueryOptions, deadlineAt: number, call: Cancellation, answersOnly: boolean): LookupPlan {
+  /** The node:dns-shaped methods' plan (their options carry only a signal, callOptions()): made once per settings. */
+  private methodsPlan: LookupPlan | undefined;
+
+  private plan(options: QueryOptions, answersOnly: boolean): LookupPlan {
+    if (answersOnly && this.methodsPlan !== undefined) return this.methodsPlan;
     const s = this.settings;
-    const first = s.rotate && s.servers.length > 0 ? this.rotation++ % s.servers.length : 0;
-    return {
+    const plan: LookupPlan = {
       servers: s.servers,
       udp: this.udp,
-      first,
       tries: options.tries ?? s.tries,
       timeout: options.timeout ?? s.timeout,
       maxTimeout: Math.max(s.maxTimeout, options.timeout ?? 0),
@@ -229,10 +234,15 @@ export class Resolver {
       dnssecOk: options.dnssecOk ?? false,
       udpAlone: s.maxQueriesPerSocket === 1,
       negativeAuthority: this.answers !== undefined,
-      deadlineAt,
-      call,
       onIgnored: this.countIgnored,
     };
+    if (answersOnly) this.methodsPlan = plan;
+    return plan;
+  }
+
+  private firstServer(): number {
+    const servers = this.settings.servers.length;
+    return this.settings.rotate && servers > 0 ? this.rotation++ % servers : 0;
   }
 
   // ---- node:dns/promises-compatible methods -------------------------------------------------

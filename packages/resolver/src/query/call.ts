@@ -3,7 +3,7 @@ import type { AnswerCache, FlightWaiter } from '../cache/answer-cache.js';
 import type { Cancellable, Cancellation } from './cancellation.js';
 import { DnsError } from '../errors.js';
 import type { InFlightLimit } from './in-flight.js';
-import { startLookup, type LookupDone, type LookupPlan } from './failover.js';
+import { startLookup, type LookupDone, type LookupPlan, type LookupTerms } from './failover.js';
 import type { QueryOptions } from './options.js';
 import type { QueryResult } from './result.js';
 
@@ -15,9 +15,11 @@ export interface CallContext {
   readonly running: Set<Cancellation>;
   /** The answer cache, when the Resolver has one (the node:dns-shaped methods use it). */
   readonly cache: AnswerCache | undefined;
-  /** Waits for an in-flight slot until the deadline; undefined when cancelled or out of time. */
-  queue(call: Cancellation, deadlineAt: number): Promise<(() => void) | undefined>;
-  plan(options: QueryOptions, deadlineAt: number, call: Cancellation, answersOnly: boolean): LookupPlan;
+  /** Waits for an in-flight slot until the deadline; false when cancelled or out of time. */
+  queue(call: Cancellation, deadlineAt: number): Promise<boolean>;
+  plan(options: QueryOptions, answersOnly: boolean): LookupPlan;
+  /** The server a lookup asks first (rotation). */
+  firstServer(): number;
 }
 
 /** One call's question and how it settles: `finish` turns the chosen response into the method's value (or throws). */
@@ -41,16 +43,16 @@ export interface CallRequest<T> {
  * promise. A callback-driven state machine rather than an async function: the profile showed each
  * async layer at ~1.2-1.6 KB of garbage per lookup.
  */
-export class Call<T> implements FlightWaiter, Cancellable {
+export class Call<T> implements FlightWaiter, Cancellable, LookupDone, LookupTerms {
   private index = 0;
   private nodata: QueryResult | undefined;
   private last: QueryResult | undefined;
-  private release: (() => void) | undefined;
+  /** Holds an in-flight slot (context.limit) now. */
+  private holding = false;
   /** The cache key this call is asking a server for (others with the same question wait for it). */
   private flying: string | undefined;
   /** The cache key of another call's question this call waits for. */
   private joined: string | undefined;
-  private readonly onLookup: LookupDone = (error, result) => this.looked(error, result);
 
   constructor(
     private readonly context: CallContext,
@@ -78,15 +80,14 @@ export class Call<T> implements FlightWaiter, Cancellable {
       cache.takeOff(key);
       this.flying = key;
     }
-    const release = this.context.limit.tryAcquire();
-    if (release !== undefined) return this.withSlot(release);
+    if (this.context.limit.tryAcquire()) return this.withSlot(true);
     void this.context.queue(this.req.call, this.req.deadlineAt).then((granted) => this.withSlot(granted));
   }
 
-  private withSlot(release: (() => void) | undefined): void {
+  private withSlot(granted: boolean): void {
     const req = this.req;
     const candidate = req.candidates[this.index];
-    if (!release) {
+    if (!granted) {
       const deadline = req.call.reason === 'deadline';
       const error = new DnsError(deadline ? 'ETIMEOUT' : 'ECANCELLED', {
         hostname: candidate,
@@ -96,8 +97,20 @@ export class Call<T> implements FlightWaiter, Cancellable {
       return this.looked(error, undefined);
     }
     this.context.stats.queries += 1;
-    this.release = release;
-    startLookup(candidate, req.type, req.cls, this.context.plan(req.options, req.deadlineAt, req.call, req.answersOnly), this.onLookup);
+    this.holding = true;
+    startLookup(candidate, req.type, req.cls, this.context.plan(req.options, req.answersOnly), this, this);
+  }
+
+  get call(): Cancellation {
+    return this.req.call;
+  }
+
+  get deadlineAt(): number {
+    return this.req.deadlineAt;
+  }
+
+  firstServer(): number {
+    return this.context.firstServer();
   }
 
   /** The call whose question this one waited for has its answer (or error). */
@@ -117,9 +130,12 @@ export class Call<T> implements FlightWaiter, Cancellable {
     this.looked(new DnsError('ECANCELLED', { hostname: this.req.candidates[this.index], type: this.req.type }), undefined);
   }
 
-  private looked(error: unknown, result: QueryResult | undefined): void {
-    this.release?.();
-    this.release = undefined;
+  /** A candidate's lookup is over (LookupDone), or a cached or joined answer stands in for one. */
+  looked(error: unknown, result: QueryResult | undefined): void {
+    if (this.holding) {
+      this.holding = false;
+      this.context.limit.release();
+    }
     if (this.flying !== undefined) {
       const key = this.flying;
       this.flying = undefined;

@@ -9,12 +9,13 @@ import type { QueryResult } from './result.js';
 import { tryTimers, type TimedTry } from './try-timers.js';
 import type { UdpPool } from '../transport/udp.js';
 
-/** Everything one lookup needs; resolved from the Resolver's settings and the call's options. */
+/**
+ * How lookups go, from the Resolver's settings and the call's options: the same object for every
+ * lookup of the node:dns-shaped methods until the settings change (resolver.ts keeps it).
+ */
 export interface LookupPlan {
   servers: readonly ServerAddress[];
   udp: UdpPool;
-  /** Index of the server to ask first (rotation). */
-  first: number;
   tries: number;
   timeout: number;
   maxTimeout: number;
@@ -27,14 +28,10 @@ export interface LookupPlan {
   recursion: boolean;
   checkingDisabled: boolean;
   dnssecOk: boolean;
-  /** performance.now() value by which the lookup must be over. */
-  deadlineAt: number;
   /** Over UDP, each query on a socket of its own (maxQueriesPerSocket 1). */
   udpAlone: boolean;
   /** With answersOnly, still decode the authority section of a reply without answers (the cache needs its SOA, RFC 2308). */
   negativeAuthority: boolean;
-  /** Ended by cancel (or by the deadline while queued); attempts' waits are cut to the deadline. */
-  call: Cancellation;
   /** Counters the Resolver keeps. */
   onIgnored(n: number): void;
 }
@@ -49,8 +46,10 @@ interface Step {
   afterTruncation: boolean;
 }
 
-/** How a lookup ends: with a result, or with an error (DnsError, or what building the query threw). */
-export type LookupDone = (error: unknown, result?: QueryResult) => void;
+/** Who hears how a lookup ends: with a result, or with an error (DnsError, or what building the query threw). */
+export interface LookupDone {
+  looked(error: unknown, result?: QueryResult): void;
+}
 
 /**
  * One name, all servers: each server in turn for `tries` rounds with doubling waits; fail over on
@@ -61,8 +60,18 @@ export type LookupDone = (error: unknown, result?: QueryResult) => void;
  * SERVFAIL/REFUSED/... response; DnsError when no response is usable. `done` is called once,
  * possibly before this returns.
  */
-export function startLookup(name: string, type: TypeName, cls: ClassName, plan: LookupPlan, done: LookupDone): void {
-  new Lookup(name, type, cls, plan, done).start();
+export function startLookup(name: string, type: TypeName, cls: ClassName, plan: LookupPlan, terms: LookupTerms, done: LookupDone): void {
+  new Lookup(name, type, cls, plan, terms.call, terms.deadlineAt, terms.firstServer(), done).start();
+}
+
+/** What is particular to one lookup's call. */
+export interface LookupTerms {
+  /** Ended by cancel (or by the deadline while queued); attempts' waits are cut to the deadline. */
+  readonly call: Cancellation;
+  /** performance.now() value by which the lookup must be over. */
+  readonly deadlineAt: number;
+  /** Index of the server to ask first (rotation). */
+  firstServer(): number;
 }
 
 /**
@@ -94,6 +103,9 @@ class Lookup implements ExchangeListener<Step>, Cancellable, TimedTry {
     private readonly type: TypeName,
     private readonly cls: ClassName,
     private readonly plan: LookupPlan,
+    private readonly call: Cancellation,
+    private readonly deadlineAt: number,
+    private readonly first: number,
     private readonly done: LookupDone,
   ) {
     this.planned = plan.servers.length * plan.tries;
@@ -101,7 +113,7 @@ class Lookup implements ExchangeListener<Step>, Cancellable, TimedTry {
   }
 
   start(): void {
-    this.plan.call.hold(this);
+    this.call.hold(this);
     this.next();
   }
 
@@ -119,14 +131,14 @@ class Lookup implements ExchangeListener<Step>, Cancellable, TimedTry {
         step = this.again;
         this.again = undefined;
       } else if (this.nextIndex < this.planned) {
-        const slot = plannedAttempt(this.nextIndex++, plan.servers.length, plan.first);
+        const slot = plannedAttempt(this.nextIndex++, plan.servers.length, this.first);
         step = { server: slot.server, round: slot.round, transport: this.transport, alone: plan.udpAlone, afterTruncation: false };
       } else {
         break;
       }
       if (this.skip?.has(step.server)) continue;
-      const remaining = plan.deadlineAt - performance.now();
-      if (remaining < 1 || plan.call.aborted) break; // timers fire up to 1 ms early: no 1 ms attempt at the end
+      const remaining = this.deadlineAt - performance.now();
+      if (remaining < 1 || this.call.aborted) break; // timers fire up to 1 ms early: no 1 ms attempt at the end
       try {
         this.current = new Exchange(
           {
@@ -273,17 +285,17 @@ class Lookup implements ExchangeListener<Step>, Cancellable, TimedTry {
     tryTimers.stop(this);
     this.current?.close();
     if (this.earlier) for (const ex of this.earlier) ex.close();
-    this.plan.call.release(this);
-    this.done(error, result);
+    this.call.release(this);
+    this.done.looked(error, result);
   }
 
   /** No try left to make: the best response kept, or the error that says why there is none. */
   private end(): void {
     const plan = this.plan;
     const attempts = this.attempts;
-    if (plan.call.reason === 'cancelled') return this.finish(this.fail('ECANCELLED'));
+    if (this.call.reason === 'cancelled') return this.finish(this.fail('ECANCELLED'));
     if (this.fallback) return this.finish(undefined, { ...this.fallback, attempts, elapsedMs: Math.round(performance.now() - this.started) });
-    if (plan.call.reason === 'deadline' || performance.now() >= plan.deadlineAt - 1) return this.finish(this.fail('ETIMEOUT', 'deadline reached'));
+    if (this.call.reason === 'deadline' || performance.now() >= this.deadlineAt - 1) return this.finish(this.fail('ETIMEOUT', 'deadline reached'));
     const tcp = this.tcpFailure;
     if (tcp !== undefined) {
       // node:dns says ECONNREFUSED here, whether TCP was refused or closed before the reply.

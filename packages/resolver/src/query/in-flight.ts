@@ -2,7 +2,8 @@ import type { Cancellation } from './cancellation.js';
 
 /**
  * A counting semaphore with a FIFO queue: at most `max` queries hold a socket at once, so ten
- * thousand concurrent lookups wait their turn instead of running into EMFILE.
+ * thousand concurrent lookups wait their turn instead of running into EMFILE. A holder gives its
+ * slot back with release(), once (Call keeps track: no closure per slot).
  */
 export class InFlightLimit {
   private active = 0;
@@ -10,35 +11,42 @@ export class InFlightLimit {
 
   constructor(private readonly max: number) {}
 
-  /** A release function when a slot is free now (no Promise on the fast path), else undefined. */
-  tryAcquire(): (() => void) | undefined {
-    if (this.active >= this.max || this.waiting.length > 0) return undefined;
+  /** Takes a slot when one is free now (no Promise on the fast path). */
+  tryAcquire(): boolean {
+    if (this.active >= this.max || this.waiting.length > 0) return false;
     this.active += 1;
-    return this.releaser();
+    return true;
   }
 
-  /** Resolves with a release function, or with undefined if `call` is cancelled first. */
-  acquire(call?: Cancellation): Promise<(() => void) | undefined> {
-    if (call?.aborted) return Promise.resolve(undefined);
+  /** Resolves true with a slot taken, or false if `call` is cancelled first. */
+  acquire(call?: Cancellation): Promise<boolean> {
+    if (call?.aborted) return Promise.resolve(false);
     if (this.active < this.max) {
       this.active += 1;
-      return Promise.resolve(this.releaser());
+      return Promise.resolve(true);
     }
     return new Promise((resolve) => {
       const grant = () => {
         call?.release(queued);
-        resolve(this.releaser());
+        resolve(true);
       };
       const queued = {
         cancel: () => {
           const i = this.waiting.indexOf(grant);
           if (i >= 0) this.waiting.splice(i, 1);
-          resolve(undefined);
+          resolve(false);
         },
       };
       call?.hold(queued);
       this.waiting.push(grant);
     });
+  }
+
+  /** Gives a slot back; it passes straight to the next in line, so `active` stays the same then. */
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active -= 1;
   }
 
   get inFlight(): number {
@@ -47,17 +55,5 @@ export class InFlightLimit {
 
   get queued(): number {
     return this.waiting.length;
-  }
-
-  private releaser(): () => void {
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.waiting.shift();
-      // The slot passes straight to the next in line, so `active` stays the same.
-      if (next) next();
-      else this.active -= 1;
-    };
   }
 }
