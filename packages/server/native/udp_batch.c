@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <netinet/in.h>
 #include <node_api.h>
@@ -119,13 +120,12 @@ static udp_batch *unwrap(napi_env env, napi_value value) {
 }
 
 /**
- * open(address, port, family: 4 | 6, reusePort?) => { handle, address, port } (the address as
- * bound, canonical). reusePort sets SO_REUSEPORT before bind: port53d --workers gives each
- * answering thread its own socket on one port, and the kernel spreads datagrams over them.
+ * open(address, port, family: 4 | 6) => { handle, address, port } (the address as bound,
+ * canonical). port53d --workers: the other threads share() this socket rather than bind their own.
  */
 static napi_value js_open(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 3;
+  napi_value argv[3];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   char address[INET6_ADDRSTRLEN + 1];
   size_t len = 0;
@@ -133,12 +133,6 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_string_utf8(env, argv[0], address, sizeof address, &len));
   CHECK(napi_get_value_int32(env, argv[1], &port));
   CHECK(napi_get_value_int32(env, argv[2], &family));
-  bool reuse_port = false;
-  if (argc > 3) {
-    napi_valuetype t;
-    CHECK(napi_typeof(env, argv[3], &t));
-    if (t == napi_boolean) CHECK(napi_get_value_bool(env, argv[3], &reuse_port));
-  }
 
   struct sockaddr_storage ss;
   socklen_t sslen;
@@ -161,11 +155,6 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   int one = 1;
   // '::' must not also take the IPv4 port, which 0.0.0.0 may want to bind (as listenUdp).
   if (family == 6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0) {
-    int err = errno;
-    close(fd);
-    return throw_errno(env, "setsockopt", err);
-  }
-  if (reuse_port && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
     int err = errno;
     close(fd);
     return throw_errno(env, "setsockopt", err);
@@ -573,6 +562,41 @@ static napi_value js_send_to(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/**
+ * share(handle, fd): before start(), makes the handle's socket a duplicate of `fd`, another
+ * thread's bound UDP socket (its number from fd()). port53d --workers: every answering thread
+ * reads the one socket, so the kernel hands each datagram to whichever thread asks first (as
+ * NSD's server processes share theirs) instead of hashing clients onto per-thread sockets.
+ */
+static napi_value js_share(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  udp_batch *b = unwrap(env, argv[0]);
+  if (!b || b->started || b->closing || b->fd < 0) return throw_internal(env, "share: bad, started or closed handle");
+  int32_t fd = -1;
+  CHECK(napi_get_value_int32(env, argv[1], &fd));
+  int type = 0;
+  socklen_t len = sizeof type;
+  if (fd < 0) return throw_errno(env, "share", EBADF);
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0) return throw_errno(env, "share", errno);
+  if (type != SOCK_DGRAM) return throw_errno(env, "share", ENOTSOCK);
+  // dup3 closes the handle's own socket and puts the shared one in its place, non-blocking as it is.
+  if (dup3(fd, b->fd, O_CLOEXEC) < 0) return throw_errno(env, "dup3", errno);
+  return NULL;
+}
+
+/** fd(handle) => the socket's descriptor number, for share() in another thread. */
+static napi_value js_fd(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], result;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  udp_batch *b = unwrap(env, argv[0]);
+  if (!b || b->fd < 0) return throw_internal(env, "fd: bad or closed handle");
+  CHECK(napi_create_int32(env, b->fd, &result));
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_value batch, slot, meta;
   napi_create_int32(env, BATCH, &batch);
@@ -588,6 +612,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"counters", NULL, js_counters, NULL, NULL, NULL, napi_enumerable, NULL},
       {"injectReceiveError", NULL, js_inject, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendTo", NULL, js_send_to, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"share", NULL, js_share, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"fd", NULL, js_fd, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

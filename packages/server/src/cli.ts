@@ -129,7 +129,7 @@ async function parseArgs(argv: string[]): Promise<Args | 'done'> {
     .option('tcp-client-prefix-v4', { type: 'string', requiresArg: true, describe: `IPv4 prefix length that counts as one TCP client (default ${DEFAULTS.tcpClientPrefixV4})` })
     .option('tcp-client-prefix-v6', { type: 'string', requiresArg: true, describe: `IPv6 prefix length that counts as one TCP client (default ${DEFAULTS.tcpClientPrefixV6})` })
     .option('tcp-max-pipelined', { type: 'string', requiresArg: true, describe: `Unsent replies per TCP connection before it stops being read (default ${DEFAULTS.maxPipelined})` })
-    .option('workers', { type: 'string', requiresArg: true, describe: 'Answering threads, each with its own SO_REUSEPORT UDP socket (default 1; auto: one per core); the zones, TCP and every answer not kept by a worker stay on the main thread' })
+    .option('workers', { type: 'string', requiresArg: true, describe: 'Answering threads reading the same UDP sockets (default 1; auto: one per core); the zones, TCP and every answer not kept by a worker stay on the main thread' })
     .option('check', { type: 'boolean', default: false, describe: 'Check the zone files, print errors as file:line:column, exit 0 or 1' })
     .option('help', { type: 'boolean', alias: 'h', describe: 'Show this help' })
     .option('version', { type: 'boolean', alias: 'v', describe: 'Show the version' })

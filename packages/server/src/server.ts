@@ -116,10 +116,10 @@ export interface ServerOptions {
    */
   hook?: QueryHook;
   /**
-   * Answering threads (default 1; 'auto': one per core). Each extra one has its own SO_REUSEPORT
-   * UDP socket on every address and no zones: it answers from replies the main thread computed
-   * and passes every other query to the main thread, which holds the zones, answers UDP too, and
-   * alone serves TCP, transfers, NOTIFY and /metrics. Needs the native UDP addon; not with `hook`,
+   * Answering threads (default 1; 'auto': one per core). Every thread reads the same UDP sockets;
+   * an extra one holds no zones: it answers from replies the main thread computed and passes
+   * every other query to the main thread, which holds the zones, answers UDP too, and alone
+   * serves TCP, transfers, NOTIFY and /metrics. Needs the native UDP addon; not with `hook`,
    * `secondaries` or `catalog`.
    */
   workers?: number | 'auto';
@@ -431,13 +431,12 @@ export async function startServer(options: ServerOptions): Promise<Server & { qu
   const tcpHandler: TcpQueryHandler = hook ? hookedTcp(hook, handle) : handle;
   const onSocketError = (err: Error) => logger.error({ event: 'socket-error', err }, 'socket error');
   const udpPath = chooseUdpPath((options.udpBatch ?? DEFAULTS.udpBatch) && !hook);
-  if (workers > 1 && udpPath.path !== 'recvmmsg') throw new RangeError(`workers: ${workers} needs the native UDP addon for SO_REUSEPORT, and UDP is via node:dgram here (${udpPath.reason})`);
-  const reusePort = workers > 1;
+  if (workers > 1 && udpPath.path !== 'recvmmsg') throw new RangeError(`workers: ${workers} needs the native UDP addon (its threads share the UDP sockets), and UDP is via node:dgram here (${udpPath.reason})`);
   logger.info({ event: 'udp-path', path: udpPath.path, reason: udpPath.reason }, `UDP via ${udpPath.path} (${udpPath.reason})`);
   // node:dgram for a scoped (link-local %zone) address: the addon takes plain literals only.
   const listenUdpOn = (address: string, p: number) =>
     udpPath.path === 'recvmmsg' && !address.includes('%')
-      ? listenUdpBatch({ address, port: p, slotHandler: answerSlot, onError: onSocketError, reusePort })
+      ? listenUdpBatch({ address, port: p, slotHandler: answerSlot, onError: onSocketError })
       : listenUdp({ address, port: p, handler: udpHandler, onError: onSocketError });
   const table = new ConnectionTable(limits, stats.tcp);
 
@@ -458,7 +457,8 @@ export async function startServer(options: ServerOptions): Promise<Server & { qu
 
   let closing: Promise<void> | undefined;
   if (workers > 1) {
-    const udp = listeners.filter((l) => l.transport === 'udp') as BatchListener[];
+    // The addon's sockets (a scoped %zone address is node:dgram's, served by this thread alone).
+    const udp = listeners.filter((l): l is BatchListener => l.transport === 'udp' && typeof (l as Partial<BatchListener>).fd === 'number');
     const forwarded = relay({
       answer: (query, client) => {
         const reply = handleUdp(query, client);
@@ -472,7 +472,7 @@ export async function startServer(options: ServerOptions): Promise<Server & { qu
     try {
       pool = await WorkerPool.start(
         workers - 1,
-        (index, restart, generation) => ({ index, restart, addresses: udp.map((l) => l.address), port: udp[0].port, cache, forwardAll, generation, logLevel: logger.level }),
+        (index, restart, generation) => ({ index, restart, sockets: udp.map((l) => ({ address: l.address, port: l.port, fd: l.fd })), cache, forwardAll, generation, logLevel: logger.level }),
         forwarded,
         logger,
         (err) => {
@@ -486,7 +486,7 @@ export async function startServer(options: ServerOptions): Promise<Server & { qu
       await Promise.all([...listeners.map((l) => l.close()), zoneSet.close()]);
       throw err;
     }
-    logger.info({ event: 'workers', workers }, `${workers} answering threads (main + ${workers - 1} workers), UDP on SO_REUSEPORT sockets`);
+    logger.info({ event: 'workers', workers }, `${workers} answering threads (main + ${workers - 1} workers) reading the same UDP sockets`);
   }
   const publicStats = pool ? mergedStats(stats, () => pool!.counts(), () => pool!.threads(), () => pool!.relayed()) : stats;
   const allQueryCounts = pool ? { rows: () => sumRows([queryCounts.rows(), ...pool!.counts().map((c) => c.queryCounts)]) } : queryCounts;

@@ -12,7 +12,7 @@ interface UdpBatchAddon {
   readonly batchSize: number;
   readonly slotSize: number;
   readonly metaWords: number;
-  open(address: string, port: number, family: 4 | 6, reusePort?: boolean): { handle: object; address: string; port: number };
+  open(address: string, port: number, family: 4 | 6): { handle: object; address: string; port: number };
   /** answer(first, count) answers slots first..first+count-1; the buffers hold batchSize slots each. */
   start(handle: object, answer: (first: number, count: number) => void, onError: ((message: string) => void) | undefined, receive: ArrayBuffer, send: ArrayBuffer, meta: ArrayBuffer, chunk: number): void;
   close(handle: object, done: () => void): void;
@@ -21,6 +21,9 @@ interface UdpBatchAddon {
   injectReceiveError(handle: object, errno: number): void;
   /** One datagram outside a batch; false when the kernel would not take it (counted as a dropped send). */
   sendTo(handle: object, reply: Uint8Array, address: string, port: number): boolean;
+  /** Before start(): the handle's socket becomes a duplicate of `fd` (another thread's, from fd()). */
+  share(handle: object, fd: number): void;
+  fd(handle: object): number;
 }
 
 // The metadata words of a slot (native/udp_batch.c's M_*).
@@ -127,23 +130,13 @@ export function udpBatchMissing(): string {
   return missing;
 }
 
-/**
- * A port nobody holds on `address`, from a plain bind to port 0 released at once. Port 0 with
- * SO_REUSEPORT set would let Linux pick a port that another process's SO_REUSEPORT sockets
- * (same user) already use, and the two servers would share its datagrams. A race for the port
- * in between fails with EADDRINUSE, which bindAll retries.
- */
-function unsharedPort(native: UdpBatchAddon, address: string, v6: boolean): number {
-  const probe = native.open(address, 0, v6 ? 6 : 4, false);
-  native.close(probe.handle, () => undefined);
-  return probe.port;
-}
-
 /** A batched UDP listener; injectReceiveError is for tests of the addon's error handling. */
 export interface BatchListener extends Listener {
   injectReceiveError(errno: number): void;
-  /** Sends one reply from this socket (port53d --workers: an answer to a query another thread received on the same address and port). */
+  /** Sends one reply from this socket (port53d --workers: an answer to a query another thread received). */
   send(reply: Uint8Array, address: string, port: number): boolean;
+  /** The socket's descriptor, for another thread's listenUdpBatch({ shareFd }). */
+  readonly fd: number;
 }
 
 /**
@@ -151,9 +144,11 @@ export interface BatchListener extends Listener {
  * each chunk's replies sent with one sendmmsg. Replies the kernel refuses (EAGAIN) are dropped,
  * not queued. `slotHandler` answers straight into the send buffer; `handler` (one datagram in,
  * one reply out, as listenUdp's) is adapted onto it with a copy each way.
- * reusePort: SO_REUSEPORT, so that each of port53d's --workers binds its own socket on the port.
+ * shareFd: read the socket another thread of this process bound (BatchListener.fd) instead of
+ * binding one: port53d's --workers all read the main thread's sockets; `address` and `port` are
+ * then that socket's.
  */
-export function listenUdpBatch(options: Omit<UdpOptions, 'handler'> & ({ handler: SyncQueryHandler } | { slotHandler: SlotHandler }) & { reusePort?: boolean }): Promise<BatchListener> {
+export function listenUdpBatch(options: Omit<UdpOptions, 'handler'> & ({ handler: SyncQueryHandler } | { slotHandler: SlotHandler }) & { shareFd?: number }): Promise<BatchListener> {
   const native = udpBatchAddon();
   if (!native) return Promise.reject(new Error('native UDP batching is not available'));
   const { address, port, onError } = options;
@@ -161,7 +156,17 @@ export function listenUdpBatch(options: Omit<UdpOptions, 'handler'> & ({ handler
   const v6 = isIPv6(address);
   let opened: ReturnType<UdpBatchAddon['open']>;
   try {
-    opened = native.open(address, options.reusePort && port === 0 ? unsharedPort(native, address, v6) : port, v6 ? 6 : 4, options.reusePort === true);
+    if (options.shareFd !== undefined) {
+      // A socket of the same family on a passing port, then the shared one in its place.
+      opened = native.open(address, 0, v6 ? 6 : 4);
+      try {
+        native.share(opened.handle, options.shareFd);
+      } catch (err) {
+        native.close(opened.handle, () => undefined);
+        throw err;
+      }
+      opened = { ...opened, port };
+    } else opened = native.open(address, port, v6 ? 6 : 4);
   } catch (err) {
     return Promise.reject(toBindError(err, address, port, 'udp'));
   }
@@ -207,6 +212,7 @@ export function listenUdpBatch(options: Omit<UdpOptions, 'handler'> & ({ handler
     close: () => (closed ??= new Promise<void>((done) => native.close(handle, done))),
     injectReceiveError: (errno: number) => native.injectReceiveError(handle, errno),
     send: (reply, to, toPort) => !closed && native.sendTo(handle, reply, to, toPort),
+    fd: native.fd(handle),
     counters: () => {
       if (closed) return { received: 0, sent: 0, droppedSends: 0, receiveErrors: 0, handlerErrors: 0 };
       const c = native.counters(handle);

@@ -15,9 +15,8 @@ export interface WorkerInit {
   index: number;
   /** How many threads this slot had before (0: the first). */
   restart: number;
-  /** The main thread's UDP addresses, in its order, and their port: the worker binds each with SO_REUSEPORT. */
-  addresses: string[];
-  port: number;
+  /** The main thread's UDP sockets, in its order: the worker reads each one too (same descriptor, shared). */
+  sockets: { address: string; port: number; fd: number }[];
   /** Bounds of the thread's kept replies. */
   cache: { entries: number; bytes: number };
   /** Pass every query on, keep nothing (RRL and the query log need to see every query in one place). */

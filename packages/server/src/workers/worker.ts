@@ -1,8 +1,8 @@
 /**
- * One of port53d's --workers: a thread with its own SO_REUSEPORT UDP socket on every address,
- * holding no zones, only replies the main thread computed. A query it has a reply for is answered
+ * One of port53d's --workers: a thread reading the main thread's UDP sockets too (the kernel gives
+ * each datagram to whichever thread asks first), holding no zones, only replies the main thread computed. A query it has a reply for is answered
  * here; every other one (a miss, TSIG, cookies, NSID, NOTIFY, anything not a plain QUERY) goes to
- * the main thread, which answers it from its own socket on the same address and port and sends
+ * the main thread, which answers it from the same socket and sends
  * back the reply when it may be kept. A reload in the main thread bumps a shared generation
  * number: the next query here finds it changed and drops every kept reply.
  */
@@ -78,8 +78,8 @@ async function run(): Promise<void> {
   const listeners: BatchListener[] = [];
   const onError = (err: Error) => logger.error({ event: 'socket-error', err }, 'socket error');
   try {
-    for (const [i, address] of init.addresses.entries()) {
-      listeners.push(await listenUdpBatch({ address, port: init.port, handler: handler(i), onError, reusePort: true }));
+    for (const [i, { address, port: p, fd }] of init.sockets.entries()) {
+      listeners.push(await listenUdpBatch({ address, port: p, shareFd: fd, handler: handler(i), onError }));
     }
   } catch (err) {
     await Promise.all(listeners.map((l) => l.close()));
