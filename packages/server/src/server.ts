@@ -464,7 +464,7 @@ export async function startServer(options: ServerOptions): Promise<Server & { qu
         const reply = handleUdp(query, client);
         return { reply, keep: fromZones };
       },
-      send: (socket, reply, address, p) => void udp[socket]?.send(reply, address, p),
+      sendMany: (socket, frame) => void udp[socket]?.sendMany(frame, frame.length),
     });
     // The workers keep nothing when every query must reach one place: RRL's counts, the query log.
     const forwardAll = rrl !== undefined || queryLog;

@@ -48,8 +48,9 @@ const timer = setTimeout(done, 5000);
 for (let i = 0; i < n; i++) {
   const s = dgram.createSocket('udp4');
   sockets.push(s);
-  s.on('message', (m) => { if (replies[i] !== null) return; replies[i] = m; if (--left === 0) done(); });
-  s.send(q, port, '127.0.0.1');
+  // Connected: only the server's address and port can answer; and only with the query's ID.
+  s.on('message', (m) => { if (replies[i] !== null || m.length < 2 || m[0] !== q[0] || m[1] !== q[1]) return; replies[i] = m; if (--left === 0) done(); });
+  s.connect(port, '127.0.0.1', () => s.send(q));
 }
 parentPort.postMessage('sending');`;
   const sender = new Worker(code, { eval: true, workerData: { port, q, n } });

@@ -19,8 +19,8 @@ interface UdpBatchAddon {
   counters(handle: object): { received: number; sent: number; sendDropped: number; callbackErrors: number; recvErrors: number };
   /** Tests only: every receive on this socket fails with this errno (0 ends it). */
   injectReceiveError(handle: object, errno: number): void;
-  /** One datagram outside a batch; false when the kernel would not take it (counted as a dropped send). */
-  sendTo(handle: object, reply: Uint8Array, address: string, port: number): boolean;
+  /** Replies outside a batch, packed as frames.ts's FrameWriter.reply() writes them, with sendmmsg; returns how many the kernel took. */
+  sendMany(handle: object, frame: Uint8Array, length: number): number;
   /** Before start(): the handle's socket becomes a duplicate of `fd` (another thread's, from fd()). */
   share(handle: object, fd: number): void;
   fd(handle: object): number;
@@ -133,8 +133,8 @@ export function udpBatchMissing(): string {
 /** A batched UDP listener; injectReceiveError is for tests of the addon's error handling. */
 export interface BatchListener extends Listener {
   injectReceiveError(errno: number): void;
-  /** Sends one reply from this socket (port53d --workers: an answer to a query another thread received). */
-  send(reply: Uint8Array, address: string, port: number): boolean;
+  /** Sends replies from this socket, packed as records [port u16][address length u8][address text][reply length u16][reply] (port53d --workers: answers to queries another thread read). */
+  sendMany(frame: Uint8Array, length: number): number;
   /** The socket's descriptor, for another thread's listenUdpBatch({ shareFd }). */
   readonly fd: number;
 }
@@ -211,7 +211,7 @@ export function listenUdpBatch(options: Omit<UdpOptions, 'handler'> & ({ handler
     transport: 'udp',
     close: () => (closed ??= new Promise<void>((done) => native.close(handle, done))),
     injectReceiveError: (errno: number) => native.injectReceiveError(handle, errno),
-    send: (reply, to, toPort) => !closed && native.sendTo(handle, reply, to, toPort),
+    sendMany: (frame, length) => (closed ? 0 : native.sendMany(handle, frame, length)),
     fd: native.fd(handle),
     counters: () => {
       if (closed) return { received: 0, sent: 0, droppedSends: 0, receiveErrors: 0, handlerErrors: 0 };

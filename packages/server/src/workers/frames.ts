@@ -52,6 +52,24 @@ export class FrameWriter {
     this.octets(q.query);
   }
 
+  /** [port u16][address length u8][address latin1][reply length u16][reply]: what the addon's sendMany() sends. */
+  reply(address: string, port: number, reply: Uint8Array): void {
+    this.room(5 + address.length + reply.length);
+    this.u16(port);
+    this.buf[this.n++] = address.length;
+    for (let i = 0; i < address.length; i++) this.buf[this.n++] = address.charCodeAt(i);
+    this.octets(reply);
+  }
+
+  /** The records written, in place (valid until the next write), then reset() to start afresh. */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.n);
+  }
+
+  reset(): void {
+    this.n = 0;
+  }
+
   /** [RCODE u16][query length u16][query][reply length u16][reply] */
   fill(query: Uint8Array, reply: Uint8Array, rcode: number): void {
     this.room(6 + query.length + reply.length);

@@ -7,13 +7,11 @@
  * number: the next query here finds it changed and drops every kept reply.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { typeToString } from '@port53/wire';
 import { pino } from 'pino';
 import { AnswerCache, MISS } from '../answer/cache.js';
 import { QueryCounts } from '../metrics/query-counts.js';
 import { buildCatalog } from '../store/catalog.js';
-import { listenUdpBatch, type BatchListener } from '../transport/udp-batch.js';
-import type { Client } from '../transport/udp.js';
+import { listenUdpBatch, type BatchListener, type SlotHandler } from '../transport/udp-batch.js';
 import { FrameWriter, readFills } from './frames.js';
 import type { FromWorker, ToWorker, WorkerInit } from './pool.js';
 import { workerCounts, type WorkerCounts } from './stats.js';
@@ -29,9 +27,7 @@ const generation = new Int32Array(init.generation);
 // The cache's own catalog is empty: respond() is never called here, every reply comes by insert().
 const noZones = buildCatalog([]);
 const newCache = () => new AnswerCache(noZones, init.cache);
-let cache = newCache();
-/** A hit is written here; the addon copies it out before the next query's handler runs. */
-const out = new Uint8Array(65535);let cacheGeneration = Atomics.load(generation, 0);
+let cache = newCache();let cacheGeneration = Atomics.load(generation, 0);
 const counts: WorkerCounts = workerCounts();
 /** Datagrams the sockets took: stats are posted when this moves. */
 let received = 0;
@@ -55,22 +51,23 @@ function flush(): void {
   post({ type: 'forward', frame }, [frame.buffer as ArrayBuffer]);
 }
 
-function handler(socket: number) {
-  return (query: Uint8Array, client: Client): Uint8Array | undefined => {
+/** Answers a kept reply straight into the addon's send slot; passes any other query on (no reply from here). */
+function slotHandler(socket: number): SlotHandler {
+  return (query, length, peer, out) => {
     received++;
     current();
     if (!init.forwardAll) {
-      const n = cache.answerInto(query, query.length, 'udp', out);
+      const n = cache.answerInto(query, length, 'udp', out);
       if (n !== MISS) {
         counts.queries.udp++;
         counts.outcomes.answered++;
-        queryCounts.add('udp', typeToString(cache.lastQtype), cache.lastRcode);
-        return out.subarray(0, n);
+        queryCounts.addType('udp', cache.lastQtype, cache.lastRcode);
+        return n;
       }
     }
-    if (pending.length === 0) queueMicrotask(flush); // the addon runs microtasks after each batch
-    pending.query({ socket, address: client.address, port: client.port, cacheable: !init.forwardAll, query });
-    return undefined;
+    if (pending.length === 0) queueMicrotask(flush); // the addon runs microtasks after each chunk
+    pending.query({ socket, address: peer.address, port: peer.port, cacheable: !init.forwardAll, query: query.subarray(0, length) });
+    return 0;
   };
 }
 
@@ -79,7 +76,7 @@ async function run(): Promise<void> {
   const onError = (err: Error) => logger.error({ event: 'socket-error', err }, 'socket error');
   try {
     for (const [i, { address, port: p, fd }] of init.sockets.entries()) {
-      listeners.push(await listenUdpBatch({ address, port: p, shareFd: fd, handler: handler(i), onError }));
+      listeners.push(await listenUdpBatch({ address, port: p, shareFd: fd, slotHandler: slotHandler(i), onError }));
     }
   } catch (err) {
     await Promise.all(listeners.map((l) => l.close()));
