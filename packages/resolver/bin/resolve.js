@@ -18,7 +18,7 @@ const bundle = path.join(__dirname, '..', 'dist', 'cli', 'resolve.bundle.cjs');
 
 let source;
 try {
-  source = fs.readFileSync(bundle, 'utf8');
+  source = fs.readFileSync(bundle, 'latin1'); // ASCII only (scripts/bundle-cli.mjs): nothing to decode
 } catch (err) {
   process.stderr.write(err.code === 'ENOENT' ? 'resolve: not built yet; run `pnpm build` first\n' : `resolve: ${err.message}\n`);
   process.exit(1);

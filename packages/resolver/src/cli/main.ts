@@ -476,7 +476,11 @@ async function resolvConfServers(port: number): Promise<string[]> {
   return servers.map((s) => formatServer({ ...s, port }));
 }
 
+/** Written into the CLI bundle by scripts/bundle-cli.mjs; unbundled, package.json says. */
+declare const PORT53_RESOLVE_VERSION: string | undefined;
+
 function version(): string {
+  if (typeof PORT53_RESOLVE_VERSION === 'string') return `resolve ${PORT53_RESOLVE_VERSION}`;
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return `resolve ${pkg.version}`;
 }
