@@ -44,10 +44,11 @@ describe("the answer cache's limit counts what it holds", () => {
     const key = 'nx1000.example.test'.length + 2;
     for (let i = 0; i < 5000; i++) cache.respond(query(`nx${i}.example.test`, 'A', 'IN', { id: i }), 'udp');
     expect(cache.bytes).toBeLessThanOrEqual(256 * 1024);
-    // Key, reply and 44 octets of header and table slots an entry: no more entries than that lets in ...
-    expect(cache.size).toBeLessThanOrEqual(Math.floor((256 * 1024) / (one + key - 1 + 44)));
-    // ... and at least one generation (half the limit) full of them.
-    expect(cache.size).toBeGreaterThan(Math.floor((128 * 1024) / (one + key + 44 + 4)));
+    // Key, reply and a 28-octet header an entry in the arena, which is what the table (at most a
+    // quarter of the limit) leaves: no more entries than that lets in ...
+    expect(cache.size).toBeLessThanOrEqual(Math.floor((256 * 1024) / (one + key - 1 + 28)));
+    // ... and at least one generation (half the arena) full of them.
+    expect(cache.size).toBeGreaterThan(Math.floor((96 * 1024) / (one + key + 28 + 4)));
   });
 
   test('a random-name flood over loopback: port53d\'s RSS stays within 64 MiB of its idle level', async () => {

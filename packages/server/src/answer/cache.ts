@@ -26,7 +26,7 @@ import type { AnswerSource } from './lookup.js';
 export interface AnswerCacheLimits {
   /** Replies kept at most (default ANSWER_CACHE_ENTRIES). */
   entries: number;
-  /** Octets the entries take at most, all counted: key, reply and per-entry tables (default ANSWER_CACHE_BYTES). */
+  /** Octets the cache takes at most, all counted: the arena of keys, replies and headers, and the hash table (default ANSWER_CACHE_BYTES). */
   bytes: number;
   /**
    * Keep each answer's source (kind and name) for respond()'s outcomes: response rate limiting
@@ -56,12 +56,12 @@ const HEADER = 7;
 const CASE_NEUTRAL = 1 << 12;
 const RCODE_MASK = 0xfff;
 
-/** Octets of an entry beyond its key and reply: its header, padding aside, and two hash-table slots of 8 (the table is kept at most half full). */
-const ENTRY_OVERHEAD = HEADER * 4 + 2 * 8;
+/** Octets of a hash-table slot: the entry's hash and its offset. */
+const SLOT_OCTETS = 8;
 /** A kept AnswerSource: its array slot, the object, and its name when not shared with the zone. */
 const SOURCE_OVERHEAD = 8 + 64;
-/** The smallest entry: a root name (1 octet) and a reply of header and question (17). */
-const SMALLEST_ENTRY = ENTRY_OVERHEAD + 1 + 17;
+/** The smallest limit taken: a table of 16 slots and as much again for the arena. */
+const SMALLEST_LIMIT = 2 * 16 * SLOT_OCTETS;
 
 /** Hash-table slots to begin with (8 KiB); doubled whenever the table would be more than half full. */
 const INITIAL_SLOTS = 1024;
@@ -112,18 +112,22 @@ export class AnswerCache {
     readonly catalog: Catalog,
     limits: Partial<AnswerCacheLimits> = {},
   ) {
-    const bytes = Math.max(2 * SMALLEST_ENTRY, Math.floor(limits.bytes ?? ANSWER_CACHE_BYTES));
-    const entries = Math.max(2, Math.min(Math.floor(limits.entries ?? ANSWER_CACHE_ENTRIES), Math.ceil(bytes / SMALLEST_ENTRY)));
+    const bytes = Math.max(SMALLEST_LIMIT, Math.floor(limits.bytes ?? ANSWER_CACHE_BYTES));
+    // The table takes at most a quarter of the limit and is never more than half full: that
+    // bounds the entries too. The rest of the limit is the arena, in two generations.
+    let slotsCap = 16;
+    while (2 * slotsCap * SLOT_OCTETS <= bytes / 4) slotsCap *= 2;
+    const entries = Math.max(2, Math.min(Math.floor(limits.entries ?? ANSWER_CACHE_ENTRIES), slotsCap / 2));
+    let size = 16;
+    while (size < 2 * entries) size *= 2;
+    this.maxSlots = size;
     this.perGenerationEntries = Math.max(1, Math.floor(entries / 2));
-    this.perGenerationBytes = Math.floor(bytes / 2);
+    this.perGenerationBytes = Math.floor((bytes - size * SLOT_OCTETS) / 2);
     this.perGenerationWords = this.perGenerationBytes >> 2;
     // Zero-filled lazily by the kernel: untouched pages cost no memory.
     const arena = new ArrayBuffer(2 * this.perGenerationWords * 4);
     this.words = new Int32Array(arena);
     this.octets = new Uint8Array(arena);
-    let size = 16;
-    while (size < 4 * this.perGenerationEntries) size *= 2;
-    this.maxSlots = size;
     // Grown as entries come: a table sized for the working set stays in the CPU's caches (a
     // full-size one for 100,000 entries made each hit twice as slow for the bench mix's 26,540).
     size = Math.min(size, INITIAL_SLOTS);
@@ -137,9 +141,9 @@ export class AnswerCache {
     return this.count[0] + this.count[1];
   }
 
-  /** Octets the entries held now are counted for (at most the `bytes` limit). */
+  /** Octets the entries held now take: arena octets, sources kept, and the table as large as it has grown (at most the `bytes` limit). */
   get bytes(): number {
-    return this.cost[0] + this.cost[1];
+    return this.cost[0] + this.cost[1] + this.table.length * 4;
   }
 
   /**
@@ -245,7 +249,7 @@ export class AnswerCache {
   private add(query: Uint8Array, scan: QuestionScan, transport: Transport, reply: Uint8Array, rcode: number, source: AnswerSource | undefined): boolean {
     const nameLength = scan.nameEnd - 12;
     const size = entryWords(nameLength, reply.length);
-    const cost = size * 4 + 2 * 8 + (this.sources ? SOURCE_OVERHEAD : 0);
+    const cost = size * 4 + (this.sources ? SOURCE_OVERHEAD : 0);
     if (cost > this.perGenerationBytes) return false;
     const hash = this.hash;
     const flipped = this.reserve(size, cost);
@@ -278,7 +282,7 @@ export class AnswerCache {
     const words = this.words;
     const size = entryWords(words[at + NAME_LENGTH], words[at + REPLY_LENGTH]);
     const source = this.sourceOf(at);
-    const cost = size * 4 + 2 * 8 + (this.sources ? SOURCE_OVERHEAD : 0);
+    const cost = size * 4 + (this.sources ? SOURCE_OVERHEAD : 0);
     // A flip drops the generation this entry is in and makes its half the young one; the entry
     // moves to the start of that half, never past where it was, so copyWithin is safe.
     const flipped = this.reserve(size, cost);

@@ -11,11 +11,12 @@ export const MAX_CNAME_CHAIN = 12;
 /** Pre-encoded replies kept per catalog (answer/cache.ts); a reply is 100 octets or so, at most 64 KiB over TCP. */
 export const ANSWER_CACHE_ENTRIES = 100_000;
 /**
- * Octets the answer cache takes per catalog at most: keys, replies, entry headers and table slots
- * (44 octets an entry beyond key and reply), in typed arrays, so there is no collector slack on
- * top. About 150 octets an entry for the bench mix (81-octet replies): its 26,540 distinct
- * questions take 4.0 MB and fit one generation (half the limit). A 150,000-name flood, which fills
- * both generations, grew port53d's RSS by 17.9-25.3 MiB (issue 12's bound is 64; the Map-based
- * cache of before grew it by 68 MiB at this limit, mostly collector slack).
+ * Octets the answer cache takes per catalog at most: the arena of keys, replies and 28-octet entry
+ * headers, and the hash table (8 octets a slot, at most half full, at most a quarter of the limit:
+ * 2 MiB here), in typed arrays, so there is no collector slack on top. About 135 octets of arena
+ * an entry for the bench mix (81-octet replies): its 26,540 distinct questions take 3.6 MB and fit
+ * one generation (half the arena, 7 MiB). A 150,000-name flood, which fills both generations,
+ * grew port53d's RSS by 17.9-25.3 MiB (issue 12's bound is 64; the Map-based cache of before grew
+ * it by 68 MiB at this limit, mostly collector slack).
  */
 export const ANSWER_CACHE_BYTES = 16 * 1024 * 1024;
