@@ -109,6 +109,26 @@ describe('reload()', () => {
     expect((await ask('www.one.test')).rcode).toBe('NOERROR');
   });
 
+  test('a reloaded tree has its empty non-terminals and delegations (built from the worker\'s name index)', async () => {
+    await writeFile(path.join(dir, 'one.test.zone'), zoneText('one.test', 1, '192.0.2.1'));
+    await start();
+    const text = [
+      zoneText('one.test', 2, '192.0.2.2'),
+      'Host.Deep.Ents IN A 192.0.2.7',
+      'sub IN NS ns.sub',
+      'ns.sub IN A 192.0.2.53',
+      '',
+    ].join('\n');
+    await writeFile(path.join(dir, 'one.test.zone'), text);
+    expect((await server!.reload()).ok).toBe(true);
+    expect((await ask('host.deep.ents.one.test')).answer).toEqual(['host.deep.ents.one.test 300 A 192.0.2.7']);
+    // deep.ents and ents exist only as empty non-terminals: NODATA, not NXDOMAIN (RFC 8020).
+    expect(await ask('deep.ents.one.test')).toMatchObject({ rcode: 'NOERROR', answer: [] });
+    expect(await ask('ents.one.test')).toMatchObject({ rcode: 'NOERROR', answer: [] });
+    expect((await ask('nope.deep.ents.one.test')).rcode).toBe('NXDOMAIN');
+    expect(await ask('x.sub.one.test')).toMatchObject({ rcode: 'NOERROR', answer: [], authority: ['sub.one.test 300 NS ns.sub.one.test.'] });
+  });
+
   test('concurrent reloads run one after the other', async () => {
     await writeFile(path.join(dir, 'one.test.zone'), zoneText('one.test', 1, '192.0.2.1'));
     await start();
