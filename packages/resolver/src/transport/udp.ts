@@ -142,8 +142,8 @@ class Channel {
   private isClosed = false;
   /** Queries given before connect() completed. */
   private backlog: PendingQuery<unknown>[] = [];
-  /** Keeps the process alive: while a query waits on it. */
-  private refd: boolean;
+  /** Keeps the process alive: while a query waits on it (a socket is opened for a query, so ref'd from the start). */
+  private refd = true;
   private idleTimer: NodeJS.Timeout | undefined;
   /** Inside open(): an 'error' then is kept for the next tick. */
   private opening = false;
@@ -152,15 +152,13 @@ class Channel {
   constructor(
     private readonly pool: UdpPool,
     readonly server: ServerAddress,
-    /** Carries one query and closes after it (it is ref'd from the start). */
+    /** Carries one query and closes after it. */
     alone: boolean,
   ) {
     this.retired = alone;
-    this.refd = alone;
     // The lookup answers at once (the address is a literal already): bind and connect then happen
     // inside connect(), and the first query goes out without waiting a turn of the event loop.
     this.socket = createSocket({ type: server.family === 6 ? 'udp6' : 'udp4', lookup: literalAddress });
-    if (!alone) this.socket.unref();
     this.socket.on('message', (packet: Buffer, from: RemoteInfo) => this.onMessage(packet, from));
     this.socket.on('error', (err: NodeJS.ErrnoException) => this.onError(err));
   }
