@@ -119,8 +119,7 @@ export interface ServerOptions {
    * Answering threads (default 1; 'auto': one per core). Every thread reads the same UDP sockets;
    * an extra one holds no zones: it answers from replies the main thread computed and passes
    * every other query to the main thread, which holds the zones, answers UDP too, and alone
-   * serves TCP, transfers, NOTIFY and /metrics. Needs the native UDP addon; not with `hook`,
-   * `secondaries` or `catalog`.
+   * serves TCP, transfers, NOTIFY and /metrics. Needs the native UDP addon; not with `hook`.
    */
   workers?: number | 'auto';
 }
@@ -295,7 +294,10 @@ export async function startServer(options: ServerOptions): Promise<Server & { qu
       keys: keyring,
       logger,
       onUpdate: onSecondaryUpdate,
-      onExpiry: () => (unanswerable = [...secondaries.values()].filter((z) => z.expired || !z.current)),
+      onExpiry: () => {
+        unanswerable = [...secondaries.values()].filter((z) => z.expired || !z.current);
+        pool?.invalidate(); // the workers' kept replies for it end here too (SERVFAIL, RFC 1035 §4.3.5)
+      },
     });
     const key = canonicalName(zone.origin);
     if (secondaries.has(key) || [...served.values()].some((z) => canonicalName(z.origin) === key)) throw new RangeError(`--secondary ${text}: zone ${zone.origin} is served twice`);
@@ -554,8 +556,6 @@ function workerCount(options: ServerOptions): number {
   if (!Number.isInteger(n) || n < 1 || n > 256) throw new RangeError(`workers must be an integer from 1 to 256 or 'auto', not ${String(asked)}`);
   if (n === 1) return 1;
   if (options.hook) throw new RangeError(`workers: ${n} cannot run a query hook (a function stays in one thread)`);
-  if (options.secondaries?.length) throw new RangeError(`workers: ${n} does not serve secondary zones yet (their transfers run in one thread)`);
-  if (options.catalog !== undefined) throw new RangeError(`workers: ${n} does not serve a catalog zone yet`);
   return n;
 }
 

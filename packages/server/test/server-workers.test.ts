@@ -1,7 +1,8 @@
 // port53d --workers: several answering threads, each with its own SO_REUSEPORT UDP socket, over
 // real sockets on 127.0.0.1 — answers over UDP (spread over the threads by the kernel) and TCP,
 // a reload seen from every thread at once, TSIG, cookies and NSID through a worker's socket as
-// with one thread, counters summed over the threads, bad values refused.
+// with one thread, a secondary zone's transfers and expiry, counters summed over the threads,
+// bad values refused.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -247,3 +248,30 @@ test('stats and query counts add up over the threads: every query counted once, 
   const counted = [...text.matchAll(/^port53_queries_total\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
   expect(counted).toBe(total);
 });
+
+test('a secondary zone through a worker: kept replies follow its transfers, and its expiry gives SERVFAIL', async () => {
+  const text = (serial: number, address: string) => `$ORIGIN sec.test.\n$TTL 300\n@ SOA ns1 hostmaster ${serial} 1 1 2 60\n@ NS ns1\nns1 A 192.0.2.53\nwww A ${address}\n`;
+  let current = text(1, '192.0.2.1');
+  const primary = await createServer({ zones: [{ origin: 'sec.test', text: () => current }], addresses: ['127.0.0.1'], port: 0, allowTransfer: ['127.0.0.1'] });
+  let closed = false;
+  try {
+    dir = await mkdtemp(path.join(tmpdir(), 'port53-workers-'));
+    server = await createServer({ secondaries: [`sec.test=127.0.0.1:${primary.port}`], secondaryDir: dir, addresses: ['127.0.0.1'], port: 0, workers: 2 });
+    // Read by the worker alone (the main thread blocked): kept after the first round, answered from there after.
+    const seen = async () => [...new Set((await whileMainBlocked(server!.port, query('www.sec.test', 'A'), 8)).map((r) => r && `${summarize(r).rcode} ${summarize(r).answer.join()}`))].join(' | ');
+    const until = async (want: string) => {
+      for (const end = Date.now() + 8000; Date.now() < end; ) if ((await seen()) === want) return;
+      expect(await seen()).toBe(want);
+    };
+    await until('NOERROR www.sec.test 300 A 192.0.2.1');
+    expect(await seen()).toBe('NOERROR www.sec.test 300 A 192.0.2.1');
+    current = text(2, '192.0.2.2');
+    await primary.reload(); // the secondary sees serial 2 at its next refresh (1 s) and transfers it
+    await until('NOERROR www.sec.test 300 A 192.0.2.2');
+    await primary.close();
+    closed = true;
+    await until('SERVFAIL '); // 2 s past the last refresh with no primary: expired (RFC 1035 §4.3.5)
+  } finally {
+    if (!closed) await primary.close();
+  }
+}, 30_000);
