@@ -84,13 +84,21 @@ function readOwnFile(file) {
   }
 }
 
-/** Writes whole or not at all (a temporary file renamed), so a parallel run never reads half a cache. */
+/**
+ * Writes whole or not at all (a temporary file renamed), so a parallel run never reads half a cache,
+ * and removes the caches of other builds under this V8, which no run of this one will read.
+ */
 function writeCache(file, bytes) {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const dir = path.dirname(file);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(tmp, bytes, { mode: 0o600 });
     fs.renameSync(tmp, file);
+    const sameV8 = path.basename(file).replace(/^resolve-[\w-]+?-v8-/, '-v8-');
+    for (const name of fs.readdirSync(dir)) {
+      if (name.startsWith('resolve-') && name.endsWith(sameV8) && name !== path.basename(file)) fs.rmSync(path.join(dir, name), { force: true });
+    }
   } catch {
     try {
       fs.rmSync(tmp, { force: true });

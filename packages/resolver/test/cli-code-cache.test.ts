@@ -44,6 +44,19 @@ describe('resolve code cache', () => {
     expect(statSync(file).mtimeMs).toBe(written);
   });
 
+  it("writing a cache removes the other builds' caches under this V8, not those of other V8s", async () => {
+    const dir = freshDir();
+    const suffix = `-v8-${process.versions.v8}-${process.arch}.cache`;
+    const older = `resolve-an-older-build${suffix}`;
+    const otherV8 = 'resolve-an-older-build-v8-1.2.3.4-x64.cache';
+    for (const name of [older, otherV8, 'notes.txt']) writeFileSync(join(dir, name), 'x');
+    expect(await runCli(at, 15_000, { PORT53_CACHE_DIR: dir })).toEqual(ok);
+    const files = readdirSync(dir).sort();
+    expect(files).toHaveLength(3);
+    expect(files).not.toContain(older);
+    expect(files).toEqual(expect.arrayContaining([otherV8, 'notes.txt']));
+  });
+
   it('a damaged cache is rejected and written again, the lookup unharmed', async () => {
     const dir = freshDir();
     expect(await runCli(at, 15_000, { PORT53_CACHE_DIR: dir })).toEqual(ok);
