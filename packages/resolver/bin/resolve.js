@@ -3,13 +3,13 @@
 // The `resolve` CLI's launcher, CommonJS (bin/package.json) because the synchronous loader starts
 // faster than the ESM one. It runs the one-file bundle of the CLI (dist/cli/resolve.bundle.cjs,
 // made by `pnpm build`: scripts/bundle-cli.mjs) through a V8 code cache, so that a lookup does not
-// pay for parsing and compiling 200 KB of JavaScript every time (docs/performance.md, "resolve
+// pay for parsing and compiling 175 KB of JavaScript every time (docs/performance.md, "resolve
 // start-up": what each step bought). dist/cli/main.js is the same code unbundled.
 //
 // The cache is one file per bundle and V8 version in $PORT53_CACHE_DIR (empty: no cache), else
 // $XDG_CACHE_HOME/port53, else ~/.cache/port53: the user's own directory, since code read from it
-// runs. It is written after a lookup that got a response, when there was none or V8 rejected it; a cache that
-// cannot be read or written (read-only home, no home) only costs the time it would have saved.
+// runs. It is written after a lookup that got a response, when there was none or V8 rejected it;
+// a cache that cannot be read or written (read-only home, no home) only costs the time it saves.
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
@@ -69,6 +69,7 @@ function readOwnFile(file) {
     fd = fs.openSync(file, 'r');
     const stat = fs.fstatSync(fd);
     if (process.getuid !== undefined && stat.uid !== process.getuid()) return undefined;
+    if (stat.size > 16 * 1024 * 1024) return undefined; // ~180 KB written; not a cache of ours
     const bytes = Buffer.allocUnsafe(stat.size);
     let done = 0;
     while (done < bytes.length) {
