@@ -214,8 +214,10 @@ export class ZoneBuilder {
         continue;
       }
       if (c !== DOT) continue;
+      // Most names sit right below the apex: that ends the walk, compared in place (no slice).
+      if (key.length - i - 1 === this.key.length && key.endsWith(this.key)) break;
       const parent = key.slice(i + 1);
-      if (parent === this.key || this.ids.has(parent)) break;
+      if (this.ids.has(parent)) break;
       // Lower-casing changes only ASCII letters, so an ancestor's text sits at the same offset.
       this.addNode(new ZoneNode(name.slice(i + 1), parent));
     }
