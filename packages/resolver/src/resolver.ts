@@ -62,8 +62,6 @@ export interface ResolverStats {
 /** The record types resolve() accepts, as node:dns does. */
 const RESOLVE_TYPES = ['A', 'AAAA', 'ANY', 'CAA', 'CNAME', 'MX', 'NAPTR', 'NS', 'PTR', 'SOA', 'SRV', 'TXT'] as const;
 type ResolveType = (typeof RESOLVE_TYPES)[number];
-/** Their codes, so a method's call skips typeFromString's upper-casing and parsing (a profile's hot spot). */
-const METHOD_TYPES: ReadonlyMap<string, number> = new Map(RESOLVE_TYPES.map((t) => [t, typeFromString(t)!]));
 
 /**
  * A stub resolver: node:dns/promises' Resolver API over a careful transport (connected UDP sockets
@@ -170,7 +168,7 @@ export class Resolver {
   /** One call, one promise: `finish` turns the response into the method's value (Call, query/call.ts). */
   private run<T>(name: string, type: TypeName | string, options: QueryOptions, answersOnly: boolean, finish: (result: QueryResult) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const qtype = METHOD_TYPES.get(type) ?? typeFromString(type);
+      const qtype = typeFromString(type);
       if (qtype === undefined) throw new DnsError('EINVAL', { hostname: name, type, detail: `unknown type "${type}"` });
       const typeName = typeToString(qtype) as TypeName;
       const qclass = options.class === undefined ? RRClass.IN : classFromString(options.class);

@@ -37,6 +37,9 @@ export const DEFAULT_EDNS_PAYLOAD = 1232;
 export const CLASSIC_UDP_SIZE = 512;
 
 const typeNames = new Map<number, string>(Object.entries(RRType).map(([k, v]) => [v, k]));
+/** Mnemonic → code: one Map read for the usual upper-case spelling, before upper-casing (the resolver's profile: a keyed load and a new string per query). */
+const typeCodes = new Map<string, number>(Object.entries(RRType));
+const classCodes = new Map<string, number>(Object.entries(RRClass));
 const classNames = new Map<number, string>(Object.entries(RRClass).map(([k, v]) => [v, k]));
 const opcodeNames = new Map<number, string>(Object.entries(Opcode).map(([k, v]) => [v, k]));
 const rcodeNames = new Map<number, string>(Object.entries(Rcode).map(([k, v]) => [v, k]));
@@ -48,8 +51,10 @@ export function typeToString(type: number): string {
 
 /** 'A', 'a', 'TYPE1' → 1; undefined when the text names no type. */
 export function typeFromString(text: string): number | undefined {
+  const exact = typeCodes.get(text);
+  if (exact !== undefined) return exact;
   const upper = text.toUpperCase();
-  const known = (RRType as Record<string, number>)[upper];
+  const known = typeCodes.get(upper);
   if (known !== undefined) return known;
   const m = /^TYPE(\d{1,5})$/.exec(upper);
   if (!m) return undefined;
@@ -62,8 +67,10 @@ export function classToString(cls: number): string {
 }
 
 export function classFromString(text: string): number | undefined {
+  const exact = classCodes.get(text);
+  if (exact !== undefined) return exact;
   const upper = text.toUpperCase();
-  const known = (RRClass as Record<string, number>)[upper];
+  const known = classCodes.get(upper);
   if (known !== undefined) return known;
   const m = /^CLASS(\d{1,5})$/.exec(upper);
   if (!m) return undefined;
