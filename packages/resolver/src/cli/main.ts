@@ -116,6 +116,9 @@ async function run(args: Args): Promise<number> {
     edns: args.edns,
     search: args.search,
     recursion: args.recurse,
+    // One server and no search list: resolv.conf has nothing left to say (no rotation among one),
+    // so it is not read again before the query leaves.
+    ...(args.servers?.length === 1 && !args.search ? { resolvConf: false as const } : {}),
   });
   const abort = new AbortController();
   const onSignal = () => abort.abort();
