@@ -6,6 +6,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { afterEach, expect, test } from 'vitest';
@@ -254,6 +255,7 @@ test('a secondary zone through a worker: kept replies follow its transfers, and 
   let current = text(1, '192.0.2.1');
   const primary = await createServer({ zones: [{ origin: 'sec.test', text: () => current }], addresses: ['127.0.0.1'], port: 0, allowTransfer: ['127.0.0.1'] });
   let closed = false;
+  let silent: import('node:dgram').Socket | undefined;
   try {
     dir = await mkdtemp(path.join(tmpdir(), 'port53-workers-'));
     server = await createServer({ secondaries: [`sec.test=127.0.0.1:${primary.port}`], secondaryDir: dir, addresses: ['127.0.0.1'], port: 0, workers: 2 });
@@ -270,8 +272,18 @@ test('a secondary zone through a worker: kept replies follow its transfers, and 
     await until('NOERROR www.sec.test 300 A 192.0.2.2');
     await primary.close();
     closed = true;
+    // The primary's port is held by a socket that never answers: the secondary's refreshes go
+    // unanswered, and do not reach another test file's server that might be given the freed port.
+    const socket = createSocket('udp4');
+    silent = await new Promise<typeof socket | undefined>((resolve) => {
+      socket.once('error', () => resolve(undefined)); // taken already: nothing to hold
+      socket.bind(primary.port, '127.0.0.1', () => resolve(socket));
+    });
     await until('SERVFAIL '); // 2 s past the last refresh with no primary: expired (RFC 1035 §4.3.5)
   } finally {
     if (!closed) await primary.close();
+    await server?.close(); // its refreshes stop before the port is let go
+    server = undefined;
+    silent?.close();
   }
 }, 30_000);
