@@ -42,6 +42,7 @@ typedef struct {
   uv_poll_t poll;
   uv_timer_t retry;   // restarts the poll after a pause
   int pausing;        // the poll is stopped until retry fires
+  int held;           // stopped by hold() until JS releases it (another thread reads the shared socket)
   napi_ref self;      // keeps the handle alive while the poll is registered
   napi_ref callback;  // (first, count) => void: answers slots first..first+count-1
   napi_ref resource;  // async resource of the per-batch callback scope
@@ -302,7 +303,7 @@ static void on_retry(uv_timer_t *timer) {
   udp_batch *b = timer->data;
   b->pausing = 0;
   b->failures = 0;
-  if (!b->closing && !b->stopped) uv_poll_start(&b->poll, UV_READABLE, on_readable);
+  if (!b->closing && !b->stopped && !b->held) uv_poll_start(&b->poll, UV_READABLE, on_readable);
 }
 
 /** Stops the poll (for good, or for PAUSE_MS after transient failures) and tells JS which failure it was. */
@@ -340,7 +341,7 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
     return;
   }
   // Level-triggered: a few full batches, then back to the loop so timers and TCP are not starved.
-  for (int round = 0; round < 4 && !b->closing && !b->stopped && !b->pausing; round++) {
+  for (int round = 0; round < 4 && !b->closing && !b->stopped && !b->pausing && !b->held; round++) {
     if (serve_batch(b) < BATCH) break;
   }
 }
@@ -598,6 +599,27 @@ static napi_value js_send_many(napi_env env, napi_callback_info info) {
 }
 
 /**
+ * hold(handle, on): stops reading this socket (on) or starts again. port53d --workers: a worker
+ * whose passed-on queries the main thread has not answered yet stops taking more from the shared
+ * socket, so the busy main thread reads them itself instead of paying for each one twice.
+ */
+static napi_value js_hold(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  udp_batch *b = unwrap(env, argv[0]);
+  if (!b) return throw_internal(env, "hold: bad handle");
+  bool on = false;
+  CHECK(napi_get_value_bool(env, argv[1], &on));
+  if (!b->started || b->closing || b->held == (int)on) return NULL;
+  b->held = on;
+  if (b->pausing || b->stopped) return NULL; // the retry timer (or nothing) restarts it
+  if (on) uv_poll_stop(&b->poll);
+  else uv_poll_start(&b->poll, UV_READABLE, on_readable);
+  return NULL;
+}
+
+/**
  * share(handle, fd): before start(), makes the handle's socket a duplicate of `fd`, another
  * thread's bound UDP socket (its number from fd()). port53d --workers: every answering thread
  * reads the one socket, so the kernel hands each datagram to whichever thread asks first (as
@@ -648,6 +670,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"injectReceiveError", NULL, js_inject, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendMany", NULL, js_send_many, NULL, NULL, NULL, napi_enumerable, NULL},
       {"share", NULL, js_share, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"hold", NULL, js_hold, NULL, NULL, NULL, napi_enumerable, NULL},
       {"fd", NULL, js_fd, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

@@ -474,7 +474,7 @@ export async function startServer(options: ServerOptions): Promise<Server & { qu
     try {
       pool = await WorkerPool.start(
         workers - 1,
-        (index, restart, generation) => ({ index, restart, sockets: udp.map((l) => ({ address: l.address, port: l.port, fd: l.fd })), cache, forwardAll, generation, logLevel: logger.level }),
+        (index, restart, generation, relayed) => ({ index, restart, sockets: udp.map((l) => ({ address: l.address, port: l.port, fd: l.fd })), cache, forwardAll, generation, relayed, logLevel: logger.level }),
         forwarded,
         logger,
         (err) => {

@@ -23,6 +23,8 @@ interface UdpBatchAddon {
   sendMany(handle: object, frame: Uint8Array, length: number): number;
   /** Before start(): the handle's socket becomes a duplicate of `fd` (another thread's, from fd()). */
   share(handle: object, fd: number): void;
+  /** Stops reading the socket (true) or starts again (false). */
+  hold(handle: object, on: boolean): void;
   fd(handle: object): number;
 }
 
@@ -137,6 +139,8 @@ export interface BatchListener extends Listener {
   sendMany(frame: Uint8Array, length: number): number;
   /** The socket's descriptor, for another thread's listenUdpBatch({ shareFd }). */
   readonly fd: number;
+  /** Stops reading (true) or reads again (false): another thread reading the shared socket takes the datagrams meanwhile. */
+  hold(on: boolean): void;
 }
 
 /**
@@ -213,6 +217,9 @@ export function listenUdpBatch(options: Omit<UdpOptions, 'handler'> & ({ handler
     injectReceiveError: (errno: number) => native.injectReceiveError(handle, errno),
     sendMany: (frame, length) => (closed ? 0 : native.sendMany(handle, frame, length)),
     fd: native.fd(handle),
+    hold: (on) => {
+      if (!closed) native.hold(handle, on);
+    },
     counters: () => {
       if (closed) return { received: 0, sent: 0, droppedSends: 0, receiveErrors: 0, handlerErrors: 0 };
       const c = native.counters(handle);

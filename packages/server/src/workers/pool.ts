@@ -23,6 +23,8 @@ export interface WorkerInit {
   forwardAll: boolean;
   /** Int32 [0]: the main thread's catalog generation, bumped at each reload. */
   generation: SharedArrayBuffer;
+  /** Int32 [0]: the queries this worker passed on that the main thread has answered (the worker counts those it passed on). */
+  relayed: SharedArrayBuffer;
   logLevel: string;
 }
 
@@ -66,6 +68,8 @@ interface Slot {
   index: number;
   worker: Worker;
   counts?: WorkerCounts;
+  /** Shared with the worker: [passed-on queries answered]. */
+  answered: Int32Array;
   /** Queries it passed on that this thread answered (counted here, live). */
   relayed: number;
 }
@@ -83,14 +87,14 @@ export class WorkerPool {
   private readonly generation = new Int32Array(new SharedArrayBuffer(4));
 
   private constructor(
-    private readonly init: (index: number, restart: number, generation: SharedArrayBuffer) => WorkerInit,
+    private readonly init: (index: number, restart: number, generation: SharedArrayBuffer, relayed: SharedArrayBuffer) => WorkerInit,
     private readonly relay: Relay,
     private readonly logger: Logger,
     private readonly onFatal: (err: Error) => void,
   ) {}
 
   /** Starts `count` threads, each listening before this resolves; rejects (stopping any started) if one fails. */
-  static async start(count: number, init: (index: number, restart: number, generation: SharedArrayBuffer) => WorkerInit, relay: Relay, logger: Logger, onFatal: (err: Error) => void): Promise<WorkerPool> {
+  static async start(count: number, init: (index: number, restart: number, generation: SharedArrayBuffer, relayed: SharedArrayBuffer) => WorkerInit, relay: Relay, logger: Logger, onFatal: (err: Error) => void): Promise<WorkerPool> {
     const pool = new WorkerPool(init, relay, logger, onFatal);
     const started = await Promise.allSettled(Array.from({ length: count }, (_, i) => pool.spawn(i + 1)));
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -144,8 +148,9 @@ export class WorkerPool {
   private spawn(index: number): Promise<void> {
     const restart = this.restartsOf.get(index) ?? 0;
     this.restartsOf.set(index, restart + 1);
-    const worker = new Worker(workerEntry(), { workerData: this.init(index, restart, this.generation.buffer as SharedArrayBuffer) });
-    const slot: Slot = { index, worker, relayed: 0 };
+    const answered = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(workerEntry(), { workerData: this.init(index, restart, this.generation.buffer as SharedArrayBuffer, answered.buffer as SharedArrayBuffer) });
+    const slot: Slot = { index, worker, answered, relayed: 0 };
     this.running.add(worker);
     return new Promise<void>((resolve, reject) => {
       let ready = false;
@@ -170,6 +175,7 @@ export class WorkerPool {
             const generation = Atomics.load(this.generation, 0);
             const { count, fill } = this.relay(message.frame);
             slot.relayed += count;
+            Atomics.add(slot.answered, 0, count);
             if (fill) worker.postMessage({ type: 'fill', generation, frame: fill } satisfies ToWorker, [fill.buffer as ArrayBuffer]);
             break;
           }

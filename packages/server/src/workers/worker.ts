@@ -17,6 +17,13 @@ import type { FromWorker, ToWorker, WorkerInit } from './pool.js';
 import { workerCounts, type WorkerCounts } from './stats.js';
 
 const STATS_EVERY_MS = 100;
+/**
+ * Passed-on queries the main thread has not answered yet, past which this thread stops reading
+ * the shared sockets (the main thread, busy computing answers, then reads the queries itself
+ * rather than get each one twice), and under which it reads again.
+ */
+const HOLD_AT = 32;
+const RELEASE_AT = 8;
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
@@ -33,6 +40,24 @@ const counts: WorkerCounts = workerCounts();
 let received = 0;
 const queryCounts = new QueryCounts();
 const pending = new FrameWriter();
+const relayed = new Int32Array(init.relayed);
+/** Queries passed on, modulo 2^32 like the main thread's count of those answered: their difference is the backlog. */
+let passed = 0;
+const backlog = () => (passed - Atomics.load(relayed, 0)) | 0;
+const listeners: BatchListener[] = [];
+let held: ReturnType<typeof setInterval> | undefined;
+
+/** The main thread is behind: stop reading until it has caught up (checked every millisecond meanwhile). */
+function holdWhileBehind(): void {
+  if (held || backlog() < HOLD_AT) return;
+  for (const l of listeners) l.hold(true);
+  held = setInterval(() => {
+    if (backlog() > RELEASE_AT) return;
+    clearInterval(held);
+    held = undefined;
+    for (const l of listeners) l.hold(false);
+  }, 1);
+}
 
 /** The kept replies belong to the catalog of `cacheGeneration`; a reload since makes them all stale. */
 function current(): number {
@@ -49,6 +74,7 @@ function flush(): void {
   if (pending.length === 0) return;
   const frame = pending.take();
   post({ type: 'forward', frame }, [frame.buffer as ArrayBuffer]);
+  holdWhileBehind();
 }
 
 /** Answers a kept reply straight into the addon's send slot; passes any other query on (no reply from here). */
@@ -67,12 +93,12 @@ function slotHandler(socket: number): SlotHandler {
     }
     if (pending.length === 0) queueMicrotask(flush); // the addon runs microtasks after each chunk
     pending.query({ socket, address: peer.address, port: peer.port, cacheable: !init.forwardAll, query: query.subarray(0, length) });
+    passed = (passed + 1) | 0;
     return 0;
   };
 }
 
 async function run(): Promise<void> {
-  const listeners: BatchListener[] = [];
   const onError = (err: Error) => logger.error({ event: 'socket-error', err }, 'socket error');
   try {
     for (const [i, { address, port: p, fd }] of init.sockets.entries()) {
@@ -100,6 +126,7 @@ async function run(): Promise<void> {
       return;
     }
     clearInterval(timer);
+    clearInterval(held);
     void Promise.all(listeners.map((l) => l.close())).then(() => {
       flush();
       posted = -1;
