@@ -269,6 +269,27 @@ describe('answerInto and insert: a cache fed by another thread', () => {
     expect(hotHits).toBe(100); // moved back to the young generation each time, never dropped
     expect(cache.size).toBeGreaterThan(100);
   });
+
+  it('grows its arena as entries come: every kept reply reads back whole across the growth, in both generations', () => {
+    // The entry bound flips generations while the arena is still small (it starts at 64 KiB a
+    // generation); then replies of over 1,000 octets make the young one grow while the old one
+    // holds entries, so both move. Every reply read back must be the one respond() makes.
+    const cache = new AnswerCache(catalog, { bytes: 4 * 1024 * 1024, entries: 2000 });
+    const out = new Uint8Array(1232);
+    const small = (i: number) => query(`n${i}.example.test`, 'A', 'IN', { id: i });
+    const large = (i: number) => query('many.chain.test', 'A', 'IN', { id: i, edns: { udpPayloadSize: 1232 - i } });
+    const check = (q: Uint8Array) => {
+      const n = cache.answerInto(q, q.length, 'udp', out);
+      expect(n).toBeGreaterThan(0);
+      expect(Buffer.from(out.subarray(0, n)).toString('hex')).toBe(Buffer.from(respond(q, catalog, 'udp').reply!).toString('hex'));
+    };
+    for (let i = 0; i < 1500; i++) cache.respond(small(i), 'udp'); // 1,000 in the old generation, 500 in the young
+    for (let i = 0; i < 300; i++) cache.respond(large(i), 'udp'); // the young generation outgrows the arena
+    for (let i = 0; i < 300; i += 7) check(large(i));
+    for (let i = 1000; i < 1500; i += 3) check(small(i));
+    for (let i = 400; i < 1000; i += 5) check(small(i)); // old generation: moved to the young one on the way
+    expect(cache.bytes).toBeLessThanOrEqual(4 * 1024 * 1024);
+  });
 });
 
 describe('a reload', () => {

@@ -11,7 +11,8 @@ export const MAX_CNAME_CHAIN = 12;
 /** Pre-encoded replies kept per catalog (answer/cache.ts); a reply is 100 octets or so, at most 64 KiB over TCP. */
 export const ANSWER_CACHE_ENTRIES = 100_000;
 /**
- * Octets the answer cache takes per catalog at most: the arena of keys, replies and 28-octet entry
+ * Octets the answer cache takes per catalog at most (its arena starts at 128 KiB and doubles as
+ * entries come): the arena of keys, replies and 28-octet entry
  * headers, and the hash table (8 octets a slot, at most half full, at most a quarter of the limit:
  * 2 MiB here), in typed arrays, so there is no collector slack on top. About 135 octets of arena
  * an entry for the bench mix (81-octet replies): its 26,540 distinct questions take 3.6 MB and fit
