@@ -9,7 +9,7 @@ import { badCookieReply, replySizeLimit, type Outcome, type RespondExtras } from
 import { checkSignedQuery, signReply } from './answer/tsig.js';
 import { CookieSecrets } from './cookie-secrets.js';
 import { parseMetricsAddress, startMetrics, type MetricsEndpoint } from './metrics/endpoint.js';
-import { QueryCounts, type QueryCountRow } from './metrics/query-counts.js';
+import { answerFromCache, QueryCounts, type QueryCountRow } from './metrics/query-counts.js';
 import { WorkerPool } from './workers/pool.js';
 import { relay } from './workers/relay.js';
 import { mergedStats, sumRows } from './workers/stats.js';
@@ -420,13 +420,8 @@ export async function startServer(options: ServerOptions): Promise<Server & { qu
   const fastPath = !queryLog && !rrl;
   const answerSlot: SlotHandler = (query, length, peer, out) => {
     if (fastPath && unanswerable.length === 0) {
-      const n = answers.answerInto(query, length, 'udp', out);
-      if (n !== MISS) {
-        stats.queries.udp++;
-        stats.outcomes.answered++;
-        queryCounts.addType('udp', answers.lastQtype, answers.lastRcode);
-        return n;
-      }
+      const n = answerFromCache(answers, query, length, out, stats, queryCounts);
+      if (n !== MISS) return n;
     }
     return slowSlot(query, length, peer, out);
   };

@@ -4,6 +4,7 @@
  * reads the array when scraped.
  */
 import { typeFromString } from '@port53/wire';
+import { MISS, type AnswerCache } from '../answer/cache.js';
 import type { Transport } from '../transport/bind-error.js';
 
 /** The qtypes with their own label; the rest are "other" ("none" when there was no question). */
@@ -57,4 +58,24 @@ export class QueryCounts {
     }
     return rows;
   }
+}
+
+/** The counters a reply from the answer cache adds to: ServerStats on the main thread, WorkerCounts in a worker. */
+export interface AnsweredCounts {
+  queries: { udp: number };
+  outcomes: { answered: number };
+}
+
+/**
+ * A UDP query answered from `cache` straight into `out`, counted as handle() would count it (one
+ * query, one answer, its type and RCODE): the reply's length, or MISS. One place for the main
+ * thread's fast path and the workers', so that a query is counted alike whichever thread read it.
+ */
+export function answerFromCache(cache: AnswerCache, query: Uint8Array, length: number, out: Uint8Array, counts: AnsweredCounts, queryCounts: QueryCounts): number {
+  const n = cache.answerInto(query, length, 'udp', out);
+  if (n === MISS) return MISS;
+  counts.queries.udp++;
+  counts.outcomes.answered++;
+  queryCounts.addType('udp', cache.lastQtype, cache.lastRcode);
+  return n;
 }

@@ -9,7 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
 import { AnswerCache, MISS } from '../answer/cache.js';
-import { QueryCounts } from '../metrics/query-counts.js';
+import { answerFromCache, QueryCounts } from '../metrics/query-counts.js';
 import { buildCatalog } from '../store/catalog.js';
 import { listenUdpBatch, type BatchListener, type SlotHandler } from '../transport/udp-batch.js';
 import { FrameWriter, readFills } from './frames.js';
@@ -83,13 +83,8 @@ function slotHandler(socket: number): SlotHandler {
     received++;
     current();
     if (!init.forwardAll) {
-      const n = cache.answerInto(query, length, 'udp', out);
-      if (n !== MISS) {
-        counts.queries.udp++;
-        counts.outcomes.answered++;
-        queryCounts.addType('udp', cache.lastQtype, cache.lastRcode);
-        return n;
-      }
+      const n = answerFromCache(cache, query, length, out, counts, queryCounts);
+      if (n !== MISS) return n;
     }
     if (pending.length === 0) queueMicrotask(flush); // the addon runs microtasks after each chunk
     pending.query({ socket, address: peer.address, port: peer.port, cacheable: !init.forwardAll, query: query.subarray(0, length) });
