@@ -21,6 +21,17 @@ const fmtNum = (v) => (v === 0 ? '0' : v >= 100 ? Math.round(v).toLocaleString('
  * @param {{ title: string, subtitle?: string, unit: string, series: string[], groups: { label: string, values: number[] }[] }} chart
  * @returns {string} the SVG document
  */
+/** The opening of a chart: the svg element, a white ground, the title and the subtitle if any. */
+function svgHead(width, height, title, subtitle) {
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    `<text x="16" y="24" font-size="15" font-weight="bold">${esc(title)}</text>`,
+  ];
+  if (subtitle) out.push(`<text x="16" y="44" fill="#555">${esc(subtitle)}</text>`);
+  return out;
+}
+
 export function barChart({ title, subtitle = '', unit, series, groups }) {
   const barH = 18;
   const gap = 10;
@@ -35,12 +46,7 @@ export function barChart({ title, subtitle = '', unit, series, groups }) {
   const step = tickStep(max);
   const axisMax = Math.ceil(max / step) * step;
   const x = (v) => left + (v / axisMax) * plotW;
-  const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
-    `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="16" y="24" font-size="15" font-weight="bold">${esc(title)}</text>`,
-  ];
-  if (subtitle) out.push(`<text x="16" y="44" fill="#555">${esc(subtitle)}</text>`);
+  const out = svgHead(width, height, title, subtitle);
   series.forEach((name, i) => {
     if (series.length < 2) return;
     const lx = left + i * 150;
@@ -105,12 +111,7 @@ export function lineChart({ title, subtitle = '', xUnit, yUnit, logY = false, se
     y = (v) => top + plotH - (v / yAxis) * plotH;
     for (let v = 0; v <= yAxis + yStep / 2; v += yStep) yTicks.push(v);
   }
-  const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
-    `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="16" y="24" font-size="15" font-weight="bold">${esc(title)}</text>`,
-  ];
-  if (subtitle) out.push(`<text x="16" y="44" fill="#555">${esc(subtitle)}</text>`);
+  const out = svgHead(width, height, title, subtitle);
   series.forEach((s, i) => {
     const lx = left + i * 170;
     out.push(`<rect x="${lx}" y="${top - 24}" width="12" height="12" fill="${COLORS[i % COLORS.length]}"/><text x="${lx + 18}" y="${top - 14}">${esc(s.name)}</text>`);
